@@ -1,7 +1,7 @@
 // The test image: a root filesystem made from Debian's busybox-static (Docker Hub is not reachable
 // here, and tests must stand on their own). Used by the engine suites and the benchmarks.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const hostBusybox = '/bin/busybox';
@@ -43,7 +43,7 @@ export function makeBusyboxRootfs(dir: string): void {
     const target = join(dir, applet);
     if (existsSync(target) || applet === 'bin/busybox') continue;
     mkdirSync(join(target, '..'), { recursive: true });
-    execFileSync('ln', ['-s', '/bin/busybox', target]);
+    symlinkSync('/bin/busybox', target);
   }
   writeFileSync(
     join(dir, 'etc/passwd'),
