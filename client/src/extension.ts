@@ -8,9 +8,11 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 
+import type { BerthApi } from './api';
+
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+export async function activate(context: ExtensionContext): Promise<BerthApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -25,6 +27,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('berth', 'Berth Dockerfile', serverOptions, clientOptions);
   await client.start();
+  return {
+    languageServerInfo: () => client?.initializeResult?.serverInfo,
+  };
 }
 
 export async function deactivate(): Promise<void> {
