@@ -1,0 +1,215 @@
+// Pull: resolve a reference to a manifest (choosing a platform from an index), fetch config and
+// layers into the blob store (verified, resumable, several at once), unpack each layer into its
+// snapshot as soon as it is downloaded, then record the name.
+import type { Readable } from 'node:stream';
+import { chainIds, type Digest } from '../oci/digest';
+import { type Descriptor, parseImageConfig, parseManifestOrIndex, type Platform } from '../oci/image-spec';
+import { formatPlatform, hostPlatform, selectManifest } from '../oci/platform';
+import { familiarName, formatReference, type ImageReference, repositoryName } from '../oci/reference';
+import { DigestMismatchError } from '../store/blobs';
+import type { StoredImage, Store } from '../store/store';
+import { RegistryClient, RegistryError } from './client';
+import { type ProgressListener, runLimited, shortId } from './progress';
+
+export interface PullOptions {
+  platform?: Platform;
+  /** Simultaneous layer downloads (Docker's default is 3). */
+  concurrency?: number;
+  onProgress?: ProgressListener;
+  /** Attempts per blob before giving up; each retry resumes where the last one stopped. */
+  attempts?: number;
+}
+
+export interface PullResult {
+  /** The normalised reference that now names the image. */
+  name: string;
+  /** Digest of what the registry served for the reference (manifest or index). */
+  digest: Digest;
+  image: StoredImage;
+  /** False when everything was already in the store and the name already pointed here. */
+  changed: boolean;
+}
+
+export async function pullImage(
+  store: Store,
+  client: RegistryClient,
+  ref: ImageReference,
+  options: PullOptions = {},
+): Promise<PullResult> {
+  const progress = options.onProgress ?? (() => {});
+  const platform = options.platform ?? hostPlatform();
+  const repo = ref.path;
+  const reference = ref.digest ?? ref.tag ?? 'latest';
+  if (!ref.digest) progress({ status: `Pulling from ${familiarRepoPath(ref)}`, id: ref.tag });
+
+  const top = await client.getManifest(repo, reference);
+  if (ref.digest && top.digest !== ref.digest) {
+    throw new DigestMismatchError(
+      `manifest ${formatReference(ref)}`,
+      ref.digest,
+      top.digest,
+      top.bytes.length,
+    );
+  }
+  const topDoc = parseManifestOrIndex(top.bytes, top.mediaType);
+  const topDesc: Descriptor = { mediaType: topDoc.mediaType, digest: top.digest, size: top.bytes.length };
+  const name = formatReference(ref);
+  const previous = store.images.get(name);
+
+  let manifestDesc = topDesc;
+  let manifestBytes = top.bytes;
+  if (topDoc.kind === 'index') {
+    const chosen = selectManifest(topDoc.index.manifests, platform);
+    if (!chosen) {
+      const offered = topDoc.index.manifests
+        .filter((m) => m.platform)
+        .map((m) => formatPlatform(m.platform!));
+      throw new RegistryError(
+        `no matching manifest for ${formatPlatform(platform)} in the manifest list entries of ${familiarName(ref)} (it offers ${offered.join(', ') || 'none'}); choose one with --platform`,
+        0,
+      );
+    }
+    manifestDesc = chosen;
+    if (store.blobs.has(chosen.digest)) {
+      manifestBytes = store.blobs.read(chosen.digest);
+    } else {
+      const inner = await client.getManifest(repo, chosen.digest);
+      if (inner.digest !== chosen.digest) {
+        throw new DigestMismatchError(
+          `manifest ${chosen.digest} of ${familiarName(ref)}`,
+          chosen.digest,
+          inner.digest,
+          inner.bytes.length,
+        );
+      }
+      manifestBytes = inner.bytes;
+    }
+  }
+  const manifestDoc = parseManifestOrIndex(manifestBytes, manifestDesc.mediaType);
+  if (manifestDoc.kind !== 'manifest')
+    throw new RegistryError(`${familiarName(ref)}: an index inside an index is not supported`, 0);
+  const manifest = manifestDoc.manifest;
+
+  // Config: small, fetched whole and verified before anything is stored.
+  let configBytes: Buffer;
+  if (store.blobs.has(manifest.config.digest)) {
+    configBytes = store.blobs.read(manifest.config.digest);
+  } else {
+    const res = await client.getBlob(repo, manifest.config.digest);
+    configBytes = Buffer.from(await res.arrayBuffer());
+  }
+  const config = parseImageConfig(configBytes);
+  if (config.rootfs.diff_ids.length !== manifest.layers.length) {
+    throw new RegistryError(
+      `${familiarName(ref)} is inconsistent: its manifest has ${manifest.layers.length} layers but its config ${config.rootfs.diff_ids.length} diff IDs`,
+      0,
+    );
+  }
+  store.blobs.put(configBytes, manifest.config.digest);
+
+  const image: StoredImage = {
+    id: manifest.config.digest,
+    manifestDescriptor: manifestDesc,
+    manifest,
+    config,
+    ...(topDoc.kind === 'index' && { indexDescriptor: topDesc }),
+    chainIds: chainIds(config.rootfs.diff_ids),
+  };
+
+  let changed = previous?.target.digest !== top.digest;
+  const layerTasks = manifest.layers.map((layer, i) => async () => {
+    const id = shortId(layer.digest);
+    if (store.snapshots.has(image.chainIds[i]) && store.blobs.has(layer.digest)) {
+      progress({ status: 'Already exists', id });
+      return;
+    }
+    changed = true;
+    if (!store.blobs.has(layer.digest)) {
+      await downloadBlob(store, client, repo, layer, id, options);
+    }
+    progress({ status: 'Extracting', id, progressDetail: { current: 0, total: layer.size } });
+    await store.unpackLayer(image, i, {
+      onLayerBytes: (_l, bytes) => progress({ status: 'Extracting', id, progressDetail: { current: bytes } }),
+    });
+    progress({ status: 'Pull complete', id });
+  });
+  for (const layer of manifest.layers) {
+    if (!store.blobs.has(layer.digest)) progress({ status: 'Pulling fs layer', id: shortId(layer.digest) });
+  }
+  await runLimited(layerTasks, options.concurrency ?? 3);
+
+  // Manifests last: an image becomes visible only once all of its content is in the store.
+  if (topDoc.kind === 'index') store.blobs.put(manifestBytes, manifestDesc.digest);
+  store.blobs.put(top.bytes, top.digest);
+  store.images.set(name, topDesc);
+  if (!ref.digest) store.images.set(`${repositoryName(ref)}@${top.digest}`, topDesc);
+  progress({ status: `Digest: ${top.digest}` });
+  progress({
+    status: `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`,
+  });
+  return { name, digest: top.digest, image, changed };
+}
+
+function familiarRepoPath(ref: ImageReference): string {
+  return ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`;
+}
+
+async function downloadBlob(
+  store: Store,
+  client: RegistryClient,
+  repo: string,
+  desc: Descriptor,
+  id: string,
+  options: PullOptions,
+): Promise<void> {
+  const progress = options.onProgress ?? (() => {});
+  const attempts = options.attempts ?? 3;
+  const writer = await store.blobs.ingest({ digest: desc.digest, size: desc.size }, { resumable: true });
+  if (store.blobs.has(desc.digest)) {
+    writer.abort(); // another pull in this process stored it while we waited
+    return;
+  }
+  try {
+    for (let attempt = 1; writer.offset < desc.size; attempt++) {
+      const offset = writer.offset;
+      try {
+        const res = await client.getBlob(repo, desc.digest, offset);
+        if (offset > 0 && res.status !== 206) writer.reset();
+        let lastReport = 0;
+        for await (const chunk of res.body as unknown as Readable) {
+          writer.write(chunk as Uint8Array);
+          // About one message per 1% (or 512 KiB), not one per network chunk.
+          if (
+            writer.offset - lastReport >= Math.max(desc.size / 100, 512 * 1024) ||
+            writer.offset === desc.size
+          ) {
+            lastReport = writer.offset;
+            progress({
+              status: 'Downloading',
+              id,
+              progressDetail: { current: writer.offset, total: desc.size },
+            });
+          }
+        }
+      } catch (err) {
+        if (attempt >= attempts || err instanceof RegistryError || !isTransient(err)) throw err;
+        progress({ status: `Retrying after ${(err as Error).message}`, id });
+      }
+      if (writer.offset < desc.size && attempt >= attempts) {
+        throw new RegistryError(`blob ${desc.digest} ended after ${writer.offset} of ${desc.size} bytes`, 0);
+      }
+    }
+    progress({ status: 'Verifying Checksum', id });
+    await writer.commit();
+    progress({ status: 'Download complete', id });
+  } catch (err) {
+    if (err instanceof DigestMismatchError) throw err; // commit() already deleted the bad bytes
+    writer.suspend(); // keep what arrived: the next pull resumes from it
+    throw err;
+  }
+}
+
+function isTransient(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; cause?: { code?: string } };
+  return e.name === 'TypeError' || e.name === 'AbortError' || !!e.code || !!e.cause?.code;
+}

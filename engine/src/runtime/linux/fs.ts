@@ -1,0 +1,91 @@
+// File-level syscalls Node's fs lacks, used by layer unpacking and packing: device nodes (and
+// overlayfs whiteouts, which are 0/0 character devices), extended attributes without following
+// symlinks, and syncfs. Behind the FileCalls interface so the layer code is unit-testable.
+import { check, ErrnoError, lastErrno, libc } from './libc';
+
+export interface FileCalls {
+  /** mknod(2): `type` is 'char' | 'block' | 'fifo'; permission bits in `mode`. */
+  mknod(path: string, type: 'char' | 'block' | 'fifo', mode: number, major: number, minor: number): void;
+  /** lsetxattr(2): sets an attribute on the path itself (never through a symlink). */
+  lsetxattr(path: string, name: string, value: Uint8Array): void;
+  /** lgetxattr(2): the value, or undefined when the attribute is absent. */
+  lgetxattr(path: string, name: string): Buffer | undefined;
+  /** llistxattr(2): attribute names (empty when the file system has none or no xattr support). */
+  llistxattr(path: string): string[];
+  /** syncfs(2) on the file system holding the open file descriptor. */
+  syncfs(fd: number): void;
+}
+
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
+const ENODATA = 61;
+const ENOTSUP = 95;
+const ERANGE = 34;
+
+const mknodFn = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');
+const lsetxattrFn = libc.func(
+  'int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)',
+);
+const lgetxattrFn = libc.func(
+  'intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)',
+);
+const llistxattrFn = libc.func('intptr_t llistxattr(const char *path, _Out_ void *list, size_t size)');
+const syncfsFn = libc.func('int syncfs(int fd)');
+
+/** glibc's makedev(): the dev_t encoding of major/minor numbers. */
+export function makedev(major: number, minor: number): bigint {
+  const maj = BigInt(major);
+  const min = BigInt(minor);
+  return (min & 0xffn) | ((maj & 0xfffn) << 8n) | ((min & ~0xffn) << 12n) | ((maj & ~0xfffn) << 32n);
+}
+
+export const linuxFileCalls: FileCalls = {
+  mknod(path, type, mode, major, minor) {
+    const kind = type === 'char' ? S_IFCHR : type === 'block' ? S_IFBLK : S_IFIFO;
+    check(
+      'mknod',
+      JSON.stringify(path),
+      mknodFn(path, kind | (mode & 0o7777), makedev(major, minor)) as number,
+    );
+  },
+  lsetxattr(path, name, value) {
+    const buf = Buffer.from(value);
+    check(
+      'lsetxattr',
+      `${JSON.stringify(path)}, ${JSON.stringify(name)}`,
+      lsetxattrFn(path, name, buf, buf.length, 0) as number,
+    );
+  },
+  lgetxattr(path, name) {
+    for (let size = 256; ; size *= 4) {
+      const buf = Buffer.alloc(size);
+      const n = Number(lgetxattrFn(path, name, buf, size));
+      if (n >= 0) return buf.subarray(0, n);
+      const errno = lastErrno();
+      if (errno === ENODATA || errno === ENOTSUP) return undefined;
+      if (errno !== ERANGE || size > 1 << 20) {
+        throw new ErrnoError('lgetxattr', `${JSON.stringify(path)}, ${JSON.stringify(name)}`, errno);
+      }
+    }
+  },
+  llistxattr(path) {
+    for (let size = 1024; ; size *= 4) {
+      const buf = Buffer.alloc(size);
+      const n = Number(llistxattrFn(path, buf, size));
+      if (n >= 0)
+        return n === 0
+          ? []
+          : buf
+              .subarray(0, n - 1)
+              .toString('utf8')
+              .split('\0');
+      const errno = lastErrno();
+      if (errno === ENOTSUP) return [];
+      if (errno !== ERANGE || size > 1 << 20) throw new ErrnoError('llistxattr', JSON.stringify(path), errno);
+    }
+  },
+  syncfs(fd) {
+    check('syncfs', String(fd), syncfsFn(fd) as number);
+  },
+};

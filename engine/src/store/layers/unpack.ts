@@ -1,0 +1,335 @@
+// Unpacks one layer tar into an empty snapshot directory, safely: nothing is ever written outside
+// `dest`. Paths are normalised and `..` is refused; no entry is written through a symlink (every
+// parent directory is checked to be a real directory that this unpack made or verified); an
+// existing path is removed before a new entry replaces it, so a link created by one entry cannot
+// redirect a later one; hard links must point at a path inside the layer. All file operations are
+// synchronous and run in order, which keeps those checks free of races.
+import { createHash, type Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { FileCalls } from '../../runtime/linux/fs';
+import type { Digest } from '../../oci/digest';
+import type { LayerCompression } from '../../oci/media-types';
+import { decompress } from './compression';
+import { type EntrySink, type TarEntry, TarReader } from './tar-format';
+import {
+  isReservedXattr,
+  opaqueMarker,
+  overlayOpaqueXattr,
+  type WhiteoutFormat,
+  whiteoutMetaPrefix,
+  whiteoutPrefix,
+} from './whiteouts';
+
+export interface UnpackOptions {
+  calls: FileCalls;
+  /** Preserve owners, create device nodes, set trusted.* / security.* xattrs (needs root). */
+  asRoot: boolean;
+  whiteouts: WhiteoutFormat;
+  /** Things skipped without failing (device nodes when not root, unsupported xattrs). */
+  onWarning?: (message: string) => void;
+  /** Called with the number of uncompressed bytes read so far. */
+  onBytes?: (bytes: number) => void;
+}
+
+export interface UnpackResult {
+  /** sha256 of the uncompressed tar: must match the image config's diff_id. */
+  diffId: Digest;
+  /** Bytes of the uncompressed tar. */
+  tarSize: number;
+  entries: number;
+  /** Bytes of regular file content written (the snapshot's size on disk, roughly). */
+  fileBytes: number;
+}
+
+export class UnsafeLayerError extends Error {
+  override name = 'UnsafeLayerError';
+  constructor(entryPath: string, problem: string) {
+    super(`refusing layer entry ${JSON.stringify(entryPath)}: ${problem}`);
+  }
+}
+
+/** Unpacks `source` (compressed as `compression`) into `dest`, which must exist and be empty. */
+export async function unpackLayer(
+  source: Readable,
+  compression: LayerCompression,
+  dest: string,
+  options: UnpackOptions,
+): Promise<UnpackResult> {
+  const extractor = new LayerExtractor(dest, options);
+  const reader = new TarReader((entry) => extractor.entry(entry));
+  const hash: Hash = createHash('sha256');
+  let tarSize = 0;
+  const stream = decompress(source, compression);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      tarSize += chunk.length;
+      reader.write(chunk);
+      options.onBytes?.(tarSize);
+    }
+    reader.end();
+  } catch (err) {
+    stream.destroy();
+    source.destroy();
+    throw err;
+  }
+  extractor.finish();
+  return {
+    diffId: `sha256:${hash.digest('hex')}`,
+    tarSize,
+    entries: reader.entries,
+    fileBytes: extractor.fileBytes,
+  };
+}
+
+/** Splits a tar path into safe components, or throws: no `..`, no NUL; leading `/` and `./` dropped. */
+export function safeComponents(entryPath: string): string[] {
+  if (entryPath.includes('\0')) throw new UnsafeLayerError(entryPath, 'the path contains a NUL byte');
+  const parts = entryPath.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..'))
+    throw new UnsafeLayerError(entryPath, 'the path contains ".." and could escape the layer');
+  return parts;
+}
+
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW;
+const fileOpenFlags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW;
+
+class LayerExtractor {
+  /** Directories (relative paths) known to be real directories inside dest. '' is dest itself. */
+  private readonly verifiedDirs = new Set<string>(['']);
+  /** Directory times are set last: writing children would change them again. */
+  private readonly dirTimes: { path: string; atime: Date; mtime: Date }[] = [];
+  fileBytes = 0;
+
+  constructor(
+    private readonly dest: string,
+    private readonly options: UnpackOptions,
+  ) {}
+
+  entry(entry: TarEntry): EntrySink {
+    const parts = safeComponents(entry.path);
+    if (parts.length === 0) {
+      // The layer's root directory itself ("./"): only its metadata applies.
+      if (entry.type === 'directory') this.applyDirectoryMetadata(entry, '', this.dest);
+      return discard;
+    }
+    const name = parts[parts.length - 1];
+    const parentRel = parts.slice(0, -1).join('/');
+    if (name.startsWith(whiteoutPrefix)) return this.whiteout(entry, parentRel, name);
+    this.ensureParent(entry.path, parentRel);
+    const rel = parts.join('/');
+    const abs = join(this.dest, rel);
+    const keepDirectory = this.clearForEntry(entry, rel, abs);
+    switch (entry.type) {
+      case 'file':
+        return this.file(entry, abs);
+      case 'directory':
+        if (!keepDirectory) fs.mkdirSync(abs, { mode: 0o700 });
+        this.verifiedDirs.add(rel);
+        this.applyDirectoryMetadata(entry, rel, abs);
+        return discard;
+      case 'symlink':
+        if (!entry.linkpath) throw new UnsafeLayerError(entry.path, 'a symlink without a target');
+        fs.symlinkSync(entry.linkpath, abs);
+        this.applyLinkMetadata(entry, abs);
+        return discard;
+      case 'hardlink':
+        this.hardlink(entry, abs);
+        return discard;
+      case 'char':
+      case 'block':
+      case 'fifo':
+        this.special(entry, abs);
+        return discard;
+      default:
+        throw new UnsafeLayerError(
+          entry.path,
+          `unsupported tar entry type ${JSON.stringify(entry.typeFlag)}`,
+        );
+    }
+  }
+
+  finish(): void {
+    for (const { path, atime, mtime } of this.dirTimes.reverse()) fs.lutimesSync(path, atime, mtime);
+  }
+
+  private whiteout(entry: TarEntry, parentRel: string, name: string): EntrySink {
+    this.ensureParent(entry.path, parentRel);
+    const parentAbs = join(this.dest, parentRel);
+    if (this.options.whiteouts === 'oci') {
+      if (name.startsWith(whiteoutMetaPrefix) && name !== opaqueMarker) return discard;
+      const abs = join(parentAbs, name);
+      removeIfPresent(abs);
+      fs.closeSync(fs.openSync(abs, fileOpenFlags, 0o600));
+      return discard;
+    }
+    if (name === opaqueMarker) {
+      this.options.calls.lsetxattr(parentAbs, overlayOpaqueXattr, Buffer.from('y'));
+      return discard;
+    }
+    if (name.startsWith(whiteoutMetaPrefix)) return discard; // aufs bookkeeping, meaningless here
+    const target = name.slice(whiteoutPrefix.length);
+    const abs = join(parentAbs, target);
+    const rel = parentRel ? `${parentRel}/${target}` : target;
+    this.removeExisting(rel, abs);
+    this.options.calls.mknod(abs, 'char', 0, 0, 0);
+    return discard;
+  }
+
+  /** Makes sure every parent of the entry is a real directory inside dest, creating missing ones. */
+  private ensureParent(entryPath: string, parentRel: string): void {
+    if (this.verifiedDirs.has(parentRel)) return;
+    let rel = '';
+    for (const part of parentRel.split('/')) {
+      rel = rel ? `${rel}/${part}` : part;
+      if (this.verifiedDirs.has(rel)) continue;
+      const abs = join(this.dest, rel);
+      const st = lstatOrUndefined(abs);
+      if (st === undefined) {
+        fs.mkdirSync(abs, { mode: 0o755 });
+      } else if (st.isSymbolicLink()) {
+        throw new UnsafeLayerError(
+          entryPath,
+          `its parent "${rel}" is a symlink; writing through it could escape the layer`,
+        );
+      } else if (!st.isDirectory()) {
+        throw new UnsafeLayerError(entryPath, `its parent "${rel}" is not a directory`);
+      }
+      this.verifiedDirs.add(rel);
+    }
+  }
+
+  /**
+   * Removes what is at the entry's path (a later entry replaces an earlier one, as tar does), except
+   * a directory that a directory entry only updates. Returns true when that directory is kept.
+   */
+  private clearForEntry(entry: TarEntry, rel: string, abs: string): boolean {
+    const st = lstatOrUndefined(abs);
+    if (st === undefined) return false;
+    if (entry.type === 'directory' && st.isDirectory()) return true;
+    this.removeExisting(rel, abs, st);
+    return false;
+  }
+
+  private removeExisting(rel: string, abs: string, st = lstatOrUndefined(abs)): void {
+    if (st === undefined) return;
+    if (st.isDirectory()) {
+      fs.rmSync(abs, { recursive: true, force: true });
+      for (const dir of this.verifiedDirs)
+        if (dir === rel || dir.startsWith(`${rel}/`)) this.verifiedDirs.delete(dir);
+    } else {
+      fs.unlinkSync(abs);
+    }
+  }
+
+  private file(entry: TarEntry, abs: string): EntrySink {
+    this.fileBytes += entry.size;
+    const fd = fs.openSync(abs, fileOpenFlags, 0o600);
+    let closed = false;
+    return {
+      write: (chunk) => {
+        let off = 0;
+        while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+      },
+      end: () => {
+        if (closed) return;
+        closed = true;
+        try {
+          if (this.options.asRoot) fs.fchownSync(fd, entry.uid, entry.gid);
+          this.applyXattrs(entry, abs);
+          fs.fchmodSync(fd, entry.mode & 0o7777);
+          fs.futimesSync(fd, entry.atime ?? entry.mtime, entry.mtime);
+        } finally {
+          fs.closeSync(fd);
+        }
+      },
+    };
+  }
+
+  private hardlink(entry: TarEntry, abs: string): void {
+    const targetParts = safeComponents(entry.linkpath ?? '');
+    if (targetParts.length === 0) throw new UnsafeLayerError(entry.path, 'a hard link without a target');
+    const targetRel = targetParts.join('/');
+    const targetParent = targetParts.slice(0, -1).join('/');
+    // The target's parents must be directories this layer made or verified (no symlink on the way).
+    if (!this.verifiedDirs.has(targetParent)) {
+      throw new UnsafeLayerError(entry.path, `hard link target "${entry.linkpath}" is not inside this layer`);
+    }
+    const targetAbs = join(this.dest, targetRel);
+    const st = lstatOrUndefined(targetAbs);
+    if (st === undefined || st.isDirectory()) {
+      throw new UnsafeLayerError(
+        entry.path,
+        `hard link target "${entry.linkpath}" does not exist in this layer`,
+      );
+    }
+    fs.linkSync(targetAbs, abs);
+  }
+
+  private special(entry: TarEntry, abs: string): void {
+    if (entry.type !== 'fifo' && !this.options.asRoot) {
+      this.options.onWarning?.(`skipped device node ${entry.path} (creating devices needs root)`);
+      return;
+    }
+    this.options.calls.mknod(
+      abs,
+      entry.type as 'char' | 'block' | 'fifo',
+      entry.mode & 0o7777,
+      entry.devmajor,
+      entry.devminor,
+    );
+    if (this.options.asRoot) fs.lchownSync(abs, entry.uid, entry.gid);
+    this.applyXattrs(entry, abs);
+    fs.chmodSync(abs, entry.mode & 0o7777);
+    fs.lutimesSync(abs, entry.atime ?? entry.mtime, entry.mtime);
+  }
+
+  private applyDirectoryMetadata(entry: TarEntry, _rel: string, abs: string): void {
+    if (this.options.asRoot) fs.lchownSync(abs, entry.uid, entry.gid);
+    this.applyXattrs(entry, abs);
+    fs.chmodSync(abs, entry.mode & 0o7777);
+    this.dirTimes.push({ path: abs, atime: entry.atime ?? entry.mtime, mtime: entry.mtime });
+  }
+
+  private applyLinkMetadata(entry: TarEntry, abs: string): void {
+    if (this.options.asRoot) fs.lchownSync(abs, entry.uid, entry.gid);
+    this.applyXattrs(entry, abs);
+    fs.lutimesSync(abs, entry.atime ?? entry.mtime, entry.mtime);
+  }
+
+  private applyXattrs(entry: TarEntry, abs: string): void {
+    for (const [name, value] of entry.xattrs) {
+      if (isReservedXattr(name)) {
+        throw new UnsafeLayerError(entry.path, `it sets the overlayfs attribute ${name}`);
+      }
+      if (!this.options.asRoot && !name.startsWith('user.')) {
+        this.options.onWarning?.(`skipped xattr ${name} on ${entry.path} (needs root)`);
+        continue;
+      }
+      try {
+        this.options.calls.lsetxattr(abs, name, value);
+      } catch (err) {
+        // File systems without xattr support for a namespace: keep the file, say what was lost.
+        if ((err as { code?: string }).code !== 'ENOTSUP') throw err;
+        this.options.onWarning?.(`skipped xattr ${name} on ${entry.path} (not supported by the file system)`);
+      }
+    }
+  }
+}
+
+const discard: EntrySink = { write() {}, end() {} };
+
+function lstatOrUndefined(path: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function removeIfPresent(path: string): void {
+  fs.rmSync(path, { recursive: true, force: true });
+}

@@ -1,0 +1,23 @@
+// Whiteouts: how a layer says "this path from a lower layer is gone".
+// In a layer tar (OCI image-spec): an empty file `.wh.<name>` deletes <name>; `.wh..wh..opq` in a
+// directory hides everything the lower layers had in it.
+// On disk, for overlayfs lower dirs: a 0/0 character device at <name>, and the xattr
+// `trusted.overlay.opaque=y` on an opaque directory. Unpack converts tar → overlay (as root);
+// pack converts overlay → tar.
+export const whiteoutPrefix = '.wh.';
+export const opaqueMarker = '.wh..wh..opq';
+/** aufs metadata entries (`.wh..wh.plnk`, `.wh..wh.aufs`) that some old layers still carry. */
+export const whiteoutMetaPrefix = '.wh..wh.';
+export const overlayOpaqueXattr = 'trusted.overlay.opaque';
+
+/** Layer content must never set overlayfs' own attributes: that would forge whiteouts. */
+export function isReservedXattr(name: string): boolean {
+  return name.startsWith('trusted.overlay.') || name.startsWith('user.overlay.');
+}
+
+/**
+ * How a snapshot stores whiteouts. 'overlay' (as root): devices and xattrs, ready to be an overlayfs
+ * lower dir. 'oci' (without root, where neither can be created): the `.wh.` files are kept as they
+ * were in the tar, and whoever assembles the rootfs applies them.
+ */
+export type WhiteoutFormat = 'overlay' | 'oci';
