@@ -1,0 +1,120 @@
+// BuildKit's splitCommand/extractBuilderFlags: the keyword, then the `--flag` words before the
+// arguments (quotes and escapes removed, a bare `--` ends the flags), with the span of each part.
+
+import type { LogicalLine } from './logicalLine';
+import type { Flag } from './model';
+import type { SourceText } from './source';
+import { isGoSpace, isSplitSpace, trimSpaceBounds } from './text';
+
+export interface SplitCommand {
+  /** Joined-line index range of the keyword. */
+  readonly keywordStart: number;
+  readonly keywordEnd: number;
+  readonly flags: Flag[];
+  /** Joined-line index range of the arguments (trimmed); empty when there are none. */
+  readonly argsStart: number;
+  readonly argsEnd: number;
+}
+
+export function splitCommand(
+  line: LogicalLine,
+  from: number,
+  to: number,
+  escape: number,
+  src: SourceText,
+): SplitCommand {
+  const text = line.text;
+  const [start, end] = trimSpaceBounds(text, from, to);
+  let keywordEnd = start;
+  while (keywordEnd < end && !isSplitSpace(text.charCodeAt(keywordEnd))) keywordEnd++;
+  const flags: Flag[] = [];
+  if (keywordEnd >= end) {
+    return { keywordStart: start, keywordEnd, flags, argsStart: end, argsEnd: end };
+  }
+  let rest = keywordEnd;
+  while (rest < end && isSplitSpace(text.charCodeAt(rest))) rest++;
+  const argsFrom = extractFlags(line, rest, end, escape, src, flags);
+  const [argsStart, argsEnd] = trimSpaceBounds(text, argsFrom, end);
+  return { keywordStart: start, keywordEnd, flags, argsStart, argsEnd };
+}
+
+/** Reads flag words from `from`; returns where the arguments start (`end` if the line had only flags). */
+function extractFlags(
+  line: LogicalLine,
+  from: number,
+  end: number,
+  escape: number,
+  src: SourceText,
+  flags: Flag[],
+): number {
+  const text = line.text;
+  let pos = from;
+  for (;;) {
+    while (pos < end && isGoSpace(text.charCodeAt(pos))) pos++;
+    if (pos >= end) return end;
+    if (text.charCodeAt(pos) !== 0x2d || pos + 1 >= end || text.charCodeAt(pos + 1) !== 0x2d) return pos;
+
+    // A flag word: quotes group, the escape character takes the next character literally.
+    const wordStart = pos;
+    let value = '';
+    let eq = -1; // joined index of the first `=` of the processed word
+    let quote = 0;
+    let quoted = false;
+    while (pos < end) {
+      let c = text.charCodeAt(pos);
+      if (quote === 0) {
+        if (isGoSpace(c)) break;
+        if (c === 0x27 || c === 0x22) {
+          quote = c;
+          quoted = true;
+          pos++;
+          continue;
+        }
+      } else if (c === quote) {
+        quote = 0;
+        pos++;
+        continue;
+      }
+      if (c === escape) {
+        if (pos + 1 >= end) {
+          pos++;
+          if (quote !== 0) quote = 0;
+          continue;
+        }
+        pos++;
+        c = text.charCodeAt(pos);
+      }
+      if (c === 0x3d && eq < 0) eq = pos;
+      value += text[pos];
+      pos++;
+    }
+    if (value === '--') {
+      return pos < end ? pos : end; // `--` ends the flags
+    }
+    if (value.length > 0 || quoted) flags.push(makeFlag(line, src, wordStart, pos, eq, value));
+  }
+}
+
+function makeFlag(
+  line: LogicalLine,
+  src: SourceText,
+  start: number,
+  end: number,
+  eq: number,
+  text: string,
+): Flag {
+  const [s, e] = src.offsetsIn(line, start, end);
+  const cut = text.indexOf('=');
+  const name = (cut < 0 ? text : text.slice(0, cut)).slice(2);
+  const nameEnd = eq < 0 ? end : eq;
+  return {
+    range: src.lines.rangeOf(s, e),
+    startOffset: s,
+    endOffset: e,
+    text,
+    name,
+    nameSpan: src.spanIn(line, Math.min(start + 2, nameEnd), nameEnd),
+    value: cut < 0 ? undefined : text.slice(cut + 1),
+    valueSpan: cut < 0 ? undefined : src.spanIn(line, eq + 1, end),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Berth's one Dockerfile parser, shared by the language server and the image builder so the two
+ * never disagree about a Dockerfile.
+ *
+ * `parseDockerfile(text)` returns a read-only {@link Dockerfile}:
+ *
+ * - `directives` (`# syntax=`, `# escape=`, `# check=`), `comments`;
+ * - `instructions`, each with its `keyword`, `flags` (name and value spans), `args` exactly as
+ *   BuildKit's parser splits them, `argsText`, `form` (`json`/`shell`), `heredocs` (marker, body and
+ *   terminator spans), `variables` (every `$V`/`${V…}` with the span of its name), the `comments`
+ *   above it, and for ONBUILD its `trigger` instruction;
+ * - `stages` (FROM … up to the next FROM, with name, base image and `--platform`), `globalArgs`;
+ * - `errors`: everything BuildKit would refuse, in BuildKit's words, each with a span. The parser
+ *   never throws.
+ *
+ * Every span has an LSP `range` (zero-based lines, UTF-16 characters; `\n`, `\r\n` and `\r` break
+ * lines) and `startOffset`/`endOffset` into the text. Spans of things that continue over several
+ * lines cover the whole source extent, continuation characters and inner comments included.
+ *
+ * `dumpDockerfile` renders the tree as BuildKit's `Node.Dump()` does; `processShellWord` expands
+ * words with BuildKit's shell-lexer semantics.
+ */
+
+export type {
+  Argument,
+  ArgumentForm,
+  ArgumentRole,
+  Comment,
+  Directive,
+  DirectiveName,
+  Dockerfile,
+  DockerfileError,
+  DockerfileErrorCode,
+  Flag,
+  Heredoc,
+  Instruction,
+  Position,
+  Range,
+  Span,
+  Stage,
+  Token,
+  VariableOperator,
+  VariableReference,
+} from './model';
+export { parseDockerfile } from './parser';
+export { dumpDockerfile, dumpInstruction } from './dump';
+export { chompHeredocContent, parseHeredocWord } from './heredocMarker';
+export type { HeredocMarker } from './heredocMarker';
+export { processShellWord, variablesFrom } from './shell';
+export type { ShellLexOptions, ShellWordResult, VariableSource } from './shell';
+export { goQuote } from './text';

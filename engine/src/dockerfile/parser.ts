@@ -1,0 +1,354 @@
+// The Dockerfile parser. It reads the text line by line exactly as BuildKit's parser.Parse does
+// (directives, comments, `\` continuations with comments and blank lines inside, heredoc bodies)
+// but never gives up: what BuildKit would refuse becomes an error in the model, and parsing goes on.
+
+import * as argumentParsers from './arguments';
+import type { ArgumentContext, ArgumentParser } from './arguments';
+import { directiveAt } from './directives';
+import { splitCommand } from './flags';
+import { heredocMarkersInLine } from './heredocMarker';
+import { LogicalLine } from './logicalLine';
+import type {
+  Comment,
+  Directive,
+  Dockerfile,
+  DockerfileError,
+  DockerfileErrorCode,
+  Heredoc,
+  Instruction,
+  Span,
+  Stage,
+} from './model';
+import { SourceText } from './source';
+import { buildStages, DockerfileImpl } from './stages';
+import { isGoSpace } from './text';
+import { argumentVariables, heredocVariables } from './variables';
+
+const parsersByKeyword: Record<string, ArgumentParser> = {
+  add: argumentParsers.parseMaybeJsonToList,
+  arg: argumentParsers.parseNameOrNameValue,
+  cmd: argumentParsers.parseMaybeJson,
+  copy: argumentParsers.parseMaybeJsonToList,
+  entrypoint: argumentParsers.parseMaybeJson,
+  env: argumentParsers.parseEnv,
+  expose: argumentParsers.parseWhitespaceDelimited,
+  from: argumentParsers.parseWhitespaceDelimited,
+  healthcheck: argumentParsers.parseHealthcheck,
+  label: argumentParsers.parseLabel,
+  maintainer: argumentParsers.parseString,
+  run: argumentParsers.parseMaybeJson,
+  shell: argumentParsers.parseMaybeJson,
+  stopsignal: argumentParsers.parseString,
+  user: argumentParsers.parseString,
+  volume: argumentParsers.parseMaybeJsonToList,
+  workdir: argumentParsers.parseString,
+};
+
+/** Instructions whose shell form may carry heredocs. */
+const heredocKeywords = new Set(['add', 'copy', 'run']);
+
+/** bufio.Scanner's limit in BuildKit: longer lines fail the parse. */
+const MAX_LINE_BYTES = 65535;
+
+/** Parses a Dockerfile. Never throws; everything BuildKit would refuse is in `errors`. */
+export function parseDockerfile(text: string): Dockerfile {
+  return new Parser(text).parse();
+}
+
+/** A mutable instruction while it is being built (the model exposes it read-only). */
+type DraftInstruction = { -readonly [K in keyof Instruction]: Instruction[K] };
+
+class Parser {
+  private readonly src: SourceText;
+  private pos = 0;
+  private escape = 0x5c; // backslash
+  private directivesDone = false;
+  private readonly seenDirectives = new Set<string>();
+  private readonly directives: Directive[] = [];
+  private readonly comments: Comment[] = [];
+  private readonly instructions: Instruction[] = [];
+  private readonly errors: DockerfileError[] = [];
+  private readonly emptyContinuationLines: Span[] = [];
+  private pendingComments: string[] = [];
+
+  constructor(private readonly text: string) {
+    this.src = new SourceText(text);
+  }
+
+  parse(): Dockerfile {
+    const text = this.text;
+    const n = text.length;
+    if (n > 0 && text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    while (this.pos < n) {
+      const lineStart = this.pos;
+      const contentEnd = this.nextLine();
+      let start = lineStart;
+      while (start < contentEnd && isGoSpace(text.charCodeAt(start))) start++;
+      const isComment = start < contentEnd && text.charCodeAt(start) === 0x23;
+      if (!this.directivesDone && this.directive(start, contentEnd)) continue;
+      if (isComment) {
+        this.comment(start, contentEnd, false);
+        continue;
+      }
+      if (start === contentEnd) continue; // blank line
+      this.instruction(start, contentEnd);
+    }
+    if (this.instructions.length === 0) {
+      this.error('file with no instructions', 'no-instructions', 'parse', this.src.span(n, n));
+    }
+    const escapeChar = this.escape === 0x60 ? '`' : '\\';
+    const { stages, globalArgs } = buildStages(this.instructions, this.src);
+    this.errors.sort((a, b) => a.startOffset - b.startOffset);
+    return new DockerfileImpl(this.src, {
+      escapeChar,
+      directives: this.directives,
+      comments: this.comments,
+      instructions: this.instructions,
+      globalArgs,
+      stages: stages as Stage[],
+      emptyContinuationLines: this.emptyContinuationLines,
+      errors: this.errors,
+    });
+  }
+
+  /** Advances past the current physical line; returns the end of its content (line break excluded). */
+  private nextLine(): number {
+    const text = this.text;
+    const start = this.pos;
+    const nl = text.indexOf('\n', start);
+    let end = nl < 0 ? text.length : nl;
+    this.pos = nl < 0 ? text.length : nl + 1;
+    while (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+    if (end - start > MAX_LINE_BYTES / 3 && Buffer.byteLength(text.slice(start, end)) > MAX_LINE_BYTES) {
+      this.error(
+        `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES}`,
+        'line-too-long',
+        'parse',
+        this.src.span(start, end),
+      );
+    }
+    return end;
+  }
+
+  private directive(start: number, end: number): boolean {
+    const found = directiveAt(this.text, start, end, this.src);
+    if (!found) {
+      this.directivesDone = true;
+      return false;
+    }
+    if (this.seenDirectives.has(found.name)) {
+      this.error(
+        `only one ${found.name} parser directive can be used`,
+        'duplicate-directive',
+        'parse',
+        found,
+      );
+      return false;
+    }
+    this.seenDirectives.add(found.name);
+    if (found.name === 'escape') {
+      if (found.value !== '`' && found.value !== '\\') {
+        this.error(
+          `invalid escape token '${found.value}' does not match \` or \\`,
+          'invalid-escape',
+          'parse',
+          found.valueToken,
+        );
+        return false;
+      }
+      this.escape = found.value.charCodeAt(0);
+    }
+    this.directives.push(found);
+    return true;
+  }
+
+  private comment(start: number, end: number, inContinuation: boolean): void {
+    let textStart = start + 1;
+    let textEnd = end;
+    while (textStart < textEnd && isGoSpace(this.text.charCodeAt(textStart))) textStart++;
+    while (textEnd > textStart && isGoSpace(this.text.charCodeAt(textEnd - 1))) textEnd--;
+    const commentText = this.text.slice(textStart, textEnd);
+    this.comments.push({
+      range: this.src.lines.rangeOf(start, end),
+      startOffset: start,
+      endOffset: end,
+      text: commentText,
+      inContinuation,
+    });
+    if (inContinuation) return;
+    // BuildKit's PrevComment: comments directly above an instruction; a bare `#` resets them.
+    if (commentText === '') this.pendingComments = [];
+    else this.pendingComments.push(commentText);
+  }
+
+  /** Where the continuation character of `text[start, end)` is, or -1 if the line does not continue. */
+  private continuationAt(start: number, end: number): number {
+    const text = this.text;
+    let i = end;
+    while (i > start) {
+      const c = text.charCodeAt(i - 1);
+      if (c !== 0x20 && c !== 0x09) break;
+      i--;
+    }
+    if (i === start || text.charCodeAt(i - 1) !== this.escape) return -1;
+    const at = i - 1;
+    return at === start || text.charCodeAt(at - 1) !== this.escape ? at : -1;
+  }
+
+  private instruction(start: number, contentEnd: number): void {
+    const text = this.text;
+    const line = new LogicalLine();
+    let cont = this.continuationAt(start, contentEnd);
+    line.append(text, start, cont < 0 ? contentEnd : cont);
+    let end = contentEnd;
+    while (cont >= 0 && this.pos < text.length) {
+      const lineStart = this.pos;
+      const lineEnd = this.nextLine();
+      let first = lineStart;
+      while (first < lineEnd && isGoSpace(text.charCodeAt(first))) first++;
+      if (first < lineEnd && text.charCodeAt(first) === 0x23) {
+        this.comment(first, lineEnd, true);
+        continue;
+      }
+      if (first === lineEnd) {
+        this.emptyContinuationLines.push(this.src.span(lineStart, lineEnd));
+        continue;
+      }
+      cont = this.continuationAt(lineStart, lineEnd);
+      line.append(text, lineStart, cont < 0 ? lineEnd : cont);
+      end = lineEnd;
+    }
+
+    const index = this.instructions.length;
+    const instruction = this.fromLine(line, 0, line.text.length, index, start, end);
+    instruction.comments = this.pendingComments;
+    this.pendingComments = [];
+    const trigger = instruction.trigger;
+    const heredocOwner = trigger && instruction.name === 'ONBUILD' ? trigger : instruction;
+    if (
+      heredocKeywords.has(heredocOwner.keyword.value.toLowerCase()) &&
+      heredocOwner.form !== 'json' &&
+      line.text.includes('<<')
+    ) {
+      this.heredocs(line, instruction);
+    }
+    if (instruction.heredocs.length > 0) {
+      instruction.variables = [...instruction.variables, ...heredocVariables(instruction, this.src)];
+    }
+    this.instructions.push(instruction);
+  }
+
+  /** BuildKit's newNodeFromLine over `line.text[from, to)`: keyword, flags, arguments. */
+  private fromLine(
+    line: LogicalLine,
+    from: number,
+    to: number,
+    index: number,
+    start: number,
+    end: number,
+  ): DraftInstruction {
+    const ctx: ArgumentContext = { line, escape: this.escape, src: this.src };
+    const split = splitCommand(line, from, to, this.escape, this.src);
+    const keyword = line.text.slice(split.keywordStart, split.keywordEnd);
+    const lower = keyword.toLowerCase();
+    const { argsStart, argsEnd } = split;
+    let trigger: Instruction | undefined;
+    let parsed: argumentParsers.ParsedArguments = { args: [], form: 'shell' };
+    if (lower === 'onbuild') {
+      if (argsStart < argsEnd) {
+        const [s, e] = this.src.offsetsIn(line, argsStart, argsEnd);
+        trigger = this.fromLine(line, argsStart, argsEnd, index, s, e);
+      }
+    } else {
+      parsed = (parsersByKeyword[lower] ?? argumentParsers.parseIgnore)(ctx, argsStart, argsEnd);
+    }
+    const draft: DraftInstruction = {
+      range: this.src.lines.rangeOf(start, end),
+      startOffset: start,
+      endOffset: end,
+      keyword: this.src.tokenIn(line, split.keywordStart, split.keywordEnd, keyword),
+      name: keyword.toUpperCase(),
+      known: lower === 'onbuild' || lower in parsersByKeyword,
+      flags: split.flags,
+      args: parsed.args,
+      argsText:
+        argsStart < argsEnd
+          ? this.src.tokenIn(line, argsStart, argsEnd, line.text.slice(argsStart, argsEnd))
+          : undefined,
+      form: parsed.form,
+      heredocs: [],
+      variables: [],
+      comments: [],
+      trigger,
+      line: line.text.slice(from, to),
+      index,
+    };
+    if (parsed.error) this.error(parsed.error.message, parsed.error.code, 'parse', draft.argsText ?? draft);
+    draft.variables = argumentVariables(draft, line, argsStart, argsEnd, this.escape, this.src);
+    return draft;
+  }
+
+  /** Reads the bodies of the heredocs named in the instruction line, in order. */
+  private heredocs(line: LogicalLine, instruction: DraftInstruction): void {
+    const markers = heredocMarkersInLine(line.text);
+    if ('error' in markers) {
+      this.error(markers.error, 'invalid-heredoc', 'parse', instruction);
+      return;
+    }
+    const text = this.text;
+    const heredocs: Heredoc[] = [];
+    for (const marker of markers) {
+      const bodyStart = this.pos;
+      let bodyEnd = bodyStart;
+      let terminator: Span | undefined;
+      while (this.pos < text.length) {
+        const lineStart = this.pos;
+        const lineEnd = this.nextLine();
+        let first = lineStart;
+        if (marker.chomp) while (first < lineEnd && text.charCodeAt(first) === 0x09) first++;
+        if (lineEnd - first === marker.name.length && text.startsWith(marker.name, first)) {
+          terminator = this.src.span(lineStart, lineEnd);
+          break;
+        }
+        bodyEnd = lineEnd;
+      }
+      const [markerStart, markerEnd] = this.src.offsetsIn(line, marker.start, marker.end);
+      const nameStart = Math.min(markerStart + marker.prefixLength, markerEnd);
+      const heredocEnd = terminator ? terminator.endOffset : text.length;
+      const contentEnd = terminator ? terminator.startOffset : text.length;
+      const heredoc: Heredoc = {
+        range: this.src.lines.rangeOf(markerStart, heredocEnd),
+        startOffset: markerStart,
+        endOffset: heredocEnd,
+        name: marker.name,
+        marker: this.src.span(markerStart, markerEnd),
+        nameSpan: this.src.span(nameStart, markerEnd),
+        chomp: marker.chomp,
+        expand: marker.expand,
+        fileDescriptor: marker.fileDescriptor,
+        content: text.slice(bodyStart, contentEnd),
+        body: this.src.span(bodyStart, Math.max(bodyStart, bodyEnd)),
+        terminator,
+      };
+      heredocs.push(heredoc);
+      if (!terminator) this.error('unterminated heredoc', 'unterminated-heredoc', 'parse', heredoc.marker);
+    }
+    instruction.heredocs = heredocs;
+    if (heredocs.length > 0) {
+      const last = heredocs[heredocs.length - 1];
+      instruction.endOffset = Math.max(instruction.endOffset, last.endOffset);
+      instruction.range = this.src.lines.rangeOf(instruction.startOffset, instruction.endOffset);
+    }
+  }
+
+  private error(message: string, code: DockerfileErrorCode, phase: DockerfileError['phase'], at: Span): void {
+    this.errors.push({
+      range: at.range,
+      startOffset: at.startOffset,
+      endOffset: at.endOffset,
+      message,
+      code,
+      phase,
+    });
+  }
+}
