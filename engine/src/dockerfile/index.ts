@@ -49,3 +49,19 @@ export type { HeredocMarker } from './heredocMarker';
 export { processShellWord, variablesFrom } from './shell';
 export type { ShellLexOptions, ShellWordResult, VariableSource } from './shell';
 export { goQuote } from './text';
+
+// Typed instructions (BuildKit's `instructions` package) and what each instruction accepts.
+export type * from './instructions/commands';
+export { parseCommand } from './instructions/parse';
+export type { CommandError, CommandResult } from './instructions/parse';
+export {
+  flagsOf,
+  instructionInfo,
+  mountKeys,
+  mountSharingModes,
+  mountTypes,
+  predefinedArgs,
+} from './instructions/metadata';
+export type { FlagInfo, FlagKind, InstructionInfo } from './instructions/metadata';
+export { parseDevice, parseMount } from './instructions/runFlags';
+export { suggest } from './instructions/suggest';

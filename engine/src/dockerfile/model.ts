@@ -2,6 +2,8 @@
 // carries its LSP range and its offsets, so the language server uses them as they are and the
 // builder can point at the same places in its errors.
 
+import type { Command } from './instructions/commands';
+
 /** A zero-based LSP position; `character` counts UTF-16 code units. Lines break at `\n`, `\r\n`, `\r`. */
 export interface Position {
   readonly line: number;
@@ -191,6 +193,12 @@ export interface Instruction extends Span {
   readonly line: string;
   /** Index in `Dockerfile.instructions` (for a trigger: its ONBUILD's index). */
   readonly index: number;
+  /**
+   * The typed command (BuildKit's `instructions` layer); undefined when the instruction has an
+   * error (see `Dockerfile.errors`) or is an ONBUILD trigger (BuildKit checks triggers only when
+   * they run; use `parseCommand(trigger)` to check one now).
+   */
+  readonly command: Command | undefined;
 }
 
 /** A build stage: a FROM and the instructions up to the next FROM. */

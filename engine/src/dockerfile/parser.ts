@@ -7,6 +7,7 @@ import type { ArgumentContext, ArgumentParser } from './arguments';
 import { directiveAt } from './directives';
 import { splitCommand } from './flags';
 import { heredocMarkersInLine } from './heredocMarker';
+import { parseCommand } from './instructions/parse';
 import { LogicalLine } from './logicalLine';
 import type {
   Comment,
@@ -70,6 +71,8 @@ class Parser {
   private readonly errors: DockerfileError[] = [];
   private readonly emptyContinuationLines: Span[] = [];
   private pendingComments: string[] = [];
+  /** Instructions BuildKit's parser already refuses: the typed layer does not look at them. */
+  private readonly refused = new Set<Instruction>();
 
   constructor(private readonly text: string) {
     this.src = new SourceText(text);
@@ -97,6 +100,7 @@ class Parser {
       this.error('file with no instructions', 'no-instructions', 'parse', this.src.span(n, n));
     }
     const escapeChar = this.escape === 0x60 ? '`' : '\\';
+    this.typeInstructions();
     const { stages, globalArgs } = buildStages(this.instructions, this.src);
     this.errors.sort((a, b) => a.startOffset - b.startOffset);
     return new DockerfileImpl(this.src, {
@@ -282,8 +286,12 @@ class Parser {
       trigger,
       line: line.text.slice(from, to),
       index,
+      command: undefined,
     };
-    if (parsed.error) this.error(parsed.error.message, parsed.error.code, 'parse', draft.argsText ?? draft);
+    if (parsed.error) {
+      this.error(parsed.error.message, parsed.error.code, 'parse', draft.argsText ?? draft);
+      this.refused.add(draft);
+    }
     draft.variables = argumentVariables(draft, line, argsStart, argsEnd, this.escape, this.src);
     return draft;
   }
@@ -293,6 +301,7 @@ class Parser {
     const markers = heredocMarkersInLine(line.text);
     if ('error' in markers) {
       this.error(markers.error, 'invalid-heredoc', 'parse', instruction);
+      this.refused.add(instruction);
       return;
     }
     const text = this.text;
@@ -331,13 +340,35 @@ class Parser {
         terminator,
       };
       heredocs.push(heredoc);
-      if (!terminator) this.error('unterminated heredoc', 'unterminated-heredoc', 'parse', heredoc.marker);
+      if (!terminator) {
+        this.error('unterminated heredoc', 'unterminated-heredoc', 'parse', heredoc.marker);
+        this.refused.add(instruction);
+      }
     }
     instruction.heredocs = heredocs;
     if (heredocs.length > 0) {
       const last = heredocs[heredocs.length - 1];
       instruction.endOffset = Math.max(instruction.endOffset, last.endOffset);
       instruction.range = this.src.lines.rangeOf(instruction.startOffset, instruction.endOffset);
+    }
+  }
+
+  /** BuildKit's instructions.Parse over every instruction, reporting each one's error. */
+  private typeInstructions(): void {
+    let inStage = false;
+    for (const instruction of this.instructions as DraftInstruction[]) {
+      if (this.refused.has(instruction) || (instruction.trigger && this.refused.has(instruction.trigger)))
+        continue;
+      const result = parseCommand(instruction);
+      if ('error' in result) {
+        this.error(result.error.message, result.error.code, 'instruction', result.error.span);
+        continue;
+      }
+      instruction.command = result.command;
+      if (result.command.kind === 'FROM') inStage = true;
+      else if (!inStage && result.command.kind !== 'ARG') {
+        this.error('no build stage in current context', 'no-stage', 'instruction', instruction.keyword);
+      }
     }
   }
 
