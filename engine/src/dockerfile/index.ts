@@ -65,3 +65,9 @@ export {
 export type { FlagInfo, FlagKind, InstructionInfo } from './instructions/metadata';
 export { parseDevice, parseMount } from './instructions/runFlags';
 export { suggest } from './instructions/suggest';
+
+// The variable model: what each reference sees, and the values of the global ARGs.
+export { analyzeVariables, parentStage } from './scope';
+export type { ResolvedReference, VariableAnalysis, VariableDefinition, VariableKind } from './scope';
+export { evaluateGlobalArgs, formatPlatform, hostPlatform, platformArgs } from './buildArgs';
+export type { BuildArgOptions, GlobalArgs, Platform } from './buildArgs';
