@@ -40,7 +40,7 @@ export async function pullImage(
   const platform = options.platform ?? hostPlatform();
   const repo = ref.path;
   const reference = ref.digest ?? ref.tag ?? 'latest';
-  if (!ref.digest) progress({ status: `Pulling from ${familiarRepoPath(ref)}`, id: ref.tag });
+  if (!ref.digest) progress({ status: `Pulling from ${ref.path}`, id: ref.tag });
 
   const top = await client.getManifest(repo, reference);
   if (ref.digest && top.digest !== ref.digest) {
@@ -141,17 +141,13 @@ export async function pullImage(
   // Manifests last: an image becomes visible only once all of its content is in the store.
   if (topDoc.kind === 'index') store.blobs.put(manifestBytes, manifestDesc.digest);
   store.blobs.put(top.bytes, top.digest);
-  store.images.set(name, topDesc);
-  if (!ref.digest) store.images.set(`${repositoryName(ref)}@${top.digest}`, topDesc);
+  store.setName(name, topDesc);
+  if (!ref.digest) store.setName(`${repositoryName(ref)}@${top.digest}`, topDesc);
   progress({ status: `Digest: ${top.digest}` });
   progress({
     status: `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`,
   });
   return { name, digest: top.digest, image, changed };
-}
-
-function familiarRepoPath(ref: ImageReference): string {
-  return ref.domain === 'docker.io' ? ref.path : `${ref.domain}/${ref.path}`;
 }
 
 async function downloadBlob(

@@ -269,6 +269,26 @@ export class Store {
 
   // ---- names --------------------------------------------------------------------------------------
 
+  /**
+   * Points `name` at `target`. An image that loses its last name this way stays in the store as a
+   * dangling image (`<none>:<none>`, a record named by its own digest) until removed or pruned, as
+   * in Docker; a dangling record for `target` itself is dropped now that it has a name.
+   */
+  setName(name: string, target: Descriptor): void {
+    const previous = this.images.set(name, target);
+    if (name !== target.digest && this.images.get(target.digest)) this.images.delete(target.digest);
+    if (previous && previous.target.digest !== target.digest) {
+      const stillNamed = this.images.list().some((r) => r.target.digest === previous.target.digest);
+      if (!stillNamed) this.images.set(previous.target.digest, previous.target);
+    }
+  }
+
+  /** Records an image with no name (a load without tags, a build without -t): `<none>:<none>`. */
+  addDangling(target: Descriptor): void {
+    if (!this.images.list().some((r) => r.target.digest === target.digest))
+      this.images.set(target.digest, target);
+  }
+
   /** `docker tag`: points `target` (a reference) at the image `source` designates. */
   tag(source: string, target: string): string {
     const { image, record } = this.resolve(source);
@@ -278,7 +298,7 @@ export class Store {
     const desc =
       record && !isDigest(source) ? record.target : (image.indexDescriptor ?? image.manifestDescriptor);
     const name = formatReference(ref);
-    this.images.set(name, desc);
+    this.setName(name, desc);
     return name;
   }
 

@@ -1,0 +1,114 @@
+// What the CLI verbs call. Today the library runs in-process (LocalImageBackend over the store and
+// the registry client); when berthd serves the Engine API, a backend that makes the same calls over
+// the API replaces this one and the verbs stay as they are.
+import type { Readable } from 'node:stream';
+import { parsePlatform } from '../oci/platform';
+import { formatReference, parseReference } from '../oci/reference';
+import { RegistryClient, type RegistryOptions } from '../registry/client';
+import { lookupCredentials, storeCredentials, type Credentials } from '../registry/credentials';
+import type { ProgressListener } from '../registry/progress';
+import { pullImage } from '../registry/pull';
+import { pushImage } from '../registry/push';
+import { loadImages } from '../store/archive/load';
+import { saveImages } from '../store/archive/save';
+import { type DiskUsage, Store } from '../store/store';
+import {
+  type DeleteResponseItem,
+  deleteResponse,
+  type ImageInspect,
+  type ImageSummary,
+  inspectImage,
+  listImageSummaries,
+} from '../store/views';
+
+export interface ImageBackend {
+  pull(
+    reference: string,
+    options: { platform?: string },
+    onProgress: ProgressListener,
+  ): Promise<{ name: string; digest: string }>;
+  push(reference: string, onProgress: ProgressListener): Promise<{ digest: string; size: number }>;
+  list(): ImageSummary[];
+  inspect(nameOrId: string): ImageInspect;
+  remove(nameOrId: string, options: { force?: boolean; noPrune?: boolean }): DeleteResponseItem[];
+  tag(source: string, target: string): void;
+  save(references: string[]): Readable;
+  load(source: Readable, onMessage: (line: string) => void): Promise<void>;
+  login(server: string, credentials: Credentials): Promise<string>;
+  df(): DiskUsage;
+}
+
+export class LocalImageBackend implements ImageBackend {
+  private storeInstance: Store | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly registryOptions: RegistryOptions,
+  ) {}
+
+  /** Opened on first use, so `berth --help` and `login` never touch the state dir. */
+  get store(): Store {
+    this.storeInstance ??= Store.open(this.root);
+    return this.storeInstance;
+  }
+
+  private client(domain: string): RegistryClient {
+    return new RegistryClient(domain, { credentials: (d) => lookupCredentials(d), ...this.registryOptions });
+  }
+
+  async pull(reference: string, options: { platform?: string }, onProgress: ProgressListener) {
+    const ref = parseReference(reference);
+    const result = await pullImage(this.store, this.client(ref.domain), ref, {
+      onProgress,
+      ...(options.platform && { platform: parsePlatform(options.platform) }),
+    });
+    return { name: result.name, digest: result.digest };
+  }
+
+  async push(reference: string, onProgress: ProgressListener) {
+    const ref = parseReference(reference);
+    return pushImage(this.store, this.client(ref.domain), formatReference(ref), ref, { onProgress });
+  }
+
+  list(): ImageSummary[] {
+    return listImageSummaries(this.store);
+  }
+
+  inspect(nameOrId: string): ImageInspect {
+    return inspectImage(this.store, nameOrId);
+  }
+
+  remove(nameOrId: string, options: { force?: boolean; noPrune?: boolean }): DeleteResponseItem[] {
+    return deleteResponse(this.store.remove(nameOrId, options));
+  }
+
+  tag(source: string, target: string): void {
+    this.store.tag(source, target);
+  }
+
+  save(references: string[]): Readable {
+    return saveImages(this.store, references);
+  }
+
+  async load(source: Readable, onMessage: (line: string) => void): Promise<void> {
+    await loadImages(this.store, source, onMessage);
+  }
+
+  async login(server: string, credentials: Credentials): Promise<string> {
+    const domain = loginDomain(server);
+    await new RegistryClient(domain, { ...this.registryOptions, credentials: () => credentials }).login();
+    return storeCredentials(domain, credentials);
+  }
+
+  df(): DiskUsage {
+    return this.store.df();
+  }
+}
+
+/** `docker login` accepts a host, a URL or nothing (Docker Hub). */
+export function loginDomain(server: string | undefined): string {
+  if (!server) return 'docker.io';
+  const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  if (host === 'index.docker.io' || host === 'registry-1.docker.io') return 'docker.io';
+  return host;
+}

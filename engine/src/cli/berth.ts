@@ -1,0 +1,130 @@
+// `berth`: a docker-like CLI. Global flags, then one verb (engine/src/cli/commands/), which parses
+// its flags and calls one backend function. Exit codes: 0 ok, 1 the operation failed, 125 usage.
+import { berthVersion } from '../version';
+import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
+import { LocalImageBackend } from './backend';
+import { aliases, commands } from './commands/index';
+import type { CliContext, Command } from './commands/command';
+import { readConfig } from './config';
+import { defaultStoreRoot } from '../store/store';
+
+const globalFlags: FlagSpec[] = [
+  {
+    name: 'root',
+    type: 'string',
+    description: 'State directory (default /var/lib/berth as root, $XDG_DATA_HOME/berth otherwise)',
+    value: 'dir',
+  },
+  {
+    name: 'insecure-registry',
+    type: 'list',
+    description: 'Registry (host[:port]) that may be reached over plain http (repeatable)',
+    value: 'host',
+  },
+  {
+    name: 'config',
+    type: 'string',
+    description:
+      'Config file (default $BERTH_CONFIG, /etc/berth/config.json as root, ~/.config/berth/config.json)',
+    value: 'file',
+  },
+  { name: 'help', short: 'h', type: 'boolean', description: 'Print usage' },
+  { name: 'version', short: 'v', type: 'boolean', description: 'Print version information and quit' },
+];
+
+const helpFlag: FlagSpec = { name: 'help', type: 'boolean', description: 'Print usage' };
+
+function mainUsage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 3;
+  return `Usage:  berth [OPTIONS] COMMAND
+
+A container engine for your editor, without Docker
+
+Options:
+${formatFlags(globalFlags)}
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+
+Run 'berth COMMAND --help' for more information on a command.
+`;
+}
+
+function commandUsage(command: Command): string {
+  const flags = [...command.flags, helpFlag];
+  return `Usage:  ${command.usage}\n\n${command.summary}\n\nOptions:\n${formatFlags(flags)}\n`;
+}
+
+export async function main(
+  argv: string[],
+  io: Omit<CliContext, 'backend'> = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  let verbName: string | undefined;
+  try {
+    const global = parseArgs(argv, globalFlags, { stopAtPositional: true });
+    if (flagBool(global, 'version')) {
+      io.stdout.write(`Berth version ${berthVersion}\n`);
+      return 0;
+    }
+    let [verb, ...rest] = global.positional;
+    const alias = verb && aliases[`${verb} ${rest[0]}`];
+    if (alias) [verb, ...rest] = [...alias, ...rest.slice(1)];
+    verbName = verb;
+    if (!verb || flagBool(global, 'help')) {
+      io.stdout.write(mainUsage());
+      return verb || flagBool(global, 'help') ? 0 : 125;
+    }
+    const command = commands.find((c) => c.name === verb);
+    if (!command) throw new UsageError(`'${verb}' is not a berth command.`);
+    const args = parseArgs(rest, [...command.flags, helpFlag], {
+      stopAtPositional: command.name === 'system',
+    });
+    if (flagBool(args, 'help')) {
+      io.stdout.write(commandUsage(command));
+      return 0;
+    }
+    const [min, max] = command.args;
+    if (args.positional.length < min || (max !== undefined && args.positional.length > max)) {
+      const expected =
+        max === undefined
+          ? `at least ${min} argument${min === 1 ? '' : 's'}`
+          : min === max
+            ? `exactly ${min} argument${min === 1 ? '' : 's'}`
+            : `${min} to ${max} arguments`;
+      throw new UsageError(`"berth ${command.name}" requires ${expected}.\n\nUsage:  ${command.usage}`);
+    }
+    const configFile = flagString(global, 'config');
+    const config = readConfig(configFile);
+    const backend = new LocalImageBackend(flagString(global, 'root') ?? defaultStoreRoot(), {
+      insecureRegistries: [
+        ...(config['insecure-registries'] ?? []),
+        ...flagList(global, 'insecure-registry'),
+      ],
+      userAgent: `berth/${berthVersion}`,
+    });
+    const status = await command.run({ ...io, backend }, args);
+    return status ?? 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(
+        `berth: ${err.message}\nSee 'berth ${verbName && commands.some((c) => c.name === verbName) ? `${verbName} ` : ''}--help'.\n`,
+      );
+      return 125;
+    }
+    io.stderr.write(`Error: ${(err as Error).message}\n`);
+    if (process.env.BERTH_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`berth: ${(err as Error).stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

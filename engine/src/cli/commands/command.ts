@@ -1,0 +1,26 @@
+// The shape of a CLI verb: its usage, flags and a run function that parses nothing itself.
+import type { Readable, Writable } from 'node:stream';
+import type { FlagSpec, ParsedArgs } from '../args';
+import type { ImageBackend } from '../backend';
+
+export interface CliContext {
+  backend: ImageBackend;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+export interface Command {
+  name: string;
+  /** e.g. `berth pull [OPTIONS] NAME[:TAG|@DIGEST]` */
+  usage: string;
+  summary: string;
+  flags: FlagSpec[];
+  /** Positional argument count: [min, max] (max undefined = any). */
+  args: [number, number?];
+  run(ctx: CliContext, args: ParsedArgs): Promise<number | void>;
+}
+
+export function write(stream: Writable, text: string): void {
+  stream.write(text);
+}

@@ -1,0 +1,27 @@
+// Every verb of `berth`, one module each. The builder adds `build` and `run` here.
+import type { Command } from './command';
+import { images } from './images';
+import { inspect } from './inspect';
+import { load } from './load';
+import { login } from './login';
+import { pull } from './pull';
+import { push } from './push';
+import { rmi } from './rmi';
+import { save } from './save';
+import { system } from './system';
+import { tag } from './tag';
+
+export const commands: Command[] = [pull, push, images, rmi, tag, inspect, save, load, login, system];
+
+/** docker-style aliases: `berth image ls`, `berth image pull`, … */
+export const aliases: Record<string, string[]> = {
+  'image ls': ['images'],
+  'image list': ['images'],
+  'image pull': ['pull'],
+  'image push': ['push'],
+  'image rm': ['rmi'],
+  'image tag': ['tag'],
+  'image inspect': ['inspect'],
+  'image save': ['save'],
+  'image load': ['load'],
+};

@@ -1,0 +1,20 @@
+import { flagBool } from '../args';
+import { ProgressRenderer } from '../render/progress';
+import type { Command } from './command';
+
+export const push: Command = {
+  name: 'push',
+  usage: 'berth push [OPTIONS] NAME[:TAG]',
+  summary: 'Upload an image to a registry',
+  flags: [{ name: 'quiet', short: 'q', type: 'boolean', description: 'Suppress verbose output' }],
+  args: [1, 1],
+  async run(ctx, args) {
+    const quiet = flagBool(args, 'quiet');
+    const renderer = new ProgressRenderer(ctx.stdout, !!ctx.stdout.isTTY, ctx.stdout.columns ?? 80);
+    const result = await ctx.backend.push(args.positional[0], (m) => {
+      if (!quiet) renderer.message(m);
+    });
+    if (quiet) ctx.stdout.write(`${args.positional[0]}\n`);
+    return result.digest ? 0 : 1;
+  },
+};

@@ -1,0 +1,133 @@
+// The store seen the way the Docker Engine API shows images (ImageSummary, ImageInspect, delete
+// responses), shared by the CLI and, later, the API routes so both say the same thing.
+import type { Digest } from '../oci/digest';
+import type { ContainerConfig } from '../oci/image-spec';
+import { familiarName, familiarRepository, parseReference } from '../oci/reference';
+import type { RemoveResult, StoredImage, Store } from './store';
+
+export interface ImageSummary {
+  Id: Digest;
+  ParentId: string;
+  RepoTags: string[];
+  RepoDigests: string[];
+  /** Unix seconds. */
+  Created: number;
+  Size: number;
+  SharedSize: number;
+  Labels: Record<string, string> | null;
+  Containers: number;
+}
+
+export interface ImageInspect {
+  Id: Digest;
+  RepoTags: string[];
+  RepoDigests: string[];
+  Parent: string;
+  Comment: string;
+  Created: string;
+  DockerVersion: string;
+  Author: string;
+  Config: ContainerConfig;
+  Architecture: string;
+  Variant?: string;
+  Os: string;
+  Size: number;
+  GraphDriver: { Name: string; Data: Record<string, string> | null };
+  RootFS: { Type: string; Layers: string[] };
+  Metadata: { LastTagTime: string };
+}
+
+export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
+
+/** Image size as Docker reports it: the unpacked layers (or the compressed ones before unpacking). */
+export function imageSize(store: Store, image: StoredImage): number {
+  let size = 0;
+  image.chainIds.forEach((chainId, i) => {
+    size += store.snapshots.get(chainId)?.size ?? image.manifest.layers[i]?.size ?? 0;
+  });
+  return size;
+}
+
+interface Names {
+  tags: string[];
+  digests: string[];
+  lastTagTime: string;
+}
+
+function namesByImage(store: Store): Map<Digest, { image: StoredImage; names: Names }> {
+  const out = new Map<Digest, { image: StoredImage; names: Names }>();
+  for (const { record, image } of store.listRecords()) {
+    const entry = out.get(image.id) ?? {
+      image,
+      names: { tags: [], digests: [], lastTagTime: record.created },
+    };
+    out.set(image.id, entry);
+    if (record.name.startsWith('sha256:')) continue; // dangling: no name
+    const ref = parseReference(record.name);
+    if (ref.digest) entry.names.digests.push(`${familiarRepository(ref)}@${ref.digest}`);
+    else if (ref.tag !== undefined) {
+      entry.names.tags.push(familiarName(ref));
+      if (record.created > entry.names.lastTagTime) entry.names.lastTagTime = record.created;
+    }
+  }
+  return out;
+}
+
+export function listImageSummaries(store: Store): ImageSummary[] {
+  const summaries: ImageSummary[] = [];
+  for (const [id, { image, names }] of namesByImage(store)) {
+    summaries.push({
+      Id: id,
+      ParentId: '',
+      RepoTags: names.tags.sort(),
+      RepoDigests: [...new Set(names.digests)].sort(),
+      Created: Math.floor(Date.parse(image.config.created ?? '') / 1000) || 0,
+      Size: imageSize(store, image),
+      SharedSize: -1,
+      Labels: image.config.config?.Labels ?? null,
+      Containers: -1,
+    });
+  }
+  return summaries.sort((a, b) => b.Created - a.Created);
+}
+
+export function inspectImage(store: Store, nameOrId: string): ImageInspect {
+  const { image } = store.resolve(nameOrId);
+  const names = namesByImage(store).get(image.id)?.names ?? { tags: [], digests: [], lastTagTime: '' };
+  const c = image.config;
+  let lowerDirs: string[] | undefined;
+  try {
+    lowerDirs = image.chainIds.length
+      ? store.snapshots.lowerDirs(image.chainIds[image.chainIds.length - 1])
+      : undefined;
+  } catch {
+    lowerDirs = undefined; // not unpacked yet
+  }
+  return {
+    Id: image.id,
+    RepoTags: names.tags.sort(),
+    RepoDigests: [...new Set(names.digests)].sort(),
+    Parent: '',
+    Comment: c.history?.[c.history.length - 1]?.comment ?? '',
+    Created: c.created ?? '',
+    DockerVersion: c.docker_version ?? '',
+    Author: c.author ?? '',
+    Config: c.config ?? {},
+    Architecture: c.architecture,
+    ...(c.variant && { Variant: c.variant }),
+    Os: c.os,
+    Size: imageSize(store, image),
+    GraphDriver: { Name: 'overlay', Data: lowerDirs ? { LowerDir: lowerDirs.join(':') } : null },
+    RootFS: { Type: 'layers', Layers: c.rootfs.diff_ids },
+    Metadata: { LastTagTime: names.lastTagTime },
+  };
+}
+
+export function deleteResponse(result: RemoveResult): DeleteResponseItem[] {
+  return [
+    ...result.untagged
+      .filter((name) => !name.startsWith('sha256:'))
+      .map((name) => ({ Untagged: familiarName(parseReference(name)) })),
+    ...result.deleted.map((id) => ({ Deleted: id })),
+  ];
+}
