@@ -78,6 +78,8 @@ export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 export class AuthSession {
   private challenge: Challenge | undefined;
   private readonly tokens = new Map<string, CachedToken>();
+  /** Token requests in flight, so concurrent requests for one scope share one token. */
+  private readonly pending = new Map<string, Promise<CachedToken>>();
 
   constructor(
     private readonly credentials: () => Credentials | undefined,
@@ -118,7 +120,12 @@ export class AuthSession {
     const key = this.tokenKey(scopes);
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.token}`;
-    const token = await this.fetchToken(challenge, scopes, creds);
+    let request = this.pending.get(key);
+    if (!request) {
+      request = this.fetchToken(challenge, scopes, creds).finally(() => this.pending.delete(key));
+      this.pending.set(key, request);
+    }
+    const token = await request;
     this.tokens.set(key, token);
     return `Bearer ${token.token}`;
   }
