@@ -44,7 +44,7 @@ async function main(): Promise<number> {
       BERTH_E2E_INSTALLED_FROM_VSIX: vsix ? '1' : '',
       BERTH_E2E_EXTENSIONS_DIR: sandbox.extensionsDir,
     },
-    screenshotsDir: path.join(repoRoot, 'test-results', 'screenshots'),
+    screenshotsDir: path.join(repoRoot, 'test-results', 'screenshots', ...(vsix ? ['vsix'] : [])),
     deadlineMs: Number(process.env.BERTH_E2E_TIMEOUT_MS ?? 180_000),
     installVsix: vsix ? [path.resolve(vsix)] : [],
   };

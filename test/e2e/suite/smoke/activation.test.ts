@@ -1,5 +1,7 @@
 // The first thing a user sees: opening a Dockerfile activates Berth and starts its language server.
 import * as assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import { activateBerth, EXTENSION_ID, openFixture, screenshot } from '../helpers';
@@ -20,7 +22,7 @@ describe('smoke: Berth in a real VS Code', () => {
     assert.equal(api.languageServerInfo()?.name, 'berth-lsp');
   });
 
-  it('is the packaged extension when run with --vsix', function () {
+  it('is the packaged extension, with a working koffi, when run with --vsix', function () {
     if (!process.env.BERTH_E2E_INSTALLED_FROM_VSIX) {
       console.log('      skip: the extension under test is the source tree (not a --vsix run)');
       return this.skip();
@@ -31,6 +33,12 @@ describe('smoke: Berth in a real VS Code', () => {
       extension.extensionPath.startsWith(installedUnder),
       `expected the copy installed under ${installedUnder}, got ${extension.extensionPath}`,
     );
+    // The engine calls the kernel through koffi's native addon, which the .vsix must carry.
+    const koffi = createRequire(__filename)(path.join(extension.extensionPath, 'node_modules', 'koffi')) as {
+      load(name: string): { func(signature: string): () => number };
+    };
+    const getpid = koffi.load('libc.so.6').func('int getpid()');
+    assert.equal(getpid(), process.pid);
   });
 
   it('shows an edited Dockerfile (screenshot: smoke-edited-dockerfile)', async () => {

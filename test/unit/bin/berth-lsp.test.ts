@@ -1,0 +1,181 @@
+// bin/berth-lsp speaks LSP over each transport an editor may choose. The framing is written by hand
+// here (not with vscode-jsonrpc, which the server itself uses) so the test checks the wire format.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..', '..', '..');
+const launcher = path.join(root, 'bin', 'berth-lsp');
+const TIMEOUT_MS = 8000;
+
+interface JsonRpcMessage {
+  jsonrpc: '2.0';
+  id?: number;
+  method?: string;
+  params?: unknown;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+/** One side of an LSP conversation: send a message, await the response to an id. */
+class Conversation {
+  private readonly waiting = new Map<number, (m: JsonRpcMessage) => void>();
+  private nextId = 1;
+
+  constructor(private readonly send: (m: JsonRpcMessage) => void) {}
+
+  receive(message: JsonRpcMessage): void {
+    if (message.id !== undefined && message.method === undefined) this.waiting.get(message.id)?.(message);
+  }
+
+  request(method: string, params: unknown): Promise<JsonRpcMessage> {
+    const id = this.nextId++;
+    const answered = new Promise<JsonRpcMessage>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no answer to ${method} in ${TIMEOUT_MS} ms`)),
+        TIMEOUT_MS,
+      );
+      this.waiting.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+    });
+    this.send({ jsonrpc: '2.0', id, method, params });
+    return answered;
+  }
+
+  notify(method: string, params?: unknown): void {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+}
+
+/** Content-Length framing, as on stdio and sockets. */
+function frame(message: JsonRpcMessage): Buffer {
+  const body = Buffer.from(JSON.stringify(message), 'utf8');
+  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+}
+
+function unframe(onMessage: (m: JsonRpcMessage) => void): (chunk: Buffer) => void {
+  let buffered = Buffer.alloc(0);
+  return (chunk) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    for (;;) {
+      const headerEnd = buffered.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(
+        /Content-Length: (\d+)/i.exec(buffered.subarray(0, headerEnd).toString('ascii'))?.[1],
+      );
+      assert.ok(length > 0, `bad LSP header: ${buffered.subarray(0, headerEnd).toString('ascii')}`);
+      if (buffered.length < headerEnd + 4 + length) return;
+      const body = buffered.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
+      buffered = buffered.subarray(headerEnd + 4 + length);
+      onMessage(JSON.parse(body) as JsonRpcMessage);
+    }
+  };
+}
+
+/** initialize → initialized → a document → shutdown → exit, then the server must exit with 0. */
+async function speakLsp(server: ChildProcess, conversation: Conversation): Promise<void> {
+  const exited = once(server, 'exit') as Promise<[number | null, string | null]>;
+  const init = await conversation.request('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    clientInfo: { name: 'berth-lsp transport test' },
+  });
+  assert.equal(init.error, undefined, `initialize failed: ${init.error?.message}`);
+  const result = init.result as {
+    serverInfo?: { name: string };
+    capabilities: { textDocumentSync?: unknown };
+  };
+  assert.equal(result.serverInfo?.name, 'berth-lsp');
+  assert.ok(result.capabilities.textDocumentSync, 'the server does not sync documents');
+  conversation.notify('initialized', {});
+  conversation.notify('textDocument/didOpen', {
+    textDocument: {
+      uri: 'file:///tmp/Dockerfile',
+      languageId: 'dockerfile',
+      version: 1,
+      text: 'FROM busybox\n',
+    },
+  });
+  const shutdown = await conversation.request('shutdown', null);
+  assert.equal(shutdown.error, undefined, `shutdown failed: ${shutdown.error?.message}`);
+  conversation.notify('exit');
+  const [code, signal] = await exited;
+  assert.equal(signal, null);
+  assert.equal(code, 0, 'the server should exit with 0 after shutdown and exit');
+}
+
+describe('bin/berth-lsp', function () {
+  this.timeout(TIMEOUT_MS * 2);
+  const started: ChildProcess[] = [];
+
+  before(function () {
+    assert.ok(
+      existsSync(path.join(root, 'dist', 'server', 'server.js')),
+      'dist/ is missing: run `npm run build`',
+    );
+  });
+
+  afterEach(() => {
+    for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  function launch(args: string[], ipc = false): ChildProcess {
+    const child = spawn(process.execPath, [launcher, ...args], {
+      stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+    });
+    started.push(child);
+    return child;
+  }
+
+  it('speaks LSP over --stdio', async () => {
+    const server = launch(['--stdio']);
+    const conversation = new Conversation((m) => server.stdin!.write(frame(m)));
+    server.stdout!.on(
+      'data',
+      unframe((m) => conversation.receive(m)),
+    );
+    await speakLsp(server, conversation);
+  });
+
+  it('speaks LSP over --node-ipc', async () => {
+    const server = launch(['--node-ipc'], true);
+    const conversation = new Conversation((m) => server.send(m));
+    server.on('message', (m) => conversation.receive(m as JsonRpcMessage));
+    await speakLsp(server, conversation);
+  });
+
+  it('speaks LSP over --socket=<port>, connecting to the editor on 127.0.0.1', async () => {
+    const listener = createServer();
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (listener.address() as { port: number }).port;
+      const connected = once(listener, 'connection') as Promise<[Socket]>;
+      const server = launch([`--socket=${port}`]);
+      const [socket] = await connected;
+      const conversation = new Conversation((m) => socket.write(frame(m)));
+      socket.on(
+        'data',
+        unframe((m) => conversation.receive(m)),
+      );
+      await speakLsp(server, conversation);
+      socket.destroy();
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('prints its usage and exits with 2 when no transport is given', async () => {
+    const server = launch([]);
+    let stderr = '';
+    server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(server, 'exit')) as [number];
+    assert.equal(code, 2);
+    assert.match(stderr, /usage: berth-lsp --stdio/);
+  });
+});
