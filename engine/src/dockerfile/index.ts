@@ -71,3 +71,13 @@ export { analyzeVariables, parentStage } from './scope';
 export type { ResolvedReference, VariableAnalysis, VariableDefinition, VariableKind } from './scope';
 export { evaluateGlobalArgs, formatPlatform, hostPlatform, platformArgs } from './buildArgs';
 export type { BuildArgOptions, GlobalArgs, Platform } from './buildArgs';
+
+// .dockerignore with Docker's semantics.
+export {
+  cleanPath,
+  dockerignoreCandidates,
+  findDockerignore,
+  PatternMatcher,
+  readIgnoreFile,
+} from './dockerignore';
+export type { IgnoreLine } from './dockerignore';
