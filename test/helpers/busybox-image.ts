@@ -3,7 +3,7 @@
 // and index.json written here. Pushed to a test registry with skopeo.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -143,7 +143,9 @@ export function skopeoPush(
 
 /** Environment for skopeo/podman that keeps their config out of the user's home. */
 export function skopeoEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, REGISTRY_AUTH_FILE: join(tmpdir(), 'berth-test-auth-none.json') };
+  const authFile = join(tmpdir(), `berth-test-auth-${process.pid}.json`);
+  if (!existsSync(authFile)) writeFileSync(authFile, '{}');
+  return { ...process.env, REGISTRY_AUTH_FILE: authFile };
 }
 
 export function readLayoutIndex(layoutDir: string): {

@@ -46,7 +46,8 @@ export function saveImages(store: Store, refs: string[]): Readable {
       blobs.add(b);
     }
     const annotations: Record<string, string> = {};
-    if (ref?.tag !== undefined) {
+    const named = tags.length > 0;
+    if (named && ref?.tag !== undefined) {
       annotations['io.containerd.image.name'] = `${ref.domain}/${ref.path}:${ref.tag}`;
       annotations['org.opencontainers.image.ref.name'] = ref.tag;
     }
@@ -66,7 +67,7 @@ export function saveImages(store: Store, refs: string[]): Readable {
         Layers: image.manifest.layers.map((l) => blobPath(l.digest)),
       });
     }
-    if (ref?.tag !== undefined) {
+    if (named && ref?.tag !== undefined) {
       const top = image.manifest.layers[image.manifest.layers.length - 1];
       if (top) (repositories[familiarRepository(ref)] ??= {})[ref.tag] = digestHex(top.digest);
     }
