@@ -41,6 +41,8 @@ export function tarDirectory(dir: string): Buffer {
       '--group=0',
       '--mtime=@1700000000',
       '--xattrs',
+      // The posix format records atime/ctime unless told not to: layers would differ run to run.
+      '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
       '-C',
       dir,
       '-cf',

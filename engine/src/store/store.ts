@@ -483,11 +483,21 @@ export class Store {
     }
     const totalBlobs = [...blobSize.values()].reduce((a, b) => a + b, 0);
     const totalSnapshots = [...snapshotSize.values()].reduce((a, b) => a + b, 0);
-    const live = this.mark();
+    // Reclaimable: everything except what held images (and holds themselves) keep alive.
+    const keptBlobs = new Set<Digest>();
+    const keptSnapshots = new Set<Digest>();
+    for (const { image } of byId.values()) {
+      if (!heldImages.has(image.id)) continue;
+      imageBlobs(image).forEach((d) => keptBlobs.add(d));
+      image.chainIds.forEach((c) => keptSnapshots.add(c));
+    }
+    for (const hold of Object.values(this.holds())) {
+      hold.blobs?.forEach((d) => keptBlobs.add(d));
+      hold.snapshots?.forEach((c) => keptSnapshots.add(c));
+    }
     let reclaimable = 0;
-    for (const [d, s] of blobSize) if (!live.blobs.has(d)) reclaimable += s;
-    for (const [c, s] of snapshotSize) if (!live.snapshots.has(c)) reclaimable += s;
-    for (const image of images) if (!image.inUse) reclaimable += image.uniqueSize;
+    for (const [d, s] of blobSize) if (!keptBlobs.has(d)) reclaimable += s;
+    for (const [c, s] of snapshotSize) if (!keptSnapshots.has(c)) reclaimable += s;
     return {
       images,
       totalSize: totalBlobs + totalSnapshots,

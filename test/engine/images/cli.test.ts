@@ -1,0 +1,126 @@
+// `bin/berth` as a user runs it: output formats, exit codes and messages.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LayoutImage, makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
+import { haveBusybox } from '../../helpers/busybox-rootfs';
+import { haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
+
+const berthBin = join(__dirname, '../../../../bin/berth');
+
+describe('berth CLI (image verbs)', function () {
+  let work: string;
+  let registry: TestRegistry;
+  let image: LayoutImage;
+  let root: string;
+
+  /** Runs berth asynchronously (the registry's clients in this process keep working meanwhile). */
+  function berth(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [berthBin, '--root', root, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  before(async function () {
+    if (!haveRegistry() || !haveBusybox()) {
+      console.log('skip: needs docker-registry, skopeo and busybox-static');
+      this.skip();
+    }
+    work = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+    root = join(work, 'root');
+    image = makeBusyboxLayout(join(work, 'layout'));
+    registry = await startRegistry();
+    skopeoPush(image, `${registry.address}/library/busybox:1.36`);
+  });
+  after(async () => {
+    await registry?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('pull prints plain progress lines and the name when not on a terminal', async () => {
+    const r = await berth('pull', `${registry.address}/library/busybox:1.36`);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines[0], '1.36: Pulling from library/busybox');
+    assert.ok(lines.includes(`${image.layers[0].digest.slice(7, 19)}: Pull complete`), r.stdout);
+    assert.ok(lines.includes(`Digest: ${image.manifestDigest}`));
+    assert.equal(lines[lines.length - 1], `${registry.address}/library/busybox:1.36`);
+    assert.ok(!r.stdout.includes('\x1b['), 'no terminal escapes in plain output');
+  });
+
+  it('images, tag, inspect and --format', async () => {
+    assert.equal((await berth('tag', `${registry.address}/library/busybox:1.36`, 'busybox:mine')).status, 0);
+    const table = await berth('images');
+    const [header, ...rows] = table.stdout.trim().split('\n');
+    assert.match(header, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$/);
+    assert.ok(
+      rows.some((r) => /^busybox\s+mine\s+[0-9a-f]{12}\s+\d+ years ago\s+\d+(\.\d+)?MB$/.test(r)),
+      table.stdout,
+    );
+    const json = (await berth('images', '--format', 'json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.ok(json.every((j) => j.ID === image.configDigest.slice(7, 19)));
+    assert.equal((await berth('images', '-q')).stdout, `${image.configDigest.slice(7, 19)}\n`);
+    assert.equal(
+      (await berth('images', '--format', '{{.Repository}}:{{.Tag}}', 'busybox')).stdout,
+      'busybox:mine\n',
+    );
+    const inspected = JSON.parse((await berth('inspect', 'busybox:mine')).stdout);
+    assert.equal(inspected[0].Id, image.configDigest);
+    assert.deepEqual(inspected[0].RootFS.Layers, [image.layers[0].diffId]);
+    assert.equal(
+      (await berth('inspect', '-f', '{{.Os}}/{{.Architecture}}', 'busybox:mine')).stdout,
+      'linux/amd64\n',
+    );
+    const df = await berth('system', 'df');
+    assert.match(df.stdout, /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE\nImages\s+1\s+0\s+/);
+  });
+
+  it('push, save/load and rmi', async () => {
+    const pushed = await berth('push', `${registry.address}/library/busybox:1.36`);
+    assert.equal(pushed.status, 0, pushed.stderr);
+    assert.match(pushed.stdout, new RegExp(`1\\.36: digest: ${image.manifestDigest} size: \\d+`));
+    const archive = join(work, 'saved.tar');
+    assert.equal((await berth('save', '-o', archive, 'busybox:mine')).status, 0);
+    assert.ok(existsSync(archive));
+    const rmi = await berth('rmi', 'busybox:mine', `${registry.address}/library/busybox:1.36`);
+    assert.equal(rmi.status, 0, rmi.stderr);
+    assert.match(rmi.stdout, /^Untagged: busybox:mine\n/);
+    assert.match(rmi.stdout, new RegExp(`Deleted: ${image.configDigest}\n$`));
+    assert.equal((await berth('images', '-q')).stdout, '');
+    const loaded = await berth('load', '-i', archive);
+    assert.equal(loaded.stdout, 'Loaded image: busybox:mine\n');
+  });
+
+  it('says what went wrong, with docker exit codes', async () => {
+    const bad = await berth('pull', 'Not/Valid');
+    assert.equal(bad.status, 1);
+    assert.match(
+      bad.stderr,
+      /invalid reference format "Not\/Valid": repository name \(Valid\) must be lowercase/,
+    );
+    const unreachable = await berth('pull', 'registry.invalid/x');
+    assert.equal(unreachable.status, 1);
+    assert.match(unreachable.stderr, /cannot reach registry registry\.invalid: .*--insecure-registry/);
+    const missing = await berth('rmi', 'nothere');
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /No such image: nothere/);
+    const usage = await berth('tag', 'onlyone');
+    assert.equal(usage.status, 125);
+    assert.match(usage.stderr, /"berth tag" requires exactly 2 arguments/);
+    const flag = await berth('images', '--bogus');
+    assert.equal(flag.status, 125);
+    assert.match(flag.stderr, /unknown flag: --bogus\nSee 'berth images --help'/);
+  });
+});
