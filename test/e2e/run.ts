@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { runInCodeServer, type EditorRun } from './driver/code-server';
+import { missingPrerequisite, runInCodeServer, type EditorRun } from './driver/code-server';
 import { findDesktopVSCode, runInDesktopVSCode } from './driver/electron';
 import { LogBook } from './driver/log-book';
 import { createSandbox } from './driver/sandbox';
@@ -28,6 +28,16 @@ async function main(): Promise<number> {
   if (!existsSync(path.join(repoRoot, 'dist', 'client', 'extension.js'))) {
     console.error('e2e: dist/client/extension.js is missing; run `npm run build` first');
     return 1;
+  }
+  const missing = backend === 'code-server' ? missingPrerequisite(repoRoot) : undefined;
+  if (missing) {
+    // CI has every tool, so there a missing one is a failure, not a skip.
+    if (process.env.CI) {
+      console.error(`e2e: cannot run: ${missing}`);
+      return 1;
+    }
+    console.log(`e2e: skip: ${missing}`);
+    return 0;
   }
   const sandbox = createSandbox(path.join(repoRoot, 'test', 'e2e', 'fixtures', 'workspace'));
   const log = new LogBook();

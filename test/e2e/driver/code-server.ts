@@ -2,6 +2,7 @@
 // driven by headless Chromium through playwright-core. code-server's CLI refuses
 // --extensionDevelopmentPath, but the workbench URL takes the same settings as a `payload`.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { format, promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -41,6 +42,17 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** Why this machine cannot run the code-server backend, or undefined when it can. */
+export function missingPrerequisite(repoRoot: string): string | undefined {
+  if (!existsSync(CHROMIUM))
+    return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set BERTH_E2E_CHROMIUM)`;
+  const installed = existsSync(path.join(repoRoot, '.cache', 'code-server', '.installed'));
+  if (!installed && !existsSync('/usr/include/gssapi/gssapi.h')) {
+    return 'code-server is not installed and cannot be built here without libkrb5-dev (run .ci/setup as root)';
+  }
+  return undefined;
+}
 
 /** Returns the exit code the suite reported through codeAutomationExit. */
 export async function runInCodeServer(run: EditorRun): Promise<number> {
