@@ -131,6 +131,7 @@ function escapeDependentRules(esc, suffix) {
           patterns: [
             ref('line-continuation'),
             { include: '#heredoc-shell' },
+            { include: '#first-command-name' },
             { include: '#heredoc-data' },
             { include: 'source.shell' },
           ],
@@ -281,6 +282,14 @@ const grammar = {
         1: { name: s('comment.line.number-sign') },
         2: { name: s('punctuation.definition.comment') },
       },
+    },
+    'first-command-name': {
+      // The shell grammar only knows a command name at the start of a line or after a separator,
+      // so the first word after RUN/CMD/ENTRYPOINT would stay plain: name it here, as it would.
+      match:
+        '\\G(?!(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|function|select|time|coproc|in)(?=[\\s;]|$))' +
+        '(?![A-Za-z_][A-Za-z0-9_]*=)([A-Za-z0-9_.+/-][A-Za-z0-9_.+/:@-]*)(?=[\\s;|&]|$)',
+      captures: { 1: { name: 'entity.name.function.call.shell entity.name.command.shell' } },
     },
     // `RUN <<EOF`: the body is the script.
     'heredoc-shell': heredoc(true, {

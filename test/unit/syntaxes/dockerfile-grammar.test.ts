@@ -126,16 +126,27 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     assertScope(lines, 0, 'mount', 'entity.other.attribute-name.flag.dockerfile');
     assertScope(lines, 0, 'type=cache,target=/var/cache/apt', 'string.unquoted.flag-value.dockerfile');
     assertScope(lines, 0, 'apt-get', 'meta.embedded.block.shell');
-    assertScope(lines, 0, 'apt-get', 'support.function.builtin.shell');
+    assertScope(lines, 0, 'apt-get', 'entity.name.command.shell');
     assertScope(lines, 0, '&&', 'keyword.operator.list.shell');
     assertNoScope(lines, 0, '--no-install-recommends', 'entity.other.attribute-name.flag');
+  });
+
+  it('names the first command of a shell form, which the shell grammar only sees at a line start', () => {
+    const lines = tokenize(
+      'RUN make install\nCMD /usr/bin/app --serve\nRUN FOO=1 make\nRUN if true; then make; fi\n',
+    );
+    assertScope(lines, 0, 'make', 'entity.name.command.shell');
+    assertNoScope(lines, 0, 'install', 'entity.name.command');
+    assertScope(lines, 1, '/usr/bin/app', 'entity.name.command.shell');
+    assertNoScope(lines, 2, 'FOO', 'entity.name.command');
+    assertNoScope(lines, 3, 'if', 'entity.name.command');
   });
 
   it('embeds shell in CMD, ENTRYPOINT and HEALTHCHECK CMD shell form', () => {
     const lines = tokenize(
       'CMD echo hi\nENTRYPOINT echo hi\nHEALTHCHECK --interval=5s CMD echo ok\nHEALTHCHECK NONE\n',
     );
-    for (const line of [0, 1, 2]) assertScope(lines, line, 'echo', 'support.function.builtin.shell');
+    for (const line of [0, 1, 2]) assertScope(lines, line, 'echo', 'entity.name.command.shell');
     assertScope(lines, 2, 'interval', 'entity.other.attribute-name.flag.dockerfile');
     assertScope(lines, 2, 'CMD', 'keyword.other.instruction.dockerfile');
     assertScope(lines, 3, 'NONE', 'constant.language.none.dockerfile');
@@ -161,7 +172,7 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     assertScope(lines, 0, '\\', 'constant.character.escape.line-continuation.dockerfile');
     assertScope(lines, 1, 'network', 'entity.other.attribute-name.flag.dockerfile');
     assertScope(lines, 2, 'a comment inside', 'comment.line.number-sign.dockerfile');
-    assertScope(lines, 4, 'echo', 'support.function.builtin.shell');
+    assertScope(lines, 4, 'echo', 'entity.name.command.shell');
     assertScope(lines, 5, 'echo', 'support.function.builtin.shell');
     assertScope(lines, 5, 'echo', 'meta.instruction.command.dockerfile');
     assertScope(lines, 6, 'COPY', 'keyword.other.instruction.dockerfile');
@@ -188,7 +199,7 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     const lines = tokenize('COPY <<EOF /etc/motd\nWelcome\nEOF\nRUN cat <<EOT > /x\necho not-shell\nEOT\n');
     assertScope(lines, 1, 'Welcome', 'string.unquoted.heredoc.dockerfile');
     assertScope(lines, 2, 'EOF', 'entity.name.tag.heredoc-delimiter.dockerfile');
-    assertScope(lines, 3, 'cat', 'support.function.builtin.shell');
+    assertScope(lines, 3, 'cat', 'entity.name.command.shell');
     assertScope(lines, 4, 'echo not-shell', 'string.unquoted.heredoc.dockerfile');
     assertNoScope(lines, 4, 'echo not-shell', 'support.function');
   });
@@ -220,7 +231,7 @@ describe('syntaxes/dockerfile.tmLanguage.json', () => {
     const lines = tokenize('ONBUILD RUN echo hi\nONBUILD COPY --chown=app . /src\n');
     assertScope(lines, 0, 'ONBUILD', 'keyword.other.instruction.dockerfile');
     assertScope(lines, 0, 'RUN', 'keyword.other.instruction.dockerfile');
-    assertScope(lines, 0, 'echo', 'support.function.builtin.shell');
+    assertScope(lines, 0, 'echo', 'entity.name.command.shell');
     assertScope(lines, 1, 'chown', 'entity.other.attribute-name.flag.dockerfile');
   });
 
