@@ -26,8 +26,7 @@ export type ArgumentParser = (ctx: ArgumentContext, from: number, to: number) =>
 const NO_ARGS: ParsedArguments = { args: [], form: 'shell' };
 
 function arg(ctx: ArgumentContext, start: number, end: number, value: string, role: ArgumentRole): Argument {
-  const [s, e] = ctx.src.offsetsIn(ctx.line, start, end);
-  return { range: ctx.src.lines.rangeOf(s, e), startOffset: s, endOffset: e, value, role };
+  return ctx.src.argumentIn(ctx.line, start, end, value, role);
 }
 
 function slice(ctx: ArgumentContext, start: number, end: number, role: ArgumentRole): Argument {

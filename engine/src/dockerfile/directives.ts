@@ -2,6 +2,7 @@
 // DirectiveParser does: `#`, optional spaces, a known name, `=`, a value trimmed of spaces.
 
 import type { Directive, DirectiveName } from './model';
+import { DirectiveNode } from './nodes';
 import type { SourceText } from './source';
 import { isGoSpace } from './text';
 
@@ -24,13 +25,13 @@ export function directiveAt(
   if (!knownDirectives.has(name)) return undefined;
   const [nameStart, nameEnd] = m.indices[1];
   const [valueStart, valueEnd] = m.indices[2];
-  return {
-    range: src.lines.rangeOf(start, end),
-    startOffset: start,
-    endOffset: end,
-    name: name as DirectiveName,
-    nameToken: src.token(bodyStart + nameStart, bodyStart + nameEnd, m[1]),
-    value: m[2],
-    valueToken: src.token(bodyStart + valueStart, bodyStart + valueEnd, m[2]),
-  };
+  return new DirectiveNode(
+    src.lines,
+    start,
+    end,
+    name as DirectiveName,
+    src.token(bodyStart + nameStart, bodyStart + nameEnd, m[1]),
+    m[2],
+    src.token(bodyStart + valueStart, bodyStart + valueEnd, m[2]),
+  );
 }

@@ -3,6 +3,7 @@
 
 import type { LogicalLine } from './logicalLine';
 import type { Flag } from './model';
+import { FlagNode } from './nodes';
 import type { SourceText } from './source';
 import { isGoSpace, isSplitSpace, trimSpaceBounds } from './text';
 
@@ -107,14 +108,14 @@ function makeFlag(
   const cut = text.indexOf('=');
   const name = (cut < 0 ? text : text.slice(0, cut)).slice(2);
   const nameEnd = eq < 0 ? end : eq;
-  return {
-    range: src.lines.rangeOf(s, e),
-    startOffset: s,
-    endOffset: e,
+  return new FlagNode(
+    src.lines,
+    s,
+    e,
     text,
     name,
-    nameSpan: src.spanIn(line, Math.min(start + 2, nameEnd), nameEnd),
-    value: cut < 0 ? undefined : text.slice(cut + 1),
-    valueSpan: cut < 0 ? undefined : src.spanIn(line, eq + 1, end),
-  };
+    src.spanIn(line, Math.min(start + 2, nameEnd), nameEnd),
+    cut < 0 ? undefined : text.slice(cut + 1),
+    cut < 0 ? undefined : src.spanIn(line, eq + 1, end),
+  );
 }

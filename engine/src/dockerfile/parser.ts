@@ -20,6 +20,7 @@ import type {
   Span,
   Stage,
 } from './model';
+import { CommentNode, ErrorNode, HeredocNode, InstructionNode } from './nodes';
 import { SourceText } from './source';
 import { buildStages, DockerfileImpl } from './stages';
 import { isGoSpace } from './text';
@@ -55,9 +56,6 @@ const MAX_LINE_BYTES = 65535;
 export function parseDockerfile(text: string): Dockerfile {
   return new Parser(text).parse();
 }
-
-/** A mutable instruction while it is being built (the model exposes it read-only). */
-type DraftInstruction = { -readonly [K in keyof Instruction]: Instruction[K] };
 
 class Parser {
   private readonly src: SourceText;
@@ -172,13 +170,7 @@ class Parser {
     while (textStart < textEnd && isGoSpace(this.text.charCodeAt(textStart))) textStart++;
     while (textEnd > textStart && isGoSpace(this.text.charCodeAt(textEnd - 1))) textEnd--;
     const commentText = this.text.slice(textStart, textEnd);
-    this.comments.push({
-      range: this.src.lines.rangeOf(start, end),
-      startOffset: start,
-      endOffset: end,
-      text: commentText,
-      inContinuation,
-    });
+    this.comments.push(new CommentNode(this.src.lines, start, end, commentText, inContinuation));
     if (inContinuation) return;
     // BuildKit's PrevComment: comments directly above an instruction; a bare `#` resets them.
     if (commentText === '') this.pendingComments = [];
@@ -250,7 +242,7 @@ class Parser {
     index: number,
     start: number,
     end: number,
-  ): DraftInstruction {
+  ): InstructionNode {
     const ctx: ArgumentContext = { line, escape: this.escape, src: this.src };
     const split = splitCommand(line, from, to, this.escape, this.src);
     const keyword = line.text.slice(split.keywordStart, split.keywordEnd);
@@ -266,28 +258,23 @@ class Parser {
     } else {
       parsed = (parsersByKeyword[lower] ?? argumentParsers.parseIgnore)(ctx, argsStart, argsEnd);
     }
-    const draft: DraftInstruction = {
-      range: this.src.lines.rangeOf(start, end),
-      startOffset: start,
-      endOffset: end,
-      keyword: this.src.tokenIn(line, split.keywordStart, split.keywordEnd, keyword),
-      name: keyword.toUpperCase(),
-      known: lower === 'onbuild' || lower in parsersByKeyword,
-      flags: split.flags,
-      args: parsed.args,
-      argsText:
-        argsStart < argsEnd
-          ? this.src.tokenIn(line, argsStart, argsEnd, line.text.slice(argsStart, argsEnd))
-          : undefined,
-      form: parsed.form,
-      heredocs: [],
-      variables: [],
-      comments: [],
+    const draft = new InstructionNode(
+      this.src.lines,
+      start,
+      end,
+      this.src.tokenIn(line, split.keywordStart, split.keywordEnd, keyword),
+      keyword.toUpperCase(),
+      lower === 'onbuild' || lower in parsersByKeyword,
+      split.flags,
+      parsed.args,
+      argsStart < argsEnd
+        ? this.src.tokenIn(line, argsStart, argsEnd, line.text.slice(argsStart, argsEnd))
+        : undefined,
+      parsed.form,
       trigger,
-      line: line.text.slice(from, to),
+      line.text.slice(from, to),
       index,
-      command: undefined,
-    };
+    );
     if (parsed.error) {
       this.error(parsed.error.message, parsed.error.code, 'parse', draft.argsText ?? draft);
       this.refused.add(draft);
@@ -297,7 +284,7 @@ class Parser {
   }
 
   /** Reads the bodies of the heredocs named in the instruction line, in order. */
-  private heredocs(line: LogicalLine, instruction: DraftInstruction): void {
+  private heredocs(line: LogicalLine, instruction: InstructionNode): void {
     const markers = heredocMarkersInLine(line.text);
     if ('error' in markers) {
       this.error(markers.error, 'invalid-heredoc', 'parse', instruction);
@@ -325,20 +312,20 @@ class Parser {
       const nameStart = Math.min(markerStart + marker.prefixLength, markerEnd);
       const heredocEnd = terminator ? terminator.endOffset : text.length;
       const contentEnd = terminator ? terminator.startOffset : text.length;
-      const heredoc: Heredoc = {
-        range: this.src.lines.rangeOf(markerStart, heredocEnd),
-        startOffset: markerStart,
-        endOffset: heredocEnd,
-        name: marker.name,
-        marker: this.src.span(markerStart, markerEnd),
-        nameSpan: this.src.span(nameStart, markerEnd),
-        chomp: marker.chomp,
-        expand: marker.expand,
-        fileDescriptor: marker.fileDescriptor,
-        content: text.slice(bodyStart, contentEnd),
-        body: this.src.span(bodyStart, Math.max(bodyStart, bodyEnd)),
+      const heredoc = new HeredocNode(
+        this.src.lines,
+        markerStart,
+        heredocEnd,
+        marker.name,
+        this.src.span(markerStart, markerEnd),
+        this.src.span(nameStart, markerEnd),
+        marker.chomp,
+        marker.expand,
+        marker.fileDescriptor,
+        text.slice(bodyStart, contentEnd),
+        this.src.span(bodyStart, Math.max(bodyStart, bodyEnd)),
         terminator,
-      };
+      );
       heredocs.push(heredoc);
       if (!terminator) {
         this.error('unterminated heredoc', 'unterminated-heredoc', 'parse', heredoc.marker);
@@ -349,14 +336,13 @@ class Parser {
     if (heredocs.length > 0) {
       const last = heredocs[heredocs.length - 1];
       instruction.endOffset = Math.max(instruction.endOffset, last.endOffset);
-      instruction.range = this.src.lines.rangeOf(instruction.startOffset, instruction.endOffset);
     }
   }
 
   /** BuildKit's instructions.Parse over every instruction, reporting each one's error. */
   private typeInstructions(): void {
     let inStage = false;
-    for (const instruction of this.instructions as DraftInstruction[]) {
+    for (const instruction of this.instructions as InstructionNode[]) {
       if (this.refused.has(instruction) || (instruction.trigger && this.refused.has(instruction.trigger)))
         continue;
       const result = parseCommand(instruction);
@@ -373,13 +359,6 @@ class Parser {
   }
 
   private error(message: string, code: DockerfileErrorCode, phase: DockerfileError['phase'], at: Span): void {
-    this.errors.push({
-      range: at.range,
-      startOffset: at.startOffset,
-      endOffset: at.endOffset,
-      message,
-      code,
-      phase,
-    });
+    this.errors.push(new ErrorNode(this.src.lines, at.startOffset, at.endOffset, message, code, phase));
   }
 }

@@ -1,8 +1,9 @@
-// Turns offsets into the model's spans: source offsets directly, or indexes into an instruction's
+// Makes the model's spans: from source offsets directly, or from indexes into an instruction's
 // joined logical line through its segment map.
 
 import type { LogicalLine } from './logicalLine';
-import type { Span, Token } from './model';
+import type { ArgumentRole } from './model';
+import { ArgumentNode, SourceSpan, TokenNode } from './nodes';
 import { LineIndex } from './text';
 
 export class SourceText {
@@ -12,12 +13,12 @@ export class SourceText {
     this.lines = new LineIndex(text);
   }
 
-  span(start: number, end: number): Span {
-    return { range: this.lines.rangeOf(start, end), startOffset: start, endOffset: end };
+  span(start: number, end: number): SourceSpan {
+    return new SourceSpan(this.lines, start, end);
   }
 
-  token(start: number, end: number, value: string): Token {
-    return { range: this.lines.rangeOf(start, end), startOffset: start, endOffset: end, value };
+  token(start: number, end: number, value: string): TokenNode {
+    return new TokenNode(this.lines, start, end, value);
   }
 
   /** Source offsets of the joined-line index range `[start, end)`. */
@@ -26,13 +27,18 @@ export class SourceText {
     return [s, end > start ? line.sourceEnd(end) : s];
   }
 
-  spanIn(line: LogicalLine, start: number, end: number): Span {
+  spanIn(line: LogicalLine, start: number, end: number): SourceSpan {
     const [s, e] = this.offsetsIn(line, start, end);
-    return this.span(s, e);
+    return new SourceSpan(this.lines, s, e);
   }
 
-  tokenIn(line: LogicalLine, start: number, end: number, value: string): Token {
+  tokenIn(line: LogicalLine, start: number, end: number, value: string): TokenNode {
     const [s, e] = this.offsetsIn(line, start, end);
-    return this.token(s, e, value);
+    return new TokenNode(this.lines, s, e, value);
+  }
+
+  argumentIn(line: LogicalLine, start: number, end: number, value: string, role: ArgumentRole): ArgumentNode {
+    const [s, e] = this.offsetsIn(line, start, end);
+    return new ArgumentNode(this.lines, s, e, value, role);
   }
 }

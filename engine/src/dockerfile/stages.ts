@@ -11,6 +11,7 @@ import type {
   Span,
   Stage,
 } from './model';
+import { StageNode } from './nodes';
 import type { SourceText } from './source';
 
 export function buildStages(
@@ -41,18 +42,18 @@ function makeStage(index: number, from: Instruction, body: Instruction[], src: S
   const args = from.args;
   const named = args.length === 3 && args[1].value.toLowerCase() === 'as';
   const last = body.length > 0 ? body[body.length - 1] : from;
-  return {
-    range: src.lines.rangeOf(from.startOffset, last.endOffset),
-    startOffset: from.startOffset,
-    endOffset: last.endOffset,
+  return new StageNode(
+    src.lines,
+    from.startOffset,
+    last.endOffset,
     index,
     from,
-    name: named ? args[2].value.toLowerCase() : undefined,
-    nameToken: named ? args[2] : undefined,
-    base: args.length > 0 ? args[0] : undefined,
-    platform: from.flags.find((f) => f.name === 'platform'),
-    instructions: body,
-  };
+    named ? args[2].value.toLowerCase() : undefined,
+    named ? args[2] : undefined,
+    args.length > 0 ? args[0] : undefined,
+    from.flags.find((f) => f.name === 'platform'),
+    body,
+  );
 }
 
 export interface DockerfileParts {

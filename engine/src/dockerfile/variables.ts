@@ -3,6 +3,7 @@
 
 import type { LogicalLine } from './logicalLine';
 import type { Instruction, VariableReference } from './model';
+import { VariableReferenceNode } from './nodes';
 import type { SourceText } from './source';
 import { FoundReference, scanVariableReferences } from './variableScan';
 
@@ -83,14 +84,14 @@ function toReference(
 ): VariableReference {
   const [start, end] = offsets(ref.start, ref.end);
   const [nameStart, nameEnd] = offsets(ref.nameStart, ref.nameEnd);
-  return {
-    range: src.lines.rangeOf(start, end),
-    startOffset: start,
-    endOffset: end,
-    name: scanned.slice(ref.nameStart, ref.nameEnd),
-    nameSpan: src.span(nameStart, nameEnd),
-    braced: ref.braced,
-    operator: ref.operator,
-    word: ref.operator !== undefined ? scanned.slice(ref.wordStart, ref.wordEnd) : undefined,
-  };
+  return new VariableReferenceNode(
+    src.lines,
+    start,
+    end,
+    scanned.slice(ref.nameStart, ref.nameEnd),
+    src.span(nameStart, nameEnd),
+    ref.braced,
+    ref.operator,
+    ref.operator !== undefined ? scanned.slice(ref.wordStart, ref.wordEnd) : undefined,
+  );
 }
