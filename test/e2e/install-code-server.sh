@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs code-server (VS Code's workbench served over HTTP) into .cache/code-server for the e2e suite
-# and the quickstart, offline-safe: the only download is the npm package itself. Prints the entry script.
+# and the quickstart, offline-safe: the only download is the npm package itself (or nothing, when this
+# machine already has a copy in ~/.cache/berth). Prints the entry script.
 #
 # Why these steps: 4.100.3 is the last code-server that runs on Node 20. Its @vscode/ripgrep dependency
 # downloads a binary from GitHub in its install script; we seed that download cache with Debian's `rg`
@@ -13,6 +14,19 @@ dir="${BERTH_CODE_SERVER_DIR:-$root/.cache/code-server}"
 entry="$dir/node_modules/code-server/out/node/entry.js"
 
 if [ -f "$entry" ] && [ "$(cat "$dir/.installed" 2>/dev/null)" = "$version" ]; then
+  echo "$entry"
+  exit 0
+fi
+
+# A machine-wide copy (one per version) lets every clone on this machine, CI's included, skip the
+# download and unpacking (minutes on a busy machine; copying takes seconds).
+shared="${BERTH_CODE_SERVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/berth}/code-server-$version"
+if [ "$(cat "$shared/.installed" 2>/dev/null)" = "$version" ]; then
+  echo "code-server install: copying $version from $shared" >&2
+  rm -rf "$dir" "$dir.partial"
+  mkdir -p "$(dirname "$dir")"
+  cp -a "$shared" "$dir.partial"
+  mv "$dir.partial" "$dir"
   echo "$entry"
   exit 0
 fi
@@ -44,4 +58,8 @@ fi
 [ -f "$entry" ] || { echo "code-server install: $entry is missing after install; see $dir/install.log" >&2; exit 1; }
 rm -rf "$TMPDIR"
 echo "$version" >"$dir/.installed"
+# Best effort: a failed copy only means the next clone installs again.
+if mkdir -p "$(dirname "$shared")" 2>/dev/null && cp -a "$dir" "$shared.partial.$$" 2>/dev/null; then
+  rm -rf "$shared" && mv "$shared.partial.$$" "$shared" || rm -rf "$shared.partial.$$"
+fi
 echo "$entry"
