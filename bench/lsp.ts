@@ -1,0 +1,223 @@
+// Side-by-side LSP benchmark: Berth's language server against the npm Dockerfile language server
+// (dockerfile-language-server-nodejs, which wraps dockerfile-language-service and dockerfile-utils),
+// both driven the same way through the real protocol over stdio, on the same files, in one run.
+//
+//   node out/bench/lsp.js [--quick]        writes bench/results/lsp.json
+import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient, type ServerCommand } from './lspClient';
+
+const root = path.resolve(__dirname, '..', '..');
+const shared = process.env.BERTH_SHARED ?? path.resolve(root, '..', 'shared');
+const quick = process.argv.includes('--quick');
+
+const berth: ServerCommand = {
+  name: 'berth',
+  command: process.execPath,
+  args: [path.join(root, 'dist', 'server', 'server.js'), '--stdio'],
+};
+const peer: ServerCommand = {
+  name: 'dockerfile-language-server-nodejs',
+  command: process.execPath,
+  args: [require.resolve('dockerfile-language-server-nodejs/bin/docker-langserver'), '--stdio'],
+};
+
+interface Sample {
+  readonly median: number;
+  readonly p99: number;
+  readonly min: number;
+  readonly n: number;
+}
+
+function summarize(values: number[]): Sample {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { median: at(0.5), p99: at(0.99), min: sorted[0], n: sorted.length };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+interface Iterations {
+  diagnostics: number;
+  requests: number;
+  tokens: number;
+  corpusRounds: number;
+}
+
+const iterations: Record<string, Iterations> = {
+  berth: quick
+    ? { diagnostics: 10, requests: 200, tokens: 5, corpusRounds: 3 }
+    : { diagnostics: 30, requests: 1000, tokens: 20, corpusRounds: 10 },
+  // The peer is 30–1000× slower on these; fewer iterations keep the run short and its medians stable.
+  [peer.name]: quick
+    ? { diagnostics: 3, requests: 10, tokens: 1, corpusRounds: 1 }
+    : { diagnostics: 10, requests: 50, tokens: 1, corpusRounds: 5 },
+};
+
+type Metrics = Record<string, Sample | number>;
+
+/** Sends a full-text change and waits for the diagnostics that answer it. */
+async function diagnose(client: LspClient, uri: string, text: string): Promise<number> {
+  const published = client.nextDiagnostics(uri);
+  return time(async () => {
+    await client.replace(uri, text);
+    await published;
+  });
+}
+
+function lastInstructionLine(text: string): number {
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) if (/^[A-Za-z]/.test(lines[i])) return i;
+  return 0;
+}
+
+async function benchLargeFile(
+  client: LspClient,
+  file: string,
+  metrics: Metrics,
+  n: Iterations,
+): Promise<void> {
+  const name = path.basename(file, '.Dockerfile');
+  const uri = pathToFileURL(file).href;
+  const text = readFileSync(file, 'utf8');
+  const opened = client.nextDiagnostics(uri);
+  await client.open(uri, text);
+  await opened;
+
+  const diagnostics: number[] = [];
+  for (let i = 0; i < n.diagnostics; i++) {
+    // Alternate between two texts so a server cannot answer from a cache keyed on content.
+    diagnostics.push(await diagnose(client, uri, i % 2 ? text : `${text}\n`));
+  }
+  metrics[`diagnostics ${name}`] = summarize(diagnostics);
+
+  const line = lastInstructionLine(text);
+  const position = { line, character: 1 };
+  const completion: number[] = [];
+  const hover: number[] = [];
+  for (let i = 0; i < n.requests; i++) completion.push(await time(() => client.completion(uri, position)));
+  for (let i = 0; i < n.requests; i++) hover.push(await time(() => client.hover(uri, position)));
+  metrics[`completion ${name}`] = summarize(completion);
+  metrics[`hover ${name}`] = summarize(hover);
+
+  if (n.tokens > 0) {
+    const tokens: number[] = [];
+    for (let i = 0; i < n.tokens; i++) tokens.push(await time(() => client.semanticTokens(uri)));
+    metrics[`semantic tokens ${name}`] = summarize(tokens);
+  }
+  await client.close(uri);
+}
+
+async function benchCorpus(
+  client: LspClient,
+  files: string[],
+  metrics: Metrics,
+  n: Iterations,
+): Promise<void> {
+  const docs = files.map((file) => ({ uri: pathToFileURL(file).href, text: readFileSync(file, 'utf8') }));
+  const openAll = await time(async () => {
+    const published = docs.map((d) => client.nextDiagnostics(d.uri));
+    for (const d of docs) await client.open(d.uri, d.text);
+    await Promise.all(published);
+  });
+  const rounds: number[] = [openAll];
+  for (let round = 1; round < n.corpusRounds; round++) {
+    rounds.push(
+      await time(async () => {
+        const published = docs.map((d) => client.nextDiagnostics(d.uri));
+        for (const d of docs) await client.replace(d.uri, round % 2 ? `${d.text}\n` : d.text);
+        await Promise.all(published);
+      }),
+    );
+  }
+  metrics[`diagnostics corpus (${docs.length} files)`] = summarize(rounds);
+  metrics['rss with corpus open (MB)'] = Math.round(client.rss() / 1e5) / 10;
+  let problems = 0;
+  for (const d of docs) problems += client.diagnostics.get(d.uri)?.length ?? 0;
+  metrics['problems reported on corpus'] = problems;
+}
+
+async function run(server: ServerCommand, largeFiles: string[], corpus: string[]): Promise<Metrics> {
+  const metrics: Metrics = {};
+  const n = iterations[server.name];
+  const client = await LspClient.start(server);
+  try {
+    // The corpus first, so RSS is measured with exactly the corpus open.
+    await benchCorpus(client, corpus, metrics, n);
+    for (const file of largeFiles) await benchLargeFile(client, file, metrics, n);
+  } finally {
+    await client.stop();
+  }
+  return metrics;
+}
+
+function peerVersion(): string {
+  const manifest = path.join(
+    path.dirname(require.resolve('dockerfile-language-server-nodejs/package.json')),
+    'package.json',
+  );
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+function format(value: Sample | number | undefined): string {
+  if (value === undefined) return '—';
+  if (typeof value === 'number') return String(value);
+  return `${value.median.toFixed(2)} (p99 ${value.p99.toFixed(2)}, n=${value.n})`;
+}
+
+async function main(): Promise<void> {
+  const largeDir = path.join(shared, 'testdata', 'large');
+  const corpusDir = path.join(shared, 'testdata', 'dockerfiles');
+  const largeFiles = readdirSync(largeDir)
+    .filter((f) => f.endsWith('.Dockerfile'))
+    .map((f) => path.join(largeDir, f));
+  const corpus = readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.Dockerfile'))
+    .map((f) => path.join(corpusDir, f));
+
+  const results: Record<string, Metrics> = {};
+  for (const server of [berth, peer]) {
+    process.stderr.write(`${server.name}…\n`);
+    results[server.name] = await run(server, largeFiles, corpus);
+  }
+
+  const rows = Object.keys(results.berth).map((metric) => {
+    const ours = results.berth[metric];
+    const theirs = results[peer.name][metric];
+    const ratio =
+      typeof ours === 'object' && typeof theirs === 'object'
+        ? Math.round((theirs.median / ours.median) * 10) / 10
+        : undefined;
+    return { metric, berth: ours, peer: theirs, peerOverBerth: ratio };
+  });
+  const report = {
+    benchmark: 'lsp',
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    unit: 'ms unless named otherwise; median, p99 and count per metric',
+    peer: `${peer.name}@${peerVersion()}`,
+    quick,
+    rows,
+  };
+  mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(root, 'bench', 'results', 'lsp.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+  console.log(`| metric | Berth | ${peer.name} | peer / Berth |`);
+  console.log('| --- | --- | --- | --- |');
+  for (const row of rows) {
+    console.log(
+      `| ${row.metric} | ${format(row.berth)} | ${format(row.peer)} | ${row.peerOverBerth ?? '—'}× |`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
