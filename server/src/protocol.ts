@@ -14,11 +14,17 @@ export interface LocalImage {
   readonly size?: number;
   /** Creation time, RFC 3339, if known. */
   readonly created?: string;
+  /** `os/arch[/variant]` of the image, if known. */
+  readonly platform?: string;
+  /** Names of the environment variables the image's config sets (`PATH`, `JAVA_HOME`…), if known. */
+  readonly env?: readonly string[];
 }
 
 export interface LocalImagesParams {
   /** The complete current list: each notification replaces the previous one. */
   readonly images: readonly LocalImage[];
+  /** The engine's default build platform (`linux/amd64`), if known. */
+  readonly platform?: string;
 }
 
 /** Client → server: the engine's local images changed (sent on start and on every image event). */

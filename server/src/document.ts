@@ -1,0 +1,34 @@
+// One version of one open Dockerfile: its text, parsed once, and everything derived from the parse,
+// each computed on first use and then kept until the next edit replaces the document. Requests
+// read these; none re-parses.
+import { parseDockerfile, type Dockerfile } from '../../engine/src/dockerfile';
+import { Symbols } from './analysis/symbols';
+
+export class DockerfileDocument {
+  private parsed: Dockerfile | undefined;
+  private symbolTable: Symbols | undefined;
+  /** Derived values cached by the service modules (lint results, semantic tokens…), by key. */
+  private readonly memo = new Map<unknown, unknown>();
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+  ) {}
+
+  get dockerfile(): Dockerfile {
+    return (this.parsed ??= parseDockerfile(this.text));
+  }
+
+  get symbols(): Symbols {
+    return (this.symbolTable ??= new Symbols(this.dockerfile));
+  }
+
+  /** Computes `make()` once per document version and key. */
+  cached<T>(key: unknown, make: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = make();
+    this.memo.set(key, value);
+    return value;
+  }
+}
