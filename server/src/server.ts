@@ -1,21 +1,140 @@
 // The Dockerfile language server: a thin LSP adapter over the transport-free language service.
+// Each handler finds the parsed model of the document's current version and calls one compute
+// function; none parses again, reads the network or waits on anything.
 import {
   createConnection,
+  DidChangeConfigurationNotification,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeActionKind } from 'vscode-languageserver-types';
+import { computeCodeActions, fixAllKind } from './codeActions';
+import { completionTriggers, computeCompletion } from './completion';
+import { DiskContextFiles } from './contextFiles';
+import { computeDiagnostics } from './diagnostics';
+import type { DockerfileDocument } from './document';
+import { ImageCatalog } from './environment';
+import { computeFormatting } from './formatting';
+import { computeHover } from './hover';
+import { computeDocumentLinks } from './links';
+import {
+  computeDefinition,
+  computeHighlights,
+  computePrepareRename,
+  computeReferences,
+  computeRename,
+  RenameError,
+} from './navigation';
+import { computeDocumentSymbols, computeFoldingRanges } from './outline';
+import { LocalImagesNotification, settingsSection } from './protocol';
+import { computeSemanticTokens, semanticTokensLegend } from './semanticTokens';
+import { readSettings } from './settings';
+import { computeSignatureHelp } from './signatureHelp';
+import { DocumentStore } from './store';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const store = new DocumentStore(
+  (uri) => documents.get(uri),
+  (model) =>
+    void connection.sendDiagnostics({
+      uri: model.uri,
+      version: model.version,
+      diagnostics: computeDiagnostics(model, store.environment),
+    }),
+);
+store.environment = { ...store.environment, files: new DiskContextFiles() };
+let pullsConfiguration = false;
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-  },
-  serverInfo: { name: 'berth-lsp' },
-}));
+connection.onInitialize((params: InitializeParams) => {
+  pullsConfiguration = params.capabilities.workspace?.configuration === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
+      completionProvider: { triggerCharacters: completionTriggers },
+      hoverProvider: true,
+      signatureHelpProvider: { triggerCharacters: [' ', '='] },
+      semanticTokensProvider: { legend: semanticTokensLegend, full: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
+      renameProvider: { prepareProvider: true },
+      definitionProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'berth-lsp' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (!pullsConfiguration) return;
+  void connection.client.register(DidChangeConfigurationNotification.type, { section: settingsSection });
+  void refreshSettings();
+});
+
+async function refreshSettings(): Promise<void> {
+  const raw: unknown = await connection.workspace.getConfiguration(settingsSection);
+  store.setEnvironment({ ...store.environment, settings: readSettings(raw) });
+}
+
+connection.onDidChangeConfiguration((change) => {
+  if (pullsConfiguration) return void refreshSettings();
+  const pushed = (change.settings as { berth?: { dockerfile?: unknown } } | undefined)?.berth?.dockerfile;
+  store.setEnvironment({ ...store.environment, settings: readSettings(pushed) });
+});
+
+connection.onNotification(LocalImagesNotification.type, (params) =>
+  store.setEnvironment({ ...store.environment, images: new ImageCatalog(params.images, params.platform) }),
+);
+
+documents.onDidChangeContent((change) => store.schedule(change.document.uri));
+documents.onDidClose((event) => {
+  store.close(event.document.uri);
+  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+});
+
+/** Runs `compute` on the current model of the request's document; null when it is not open. */
+function withModel<P extends { textDocument: { uri: string } }, R>(
+  compute: (model: DockerfileDocument, params: P) => R,
+) {
+  return (params: P): R | null => {
+    const model = store.get(params.textDocument.uri);
+    if (!model) return null;
+    try {
+      return compute(model, params);
+    } catch (error) {
+      if (error instanceof RenameError) throw new ResponseError(-32803, error.message);
+      throw error;
+    }
+  };
+}
+
+const env = () => store.environment;
+connection.onCodeAction(
+  withModel((m, p) => computeCodeActions(m, p.context.diagnostics, env(), p.context.only)),
+);
+connection.onCompletion(withModel((m, p) => computeCompletion(m, p.position, env())));
+connection.onHover(withModel((m, p) => computeHover(m, p.position, env())));
+connection.onSignatureHelp(withModel((m, p) => computeSignatureHelp(m, p.position)));
+connection.languages.semanticTokens.on(withModel((m) => computeSemanticTokens(m)));
+connection.onDocumentSymbol(withModel((m) => computeDocumentSymbols(m)));
+connection.onFoldingRanges(withModel((m) => computeFoldingRanges(m)));
+connection.onDocumentFormatting(withModel((m) => computeFormatting(m)));
+connection.onDocumentRangeFormatting(withModel((m, p) => computeFormatting(m, p.range)));
+connection.onPrepareRename(withModel((m, p) => computePrepareRename(m, p.position)));
+connection.onRenameRequest(withModel((m, p) => computeRename(m, p.position, p.newName)));
+connection.onDefinition(withModel((m, p) => computeDefinition(m, p.position)));
+connection.onReferences(withModel((m, p) => computeReferences(m, p.position, p.context.includeDeclaration)));
+connection.onDocumentHighlight(withModel((m, p) => computeHighlights(m, p.position)));
+connection.onDocumentLinks(withModel((m) => computeDocumentLinks(m)));
 
 documents.listen(connection);
 connection.listen();

@@ -58,3 +58,12 @@ export function imagePageUrl(reference: ImageReference): string | undefined {
       return undefined;
   }
 }
+
+/** Splits `name[:tag][@digest]` into name and tag (a port in the registry host is not a tag). */
+export function splitReference(reference: string): [string, string | undefined] {
+  const withoutDigest = reference.split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  if (colon > slash) return [withoutDigest.slice(0, colon), withoutDigest.slice(colon + 1)];
+  return [withoutDigest, undefined];
+}

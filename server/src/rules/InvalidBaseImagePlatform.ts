@@ -1,3 +1,4 @@
+import { splitReference } from '../analysis/imageReference';
 import type { Rule } from './rule';
 
 /** `os/arch` of a platform string (variant dropped, as BuildKit compares only OS and architecture). */
@@ -29,12 +30,3 @@ export const InvalidBaseImagePlatform: Rule = {
     }
   },
 };
-
-/** Splits `name[:tag][@digest]` into name and tag (a port in the registry host is not a tag). */
-export function splitReference(reference: string): [string, string | undefined] {
-  const withoutDigest = reference.split('@')[0];
-  const slash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  if (colon > slash) return [withoutDigest.slice(0, colon), withoutDigest.slice(colon + 1)];
-  return [withoutDigest, undefined];
-}

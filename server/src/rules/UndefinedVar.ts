@@ -2,6 +2,7 @@ import type { Instruction, Stage, VariableReference } from '../../../engine/src/
 import type { VariableUse } from '../analysis/symbols';
 import type { Rule, RuleContext } from './rule';
 import { commonImageEnv } from '../data/images';
+import { splitReference } from '../analysis/imageReference';
 import { buildkitRuleUrl, didYouMean } from './support';
 
 /** Instructions whose words BuildKit expands and checks (its `Expand` implementations). */
@@ -54,7 +55,7 @@ function knownBaseEnv(context: RuleContext, stage: Stage): ReadonlySet<string> |
   const base = root.base?.value;
   if (base === undefined) return undefined;
   if (base.toLowerCase() === 'scratch') return new Set();
-  const env = context.environment.images.find(base.split('@')[0])?.env;
+  const env = context.environment.images.find(splitReference(base)[0])?.env;
   return env ? new Set(env.map((e) => e.split('=')[0])) : undefined;
 }
 
