@@ -404,12 +404,12 @@ function variableItems(request: Request, typed: string, braced: boolean): Comple
   if (onFrom) {
     for (const name of automaticPlatformArgs) {
       if (scope.has(name)) continue;
-      const doc = predefinedArgs.find((a) => a.name === name);
+      const doc = predefinedArgs.get(name);
       items.push({
         label: name,
         kind: CompletionItemKind.Constant,
         detail: 'predefined',
-        documentation: doc?.summary,
+        documentation: doc,
         textEdit: { range: replaceRange(request, typed.length), newText: `${name}${close}` },
       });
     }

@@ -33,7 +33,7 @@ export function computeHover(
   const offset = dockerfile.offsetAt(position);
   const symbol = document.symbols.symbolAt(offset);
   if (symbol?.kind === 'variable')
-    return markdown(variableMarkdown(document, symbol.name, symbol.declaration), symbol.span);
+    return markdown(variableMarkdown(symbol.name, symbol.declaration), symbol.span);
   if (symbol?.kind === 'stage') return markdown(stageMarkdown(document, symbol.stage), symbol.span);
 
   const place = locate(dockerfile, offset);
@@ -84,23 +84,19 @@ function line(span: Span): number {
   return span.range.start.line + 1;
 }
 
-function variableMarkdown(
-  document: DockerfileDocument,
-  name: string,
-  declaration: VariableDeclaration | undefined,
-): string {
+function variableMarkdown(name: string, declaration: VariableDeclaration | undefined): string {
   if (!declaration) {
-    const predefined = predefinedArgs.find((a) => a.name === name);
-    if (predefined) return `**${name}** (predefined build argument) — ${predefined.summary}`;
+    const predefined = predefinedArgs.get(name);
+    if (predefined) return `**${name}** (predefined build argument) — ${predefined}`;
     return `**${name}** — not declared in this Dockerfile (it may come from the base image's environment).`;
   }
   const parts = [`**${declaration.kind} ${name}**`];
   let value = declaration.value;
   let origin = '';
-  if (value === undefined && declaration.kind === 'ARG' && declaration.stage) {
+  if (value === undefined && declaration.inherits) {
     // `ARG NAME` inside a stage takes the global default.
-    const global = document.symbols.declarationsNamed(name).find((d) => d.stage === undefined);
-    if (global?.value !== undefined) {
+    const global = declaration.inherits;
+    if (global.value !== undefined) {
       value = global.value;
       origin = ` (global default, line ${line(global.nameSpan)})`;
     }

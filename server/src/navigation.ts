@@ -59,10 +59,7 @@ export function computeDefinition(document: DockerfileDocument, position: Positi
   if (!declaration) return [];
   const locations = [at(declaration.nameSpan)];
   // `ARG NAME` without a value inside a stage imports the global ARG: show where its value comes from.
-  if (declaration.kind === 'ARG' && declaration.value === undefined && declaration.stage) {
-    const global = document.symbols.declarationsNamed(declaration.name).find((d) => d.stage === undefined);
-    if (global) locations.push(at(global.nameSpan));
-  }
+  if (declaration.inherits) locations.push(at(declaration.inherits.nameSpan));
   return locations;
 }
 

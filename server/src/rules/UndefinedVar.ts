@@ -1,50 +1,18 @@
-import type { Instruction, Stage, VariableReference } from '../../../engine/src/dockerfile/model';
+import type { Stage } from '../../../engine/src/dockerfile/model';
 import type { VariableUse } from '../analysis/symbols';
 import type { Rule, RuleContext } from './rule';
 import { commonImageEnv } from '../data/images';
 import { splitReference } from '../analysis/imageReference';
 import { buildkitRuleUrl, didYouMean } from './support';
 
-/** Instructions whose words BuildKit expands and checks (its `Expand` implementations). */
-const checked: ReadonlySet<string> = new Set([
-  'ENV',
-  'LABEL',
-  'ADD',
-  'COPY',
-  'WORKDIR',
-  'USER',
-  'VOLUME',
-  'STOPSIGNAL',
-  'ARG',
-]);
-
-/** Flags whose values COPY/ADD expand with the stage environment. */
-const expandedFlags: ReadonlySet<string> = new Set(['chown', 'chmod', 'checksum']);
-
-function inFlag(
-  instruction: Instruction,
-  reference: VariableReference,
-  names: ReadonlySet<string> | undefined,
-): boolean {
-  return instruction.flags.some(
-    (f) =>
-      f.valueSpan !== undefined &&
-      (names === undefined || names.has(f.name)) &&
-      f.valueSpan.startOffset <= reference.startOffset &&
-      reference.endOffset <= f.valueSpan.endOffset,
-  );
-}
-
+/** BuildKit reports undefined variables where it expands words, except in FROM (UndefinedArgInFrom) and EXPOSE. */
 function isChecked(use: VariableUse): boolean {
-  const { instruction, reference } = use;
-  if (instruction.trigger || !use.stage) return false;
-  if (instruction.name === 'RUN') return inFlag(instruction, reference, new Set(['mount']));
-  if (!checked.has(instruction.name)) return false;
-  if (instruction.name === 'COPY' || instruction.name === 'ADD') {
-    // --from, --exclude and friends are not expanded with the stage environment.
-    return !inFlag(instruction, reference, undefined) || inFlag(instruction, reference, expandedFlags);
-  }
-  return true;
+  return (
+    use.expandedByBuilder &&
+    use.stage !== undefined &&
+    use.instruction.name !== 'FROM' &&
+    use.instruction.name !== 'EXPOSE'
+  );
 }
 
 /** Names the base image (or its chain of stages) is known to define, or undefined when unknown. */
@@ -70,12 +38,11 @@ export const UndefinedVar: Rule = {
     const symbols = context.symbols;
     const reported = new Set<string>();
     for (const use of symbols.uses) {
-      if (use.declaration || !use.stage || !isChecked(use)) continue;
+      if (use.defined || !use.stage || !isChecked(use)) continue;
       const name = use.reference.name;
       const key = `${use.instruction.startOffset}:${name}`;
       if (reported.has(key)) continue;
-      const scope = symbols.scopeAt(use.instruction.startOffset);
-      const suggestion = didYouMean(name, scope.keys());
+      const suggestion = didYouMean(name, symbols.namesVisibleAt(use.reference.startOffset));
       const baseEnv = knownBaseEnv(context, use.stage);
       if (baseEnv === undefined) {
         // The base image may define it. Report only what is surely a mistake: a near-miss of a
