@@ -1,5 +1,6 @@
 // Every lint rule, in the order docs/rules.md lists them: BuildKit's checks, then ours.
 import { ConsistentInstructionCasing } from './ConsistentInstructionCasing';
+import { CopyIgnoredFile } from './CopyIgnoredFile';
 import { DuplicateStageName } from './DuplicateStageName';
 import { ExposeInvalidFormat } from './ExposeInvalidFormat';
 import { ExposeProtoCasing } from './ExposeProtoCasing';
@@ -41,6 +42,7 @@ export const buildkitRules: readonly Rule[] = [
   SecretsUsedInArgOrEnv,
   InvalidDefaultArgInFrom,
   FromPlatformFlagConstDisallowed,
+  CopyIgnoredFile,
   InvalidDefinitionDescription,
   ExposeProtoCasing,
   ExposeInvalidFormat,
