@@ -1,0 +1,112 @@
+// The shell scripts a Dockerfile runs at build time: each shell-form RUN's command line and each
+// RUN heredoc body meant for the shell, tokenized once per document version for the rules that
+// look inside them. Windows shells (SHELL ["cmd"…]/["powershell"…] or a backtick escape) are left
+// out: the rules speak POSIX shell.
+import type { Heredoc, Instruction, Stage } from '../../../engine/src/dockerfile/model';
+import type { DockerfileDocument } from '../document';
+import { packageInvocation, type PackageInvocation } from './packages';
+import { tokenizeShell, type ShellScript } from './shell';
+
+export interface RunScript {
+  readonly instruction: Instruction;
+  readonly stage: Stage;
+  readonly script: ShellScript;
+  /** Offsets of the script text in the document. */
+  readonly start: number;
+  readonly end: number;
+  /** Set when the script is a heredoc body rather than the command line. */
+  readonly heredoc?: Heredoc;
+}
+
+const runScriptsKey = Symbol('runScripts');
+
+function posixShell(stage: Stage, instruction: Instruction): boolean {
+  let shell = ['/bin/sh'];
+  for (const i of stage.instructions) {
+    if (i.startOffset >= instruction.startOffset) break;
+    if (i.command?.kind === 'SHELL') shell = [...i.command.shell];
+  }
+  return !/(?:^|[\\/])(?:cmd|powershell|pwsh)(?:\.exe)?$/i.test(shell[0] ?? '');
+}
+
+export function runScripts(document: DockerfileDocument): readonly RunScript[] {
+  return document.cached(runScriptsKey, () => {
+    const dockerfile = document.dockerfile;
+    const text = document.text;
+    const scripts: RunScript[] = [];
+    if (dockerfile.escapeChar === '`') return scripts;
+    for (const stage of dockerfile.stages) {
+      for (const instruction of stage.instructions) {
+        if (instruction.name !== 'RUN' || instruction.form !== 'shell' || !instruction.argsText) continue;
+        if (!posixShell(stage, instruction)) continue;
+        if (instruction.heredocs.length === 0) {
+          const { startOffset, endOffset } = instruction.argsText;
+          scripts.push({
+            instruction,
+            stage,
+            script: tokenizeShell(text, startOffset, endOffset, dockerfile.escapeChar),
+            start: startOffset,
+            end: endOffset,
+          });
+          continue;
+        }
+        // Only `RUN <<EOF` (or `RUN bash <<EOF`) runs a body as the script; `RUN python3 <<EOF` feeds
+        // it to another program.
+        const line = instruction.argsText.value;
+        if (!/^(?:(?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|ash|dash)(?:\s+-\w+)*\s+)?<<-?\S+\s*$/.test(line))
+          continue;
+        for (const heredoc of instruction.heredocs) {
+          const body = heredoc.body;
+          // A body with a shebang for another interpreter is not shell.
+          const firstLine = text.slice(body.startOffset, text.indexOf('\n', body.startOffset));
+          if (firstLine.startsWith('#!') && !/\b(?:sh|bash|ash|dash|zsh)\b/.test(firstLine)) continue;
+          scripts.push({
+            instruction,
+            stage,
+            script: tokenizeShell(text, body.startOffset, body.endOffset),
+            start: body.startOffset,
+            end: body.endOffset,
+            heredoc,
+          });
+        }
+      }
+    }
+    return scripts;
+  });
+}
+
+/** True when another stage builds on, copies from or mounts `stage` (so its size matters less). */
+export function isIntermediate(document: DockerfileDocument, stage: Stage): boolean {
+  return document.symbols.stageReferences.some((r) => r.stage === stage);
+}
+
+export interface RunInvocation {
+  readonly run: RunScript;
+  readonly invocation: PackageInvocation;
+}
+
+const invocationsKey = Symbol('packageInvocations');
+
+/** Every package-manager invocation in the document's RUN scripts. */
+export function packageInvocations(document: DockerfileDocument): readonly RunInvocation[] {
+  return document.cached(invocationsKey, () => {
+    const out: RunInvocation[] = [];
+    for (const run of runScripts(document)) {
+      for (const command of run.script.commands) {
+        const invocation = packageInvocation(command);
+        if (invocation) out.push({ run, invocation });
+      }
+    }
+    return out;
+  });
+}
+
+/** True when the RUN mounts a cache (or tmpfs) over one of `paths` (or a parent of one). */
+export function mountsCacheOver(instruction: Instruction, paths: readonly string[]): boolean {
+  if (instruction.command?.kind !== 'RUN') return false;
+  return instruction.command.mounts.some(
+    (m) =>
+      (m.type === 'cache' || m.type === 'tmpfs') &&
+      paths.some((p) => p === m.target || p.startsWith(`${m.target.replace(/\/$/, '')}/`)),
+  );
+}
