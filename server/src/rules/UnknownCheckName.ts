@@ -25,7 +25,8 @@ export const UnknownCheckName: Rule = {
           const start = offset + part.indexOf(name);
           offset += part.length + 1;
           if (name === '' || name === 'all' || known.has(name)) continue;
-          const suggestion = names.find((n) => n.toLowerCase() === name.toLowerCase()) ?? didYouMean(name, names, false);
+          const suggestion =
+            names.find((n) => n.toLowerCase() === name.toLowerCase()) ?? didYouMean(name, names, false);
           context.report(
             context.span(start, start + name.length),
             `Unknown check ${name}${suggestion ? ` (did you mean ${suggestion}?)` : ''}: it skips nothing`,
