@@ -1,6 +1,6 @@
 /**
  * Berth's one Dockerfile parser, shared by the language server and the image builder so the two
- * never disagree about a Dockerfile.
+ * never disagree about a Dockerfile. docs/dockerfile-parser.md is the guide.
  *
  * `parseDockerfile(text)` returns a read-only {@link Dockerfile}:
  *
@@ -8,17 +8,23 @@
  * - `instructions`, each with its `keyword`, `flags` (name and value spans), `args` exactly as
  *   BuildKit's parser splits them, `argsText`, `form` (`json`/`shell`), `heredocs` (marker, body and
  *   terminator spans), `variables` (every `$V`/`${V…}` with the span of its name), the `comments`
- *   above it, and for ONBUILD its `trigger` instruction;
+ *   above it, for ONBUILD its `trigger` instruction, and `command`: the typed instruction as
+ *   BuildKit's `instructions` package builds it (`CommandOf<'RUN'>` has the mounts, network…);
  * - `stages` (FROM … up to the next FROM, with name, base image and `--platform`), `globalArgs`;
- * - `errors`: everything BuildKit would refuse, in BuildKit's words, each with a span. The parser
+ * - `errors`: everything BuildKit would refuse, in BuildKit's words, each with a span and a stable
+ *   `code`; `phase` says whether BuildKit's parser or its instruction parser refuses it. The parser
  *   never throws.
  *
  * Every span has an LSP `range` (zero-based lines, UTF-16 characters; `\n`, `\r\n` and `\r` break
- * lines) and `startOffset`/`endOffset` into the text. Spans of things that continue over several
- * lines cover the whole source extent, continuation characters and inner comments included.
+ * lines), computed on first access, and `startOffset`/`endOffset` into the text. Spans of things
+ * that continue over several lines cover the whole source extent, continuation characters and inner
+ * comments included.
  *
- * `dumpDockerfile` renders the tree as BuildKit's `Node.Dump()` does; `processShellWord` expands
- * words with BuildKit's shell-lexer semantics.
+ * Also here: `instructionInfo`/`flagsOf` (what each instruction accepts, for completion and
+ * diagnostics); `analyzeVariables` (which ARG/ENV each reference sees, BuildKit's scoping) and
+ * `platformArgs`/`evaluateGlobalArgs` (the values a build starts with); `processShellWord`
+ * (BuildKit's shell-word expansion); `PatternMatcher`/`readIgnoreFile`/`findDockerignore`
+ * (`.dockerignore` with Docker's semantics); `dumpDockerfile` (BuildKit's `Node.Dump()`).
  */
 
 export type {
