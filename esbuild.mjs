@@ -19,4 +19,9 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js' }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['engine/src/cli/berth-runtime.ts'],
+    outfile: 'dist/cli/berth-runtime.js',
+  }),
 ]);

@@ -1,0 +1,92 @@
+// What the lifecycle operations share: the state store, the kernel interfaces, the host's cgroup
+// layout and capabilities, logging, and the waits that must not block the event loop.
+import { readFileSync } from 'node:fs';
+import type { Cgroup } from './cgroups';
+import type { CgroupHost } from './cgroups';
+import { readCgroupHost } from './cgroups';
+import type { HostSyscalls } from './linux/host';
+import type { StateStore } from './state';
+
+export interface RuntimeLog {
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+export class RuntimeContext {
+  private cgroups?: CgroupHost;
+  private capabilities?: bigint;
+  private lastCapability?: number;
+  readonly isRoot = process.getuid?.() === 0;
+
+  constructor(
+    readonly store: StateStore,
+    readonly host: HostSyscalls,
+    readonly log: RuntimeLog,
+    cgroupHost?: CgroupHost,
+  ) {
+    this.cgroups = cgroupHost;
+  }
+
+  cgroupHost(): CgroupHost {
+    return (this.cgroups ??= readCgroupHost());
+  }
+
+  /** The capabilities this process holds: the most a container can get from us. */
+  ownCapabilities(): bigint {
+    if (this.capabilities === undefined) {
+      const status = readFileSync('/proc/self/status', 'utf8');
+      const hex = /^CapPrm:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? '0';
+      this.capabilities = BigInt(`0x${hex}`);
+    }
+    return this.capabilities;
+  }
+
+  lastCap(): number {
+    return (this.lastCapability ??= Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim()));
+  }
+
+  /** The console-socket protocol: the pty master goes to the caller's socket with SCM_RIGHTS. */
+  sendConsole(socketPath: string, master: number): void {
+    const sock = this.host.connectUnix(socketPath);
+    try {
+      this.host.sendFd(sock, master, Buffer.from('/dev/ptmx'));
+    } finally {
+      this.host.close(sock);
+    }
+  }
+
+  /** Waits (up to `timeoutMs`) until `pid` and every process in the cgroup has exited. */
+  async waitGone(cgroup: Cgroup, pid: number, timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pids = new Set(cgroup.procs());
+      if (pid > 0) pids.add(pid);
+      let waited = false;
+      for (const p of pids) {
+        let pidfd: number;
+        try {
+          pidfd = this.host.pidfdOpen(p);
+        } catch {
+          continue; // already gone
+        }
+        try {
+          waited = true;
+          const left = deadline - Date.now();
+          if (left <= 0 || !(await this.host.waitReadableAsync(pidfd, left))) {
+            throw new Error(`process ${p} did not exit within ${timeoutMs} ms`);
+          }
+        } finally {
+          this.host.close(pidfd);
+        }
+      }
+      if (!waited) return;
+      pid = -1;
+    }
+  }
+
+  /** Removes a cgroup once its processes are gone. */
+  async destroyCgroup(cgroup: Cgroup): Promise<void> {
+    await this.waitGone(cgroup, -1);
+    cgroup.destroy();
+  }
+}

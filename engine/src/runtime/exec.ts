@@ -1,0 +1,184 @@
+// `exec`: a new process inside a running container (its namespaces, cgroup, seccomp filter), and
+// createContainer hooks, which run inside the container's namespaces before pivot_root.
+import type { ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import type { Hook, NamespaceType, Process, State } from '../oci/runtime-spec';
+import { resolveCapabilities } from './capabilities';
+import { cgroupFromDirs } from './cgroups';
+import type { RuntimeContext } from './context';
+import { withHome, writeFileAtomic } from './create';
+import { buildExecProgram } from './init-plan';
+import type { ProcessStreams, StdioSpec } from './io';
+import { prepareStdio } from './io';
+import { ChildFds, runInit } from './linux/helper';
+import { InitProgram } from './linux/init-program';
+import type { NamespacePlan } from './namespaces';
+import { namespaceFlags, namespaceProcName, planNamespaces } from './namespaces';
+import { defaultPath } from './process';
+import { compileSeccomp } from './seccomp';
+import type { ContainerRecord } from './state';
+
+export interface ExecOptions {
+  stdio?: [StdioSpec, StdioSpec, StdioSpec];
+  consoleSocket?: string;
+  pidFile?: string;
+  preserveFds?: number[];
+  /** Leave nobody waiting on the process (the CLI's `exec --detach`). */
+  detach?: boolean;
+}
+
+export interface ExecedProcess {
+  pid: number;
+  /** Exits with the process's status (absent when detached). */
+  supervisor?: ChildProcess;
+  streams: ProcessStreams;
+  consoleFd?: number;
+}
+
+/** Opens /proc/<pid>/ns/* of each namespace the container has, as fds for the child. */
+function openNamespaces(
+  pid: number,
+  types: Iterable<NamespaceType>,
+  fds: ChildFds,
+  opened: number[],
+): Map<NamespaceType, number> {
+  const result = new Map<NamespaceType, number>();
+  for (const type of types) {
+    const fd = openSync(`/proc/${pid}/ns/${namespaceProcName[type]}`, 'r');
+    opened.push(fd);
+    result.set(type, fds.add(fd));
+  }
+  return result;
+}
+
+export async function execInContainer(
+  ctx: RuntimeContext,
+  record: ContainerRecord,
+  proc: Process,
+  options: ExecOptions,
+): Promise<ExecedProcess> {
+  const { host } = ctx;
+  const config = record.config;
+  const namespaces = planNamespaces(config);
+  const opened: number[] = [];
+  const stdio = prepareStdio(options.stdio ?? ['ignore', 'ignore', 'ignore'], host);
+  try {
+    const fds = new ChildFds(options.preserveFds ?? []);
+    const namespaceFds = openNamespaces(record.pid, namespaces.has, fds, opened);
+    let consoleParent = -1;
+    let consoleChild: number | undefined;
+    if (proc.terminal) {
+      const [a, b] = host.socketPair();
+      opened.push(a, b);
+      consoleParent = a;
+      consoleChild = fds.add(b);
+    }
+    const cgroup = cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, ctx.cgroupHost());
+    const cgroupProcs = cgroup.procsFiles().map((path) => {
+      const fd = openSync(path, 'w');
+      opened.push(fd);
+      return fds.add(fd);
+    });
+    const caps = resolveCapabilities(proc.capabilities, ctx.ownCapabilities());
+    const seccomp = config.linux?.seccomp ? compileSeccomp(config.linux.seccomp) : undefined;
+    const program = new InitProgram();
+    buildExecProgram(program, {
+      namespaceFds,
+      detach: options.detach ?? false,
+      exitFd: -1,
+      cgroupProcs,
+      process: {
+        process: proc,
+        capabilities: caps.sets,
+        lastCap: ctx.lastCap(),
+        seccomp: seccomp && { filter: seccomp.filter, flags: seccomp.flags },
+        setgroupsAllowed: !namespaces.create.has('user') || ctx.isRoot,
+        env: withHome(proc.env ?? [`PATH=${defaultPath}`], record.rootfs, proc.user.uid),
+        consoleFd: consoleChild,
+        preserveFds: options.preserveFds?.length ?? 0,
+      },
+    });
+    const result = await runInit({
+      program,
+      fds,
+      stdio: stdio.child,
+      untilExec: true,
+      onSync: () => undefined,
+    });
+    stdio.closeChildEnds();
+    let consoleFd: number | undefined;
+    if (proc.terminal) {
+      const master = host.recvFd(consoleParent, 5000);
+      if (options.consoleSocket) {
+        try {
+          ctx.sendConsole(options.consoleSocket, master);
+        } finally {
+          host.close(master);
+        }
+      } else {
+        consoleFd = master;
+      }
+    }
+    if (options.pidFile) writeFileAtomic(options.pidFile, String(result.pid));
+    return {
+      pid: result.pid,
+      supervisor: options.detach ? undefined : result.helper,
+      streams: stdio.streams,
+      consoleFd,
+    };
+  } catch (err) {
+    stdio.closeAll();
+    throw err;
+  } finally {
+    opened.forEach((fd) => host.close(fd));
+  }
+}
+
+/** Runs a createContainer hook inside the container's namespaces (the root not yet pivoted). */
+export async function execHookInContainer(
+  ctx: RuntimeContext,
+  pid: number,
+  namespaces: NamespacePlan,
+  hook: Hook,
+  state: State,
+): Promise<void> {
+  const opened: number[] = [];
+  try {
+    const fds = new ChildFds();
+    const nsFds = openNamespaces(pid, namespaces.has, fds, opened);
+    const program = new InitProgram();
+    for (const type of ['user', 'pid', 'time'] as const) {
+      const fd = nsFds.get(type);
+      if (fd !== undefined) program.setns(fd, namespaceFlags[type]);
+    }
+    program.fork({ detach: false, exitFd: -1, cgroupProcs: [] });
+    for (const type of ['ipc', 'uts', 'network', 'cgroup', 'mount'] as const) {
+      const fd = nsFds.get(type);
+      if (fd !== undefined) program.setns(fd, namespaceFlags[type]);
+    }
+    program.runHook({
+      path: hook.path,
+      args: hook.args ?? [hook.path],
+      env: hook.env ?? [],
+      timeout: hook.timeout ?? 0,
+      state: JSON.stringify(state),
+    });
+    const result = await runInit({
+      program,
+      fds,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      untilExec: true,
+      onSync: () => undefined,
+    });
+    await new Promise<void>((resolve, reject) => {
+      const check = (code: number | null) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`createContainer hook ${hook.path} failed (exit code ${code})`));
+      if (result.helper.exitCode !== null) check(result.helper.exitCode);
+      else result.helper.once('exit', check);
+    });
+  } finally {
+    opened.forEach((fd) => ctx.host.close(fd));
+  }
+}

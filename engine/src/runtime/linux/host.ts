@@ -1,0 +1,254 @@
+// Kernel calls the runtime makes from its own (Node) process: sockets and fd passing, pidfds,
+// polling. Everything the rest of the runtime needs from here goes through `HostSyscalls`, so
+// the lifecycle can be unit-tested with a recording implementation.
+import { closeSync, openSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { check, ErrnoError, koffi, lastErrno, libc } from './libc';
+
+export interface HostSyscalls {
+  /** A connected pair of Unix stream sockets, close-on-exec. */
+  socketPair(): [number, number];
+  /** A pipe, close-on-exec: [read end, write end]. */
+  pipe(): [number, number];
+  /** A listening Unix stream socket bound at `path`, close-on-exec. */
+  listenUnix(path: string): number;
+  connectUnix(path: string): number;
+  /** Sends `fd` over a Unix socket (SCM_RIGHTS) with `data` as the message. */
+  sendFd(socket: number, fd: number, data: Buffer): void;
+  /** Receives one fd sent with SCM_RIGHTS; waits up to `timeoutMs` for it. */
+  recvFd(socket: number, timeoutMs: number): number;
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, signal: number): void;
+  /** Waits until `fd` is readable (a pidfd: its process ended); false on timeout. */
+  waitReadable(fd: number, timeoutMs: number): boolean;
+  /** The same, without blocking the event loop (runs on the libuv pool). */
+  waitReadableAsync(fd: number, timeoutMs: number): Promise<boolean>;
+  close(fd: number): void;
+}
+
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
+const SOCK_CLOEXEC = 0o2000000;
+const O_CLOEXEC = 0o2000000;
+const SOL_SOCKET = 1;
+const SCM_RIGHTS = 1;
+const POLLIN = 1;
+const SYS_pidfd_open = 434;
+const SYS_pidfd_send_signal = 424;
+const SUN_PATH_MAX = 108;
+
+const socketpair = libc.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)');
+const pipe2 = libc.func('int pipe2(_Out_ int *fds, int flags)');
+const socket = libc.func('int socket(int domain, int type, int protocol)');
+const bind = libc.func('int bind(int fd, const void *addr, uint32_t len)');
+const listen = libc.func('int listen(int fd, int backlog)');
+const connect = libc.func('int connect(int fd, const void *addr, uint32_t len)');
+const sendmsg = libc.func('intptr_t sendmsg(int fd, const void *msg, int flags)');
+const recvmsg = libc.func('intptr_t recvmsg(int fd, void *msg, int flags)');
+const poll = libc.func('int poll(_Inout_ void *fds, unsigned long nfds, int timeout)');
+const closeFn = libc.func('int close(int fd)');
+const syscall = libc.func('long syscall(long number, ...)');
+
+/**
+ * A sockaddr_un for `path`. Paths longer than sun_path go through the parent directory's
+ * /proc/self/fd entry, which the caller must close (returned as `dirFd`).
+ */
+function sockaddr(path: string): { addr: Buffer; dirFd: number } {
+  let dirFd = -1;
+  let name = path;
+  if (Buffer.byteLength(path) >= SUN_PATH_MAX) {
+    dirFd = openSync(dirname(path), 'r');
+    name = `/proc/self/fd/${dirFd}/${basename(path)}`;
+  }
+  const addr = Buffer.alloc(2 + SUN_PATH_MAX);
+  addr.writeUInt16LE(AF_UNIX, 0);
+  addr.write(name, 2, 'utf8');
+  return { addr, dirFd };
+}
+
+/** msghdr with one iovec and room for one SCM_RIGHTS fd, in memory that does not move. */
+class FdMessage {
+  private readonly iov: bigint;
+  private readonly control: bigint;
+  private readonly data: bigint;
+  readonly header = Buffer.alloc(56);
+
+  constructor(readonly length: number) {
+    this.data = koffi.alloc('uint8_t', Math.max(length, 1)) as bigint;
+    this.iov = koffi.alloc('uint8_t', 16) as bigint;
+    this.control = koffi.alloc('uint8_t', 24) as bigint;
+    const iov = Buffer.from(koffi.view(this.iov, 16));
+    iov.writeBigUInt64LE(this.data, 0);
+    iov.writeBigUInt64LE(BigInt(length), 8);
+    this.header.writeBigUInt64LE(this.iov, 16); // msg_iov
+    this.header.writeBigUInt64LE(1n, 24); // msg_iovlen
+    this.header.writeBigUInt64LE(this.control, 32); // msg_control
+    this.header.writeBigUInt64LE(24n, 40); // msg_controllen
+  }
+
+  setData(data: Buffer): void {
+    data.copy(Buffer.from(koffi.view(this.data, this.length)));
+  }
+
+  setFd(fd: number): void {
+    const c = Buffer.from(koffi.view(this.control, 24));
+    c.fill(0);
+    c.writeBigUInt64LE(20n, 0); // cmsg_len = CMSG_LEN(sizeof(int))
+    c.writeInt32LE(SOL_SOCKET, 8);
+    c.writeInt32LE(SCM_RIGHTS, 12);
+    c.writeInt32LE(fd, 16);
+  }
+
+  fd(): number {
+    const c = Buffer.from(koffi.view(this.control, 24));
+    if (c.readBigUInt64LE(0) < 20n || c.readInt32LE(8) !== SOL_SOCKET || c.readInt32LE(12) !== SCM_RIGHTS)
+      return -1;
+    return c.readInt32LE(16);
+  }
+
+  free(): void {
+    koffi.free(this.data);
+    koffi.free(this.iov);
+    koffi.free(this.control);
+  }
+}
+
+function pollFd(fd: number, timeoutMs: number): boolean {
+  const pfd = Buffer.alloc(8);
+  pfd.writeInt32LE(fd, 0);
+  pfd.writeInt16LE(POLLIN, 4);
+  for (;;) {
+    const n = poll(pfd, 1, timeoutMs) as number;
+    if (n >= 0) return n > 0;
+    if (lastErrno() !== 4 /* EINTR */) throw new ErrnoError('poll', String(fd), lastErrno());
+  }
+}
+
+export const hostSyscalls: HostSyscalls = {
+  socketPair() {
+    const sv = new Int32Array(2);
+    check(
+      'socketpair',
+      'AF_UNIX, SOCK_STREAM',
+      socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) as number,
+    );
+    return [sv[0], sv[1]];
+  },
+
+  pipe() {
+    const fds = new Int32Array(2);
+    check('pipe2', 'O_CLOEXEC', pipe2(fds, O_CLOEXEC) as number);
+    return [fds[0], fds[1]];
+  },
+
+  listenUnix(path) {
+    const fd = check(
+      'socket',
+      'AF_UNIX, SOCK_STREAM',
+      socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0) as number,
+    );
+    const { addr, dirFd } = sockaddr(path);
+    try {
+      check('bind', JSON.stringify(path), bind(fd, addr, addr.length) as number);
+      check('listen', JSON.stringify(path), listen(fd, 4) as number);
+      return fd;
+    } catch (err) {
+      closeFn(fd);
+      throw err;
+    } finally {
+      if (dirFd >= 0) closeSync(dirFd);
+    }
+  },
+
+  connectUnix(path) {
+    const fd = check(
+      'socket',
+      'AF_UNIX, SOCK_STREAM',
+      socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0) as number,
+    );
+    const { addr, dirFd } = sockaddr(path);
+    try {
+      check('connect', JSON.stringify(path), connect(fd, addr, addr.length) as number);
+      return fd;
+    } catch (err) {
+      closeFn(fd);
+      throw err;
+    } finally {
+      if (dirFd >= 0) closeSync(dirFd);
+    }
+  },
+
+  sendFd(sock, fd, data) {
+    const msg = new FdMessage(data.length);
+    try {
+      msg.setData(data);
+      msg.setFd(fd);
+      check(
+        'sendmsg',
+        `${sock}, SCM_RIGHTS ${fd}`,
+        Number(sendmsg(sock, msg.header, 0x4000 /* MSG_NOSIGNAL */)),
+      );
+    } finally {
+      msg.free();
+    }
+  },
+
+  recvFd(sock, timeoutMs) {
+    if (!pollFd(sock, timeoutMs)) throw new ErrnoError('recvmsg', `${sock}, SCM_RIGHTS`, 110 /* ETIMEDOUT */);
+    const msg = new FdMessage(64);
+    try {
+      const n = Number(recvmsg(sock, msg.header, 0x40000000 /* MSG_CMSG_CLOEXEC */));
+      check('recvmsg', `${sock}, SCM_RIGHTS`, n);
+      const fd = msg.fd();
+      if (fd < 0) throw new ErrnoError('recvmsg', `${sock}, SCM_RIGHTS`, 74 /* EBADMSG */);
+      return fd;
+    } finally {
+      msg.free();
+    }
+  },
+
+  pidfdOpen(pid) {
+    return Number(
+      check('pidfd_open', String(pid), syscall(SYS_pidfd_open, 'int', pid, 'unsigned int', 0) as number),
+    );
+  },
+
+  pidfdSendSignal(pidfd, signal) {
+    check(
+      'pidfd_send_signal',
+      `${pidfd}, ${signal}`,
+      syscall(
+        SYS_pidfd_send_signal,
+        'int',
+        pidfd,
+        'int',
+        signal,
+        'void *',
+        null,
+        'unsigned int',
+        0,
+      ) as number,
+    );
+  },
+
+  waitReadable(fd, timeoutMs) {
+    return pollFd(fd, timeoutMs);
+  },
+
+  waitReadableAsync(fd, timeoutMs) {
+    const pfd = Buffer.alloc(8);
+    pfd.writeInt32LE(fd, 0);
+    pfd.writeInt16LE(POLLIN, 4);
+    return new Promise((resolve, reject) => {
+      poll.async(pfd, 1, timeoutMs, (err: unknown, n: number) => {
+        if (err) reject(err);
+        else if (n < 0) reject(new ErrnoError('poll', String(fd), lastErrno()));
+        else resolve(n > 0);
+      });
+    });
+  },
+
+  close(fd) {
+    closeFn(fd);
+  },
+};

@@ -1,0 +1,393 @@
+// The runtime as a library: the OCI lifecycle (create, start, state, kill, delete) plus run, exec,
+// wait, pause/resume, list and ps, in the calling Node process. The CLI (cli/berth-runtime.ts) and
+// the daemon both call this; no Node process is started per container.
+import { EventEmitter } from 'node:events';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { basename, dirname } from 'node:path';
+import { constants } from 'node:os';
+import type { Process, State } from '../oci/runtime-spec';
+import type { CgroupHost } from './cgroups';
+import { cgroupFromDirs } from './cgroups';
+import { RuntimeContext } from './context';
+import type { RuntimeLog } from './context';
+import type { CreatedContainer, CreateOptions } from './create';
+import { createContainer, stateOf } from './create';
+import type { ExecOptions } from './exec';
+import { execInContainer } from './exec';
+import { runHooks } from './hooks';
+import type { ProcessStreams } from './io';
+import type { HostSyscalls } from './linux/host';
+import { hostSyscalls } from './linux/host';
+import { ErrnoError } from './linux/libc';
+import { Message } from './linux/init-program';
+import type { ContainerRecord } from './state';
+import { isAlive, lifecycle, processStartTime, StateStore, statusOf } from './state';
+
+export const defaultRuntimeRoot = '/run/berth/runtime';
+
+export interface RuntimeOptions {
+  /** Where container state lives (runc's --root). Default /run/berth/runtime. */
+  root?: string;
+  log?: RuntimeLog;
+  /** Kernel interface, for tests. */
+  host?: HostSyscalls;
+  /** The host's cgroup layout, for tests. */
+  cgroupHost?: CgroupHost;
+}
+
+export interface ExitStatus {
+  /** The exit code, or 128 + the signal number when a signal killed the process (137 for SIGKILL). */
+  exitCode: number;
+  signal: NodeJS.Signals | null;
+  /** The kernel's OOM killer killed a process of the container. */
+  oomKilled: boolean;
+}
+
+/** A process the runtime started and supervises (a container's first process, or an exec). */
+export interface ProcessHandle extends ProcessStreams {
+  pid: number;
+  /** With process.terminal and no console socket: the pty master (ours to use and close). */
+  consoleFd?: number;
+  /** Resolves when the process exits. Absent for detached processes. */
+  exited?: Promise<ExitStatus>;
+}
+
+export interface ContainerHandle extends ProcessHandle {
+  id: string;
+}
+
+export interface RuntimeEvents {
+  /** The container's first process exited (only for containers this Runtime supervises). */
+  exit: [id: string, status: ExitStatus];
+  /** The kernel's OOM killer killed a process of the container. */
+  oom: [id: string];
+  warning: [message: string];
+}
+
+export class LifecycleError extends Error {
+  constructor(
+    message: string,
+    readonly status: State['status'],
+  ) {
+    super(message);
+    this.name = 'LifecycleError';
+  }
+}
+
+function signalNumber(signal: string | number): number {
+  if (typeof signal === 'number') return signal;
+  if (/^\d+$/.test(signal)) return Number(signal);
+  const name = signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
+  const n = (constants.signals as Record<string, number>)[name];
+  if (n === undefined)
+    throw new Error(`unknown signal "${signal}": use a name like TERM or KILL, or a number`);
+  return n;
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  return (Object.entries(constants.signals).find(([, v]) => v === n)?.[0] as NodeJS.Signals) ?? null;
+}
+
+export class Runtime extends EventEmitter<RuntimeEvents> {
+  readonly root: string;
+  private readonly ctx: RuntimeContext;
+  private readonly supervised = new Map<string, Promise<ExitStatus>>();
+
+  constructor(options: RuntimeOptions = {}) {
+    super();
+    this.root = options.root ?? defaultRuntimeRoot;
+    const log = options.log ?? {
+      debug: () => undefined,
+      warn: (message: string) => {
+        if (this.listenerCount('warning')) this.emit('warning', message);
+        else console.error(`berth-runtime: warning: ${message}`);
+      },
+    };
+    this.ctx = new RuntimeContext(
+      new StateStore(this.root),
+      options.host ?? hostSyscalls,
+      log,
+      options.cgroupHost,
+    );
+  }
+
+  /** Sets up the container and parks its first process until start(). */
+  async create(id: string, options: CreateOptions): Promise<ContainerHandle> {
+    const created = await createContainer(this.ctx, id, options);
+    const exited = created.supervisor ? this.supervise(id, created) : undefined;
+    return { id, pid: created.record.pid, ...created.streams, consoleFd: created.consoleFd, exited };
+  }
+
+  private supervise(id: string, created: CreatedContainer): Promise<ExitStatus> {
+    const exited = new Promise<ExitStatus>((resolve) => {
+      created.supervisor!.once('exit', (code, signal) => {
+        let oomKilled = false;
+        try {
+          oomKilled = created.cgroup.oomKills() > 0;
+        } catch {
+          // the cgroup is gone already (deleted)
+        }
+        const exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+        const status: ExitStatus = { exitCode, signal, oomKilled };
+        if (oomKilled) this.emit('oom', id);
+        this.emit('exit', id, status);
+        resolve(status);
+      });
+    });
+    this.supervised.set(id, exited);
+    return exited;
+  }
+
+  /** Runs the user's program in a created container. */
+  async start(id: string): Promise<void> {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (!lifecycle.canStart(status))
+      throw new LifecycleError(`cannot start container "${id}": it is ${status}, not created`, status);
+    await this.sendStart(record);
+    record.started = true;
+    this.ctx.store.write(record);
+    try {
+      await runHooks('poststart', record.config.hooks?.poststart, stateOf(record, 'running'));
+    } catch (err) {
+      this.ctx.log.warn((err as Error).message);
+    }
+  }
+
+  /** Connects to the parked init, sends the go byte and state, and waits until it has exec'd. */
+  private sendStart(record: ContainerRecord): Promise<void> {
+    const path = this.ctx.store.startSocket(record.id);
+    // sun_path holds 108 bytes: reach long paths through the directory's /proc/self/fd entry.
+    const dirFd = path.length >= 100 ? openSync(dirname(path), 'r') : -1;
+    const target = dirFd >= 0 ? `/proc/self/fd/${dirFd}/${basename(path)}` : path;
+    const state = Buffer.from(JSON.stringify(stateOf(record, 'created')));
+    const head = Buffer.alloc(5);
+    head.write('S', 0);
+    head.writeUInt32LE(state.length, 1);
+    return new Promise<void>((resolve, reject) => {
+      const sock = connect(target);
+      let reply = Buffer.alloc(0);
+      sock.on('connect', () => {
+        if (dirFd >= 0) closeSync(dirFd);
+        sock.write(Buffer.concat([head, state]));
+      });
+      sock.on('data', (d: Buffer) => (reply = Buffer.concat([reply, d])));
+      sock.on('error', (err: NodeJS.ErrnoException) => {
+        if (dirFd >= 0) closeSync(dirFd);
+        reject(
+          new Error(
+            `cannot start container "${record.id}": its init is not waiting (${err.code}); delete it and create it again`,
+          ),
+        );
+      });
+      sock.on('end', () => {
+        sock.destroy();
+        if (reply.length >= 16 && reply.readUInt32LE(0) === Message.ERROR) {
+          const errno = reply.readInt32LE(12);
+          const call = reply.subarray(16, 8 + reply.readUInt32LE(4)).toString();
+          const program = record.config.process?.args?.[0] ?? '';
+          reject(new ErrnoError(call, JSON.stringify(call === 'execve' ? program : record.id), errno));
+        } else {
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** create + start. */
+  async run(id: string, options: CreateOptions): Promise<ContainerHandle> {
+    const handle = await this.create(id, options);
+    try {
+      await this.start(id);
+    } catch (err) {
+      await this.delete(id, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    return handle;
+  }
+
+  private status(record: ContainerRecord): State['status'] {
+    return statusOf(record, () => {
+      try {
+        return cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).isFrozen();
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** The spec's state of a container (runc's extra fields too). */
+  state(id: string): State {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    return {
+      ...stateOf(record, status),
+      rootfs: record.rootfs,
+      created: record.created,
+      owner: record.owner,
+    };
+  }
+
+  list(): State[] {
+    const states: State[] = [];
+    for (const id of this.ctx.store.list()) {
+      try {
+        states.push(this.state(id));
+      } catch {
+        // deleted meanwhile
+      }
+    }
+    return states;
+  }
+
+  /** Pids of every process in the container (its cgroup). */
+  ps(id: string): number[] {
+    const record = this.ctx.store.read(id);
+    if (!isAlive(record)) return [];
+    return cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).procs();
+  }
+
+  /** Sends a signal to the container's first process, or with `all` to every process in it. */
+  kill(id: string, signal: string | number = 'SIGTERM', options: { all?: boolean } = {}): void {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (!lifecycle.canKill(status))
+      throw new LifecycleError(`cannot kill container "${id}": it is ${status}`, status);
+    const sig = signalNumber(signal);
+    if (options.all) {
+      for (const pid of cgroupFromDirs(
+        record.cgroup.version,
+        record.cgroup.dirs,
+        this.ctx.cgroupHost(),
+      ).procs()) {
+        try {
+          process.kill(pid, sig);
+        } catch {
+          // exited meanwhile
+        }
+      }
+      return;
+    }
+    // Through a pidfd checked against the start time, so a recycled pid is never signalled.
+    const pidfd = this.ctx.host.pidfdOpen(record.pid);
+    try {
+      if (processStartTime(record.pid) !== record.pidStartTime)
+        throw new LifecycleError(`container "${id}" has stopped`, 'stopped');
+      this.ctx.host.pidfdSendSignal(pidfd, sig);
+    } finally {
+      this.ctx.host.close(pidfd);
+    }
+  }
+
+  /** Removes a stopped or created container (with force, a running one too: it is killed first). */
+  async delete(id: string, options: { force?: boolean } = {}): Promise<void> {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (!lifecycle.canDelete(status) && !options.force) {
+      throw new LifecycleError(
+        `cannot delete container "${id}": it is ${status}; stop it first, or use --force`,
+        status,
+      );
+    }
+    const cgroup = cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost());
+    if (status !== 'stopped') {
+      const pids = new Set([...cgroup.procs(), record.pid]);
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      // Frozen tasks only die once thawed.
+      if (status === 'paused') cgroup.setFrozen(false);
+    }
+    await this.ctx.waitGone(cgroup, isAlive(record) ? record.pid : -1);
+    await this.supervised.get(id);
+    cgroup.destroy();
+    try {
+      await runHooks('poststop', record.config.hooks?.poststop, stateOf(record, 'stopped'));
+    } catch (err) {
+      this.ctx.log.warn((err as Error).message);
+    }
+    this.ctx.store.remove(id);
+    this.supervised.delete(id);
+  }
+
+  /** Waits for the container's first process to exit. */
+  async wait(id: string): Promise<ExitStatus> {
+    const supervised = this.supervised.get(id);
+    if (supervised) return supervised;
+    const record = this.ctx.store.read(id);
+    if (isAlive(record)) {
+      const pidfd = this.ctx.host.pidfdOpen(record.pid);
+      try {
+        while (!(await this.ctx.host.waitReadableAsync(pidfd, 60000))) {
+          // still running: keep waiting (the bounded wait frees the worker thread regularly)
+        }
+      } finally {
+        this.ctx.host.close(pidfd);
+      }
+    }
+    // The supervisor of a container created by another runtime process left its status here.
+    let exitCode = -1;
+    let signal: NodeJS.Signals | null = null;
+    try {
+      const raw = Number(readFileSync(this.ctx.store.exitFile(id), 'utf8').trim());
+      if ((raw & 0x7f) === 0) exitCode = (raw >> 8) & 0xff;
+      else {
+        signal = signalName(raw & 0x7f);
+        exitCode = 128 + (raw & 0x7f);
+      }
+    } catch {
+      // no supervisor recorded it (a detached create): unknown
+    }
+    const cgroup = cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost());
+    let oomKilled = false;
+    try {
+      oomKilled = cgroup.oomKills() > 0;
+    } catch {
+      // cgroup removed
+    }
+    return { exitCode, signal, oomKilled };
+  }
+
+  /** Runs another process in a running container. */
+  async exec(id: string, proc: Process, options: ExecOptions = {}): Promise<ProcessHandle> {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (!lifecycle.canExec(status))
+      throw new LifecycleError(`cannot exec in container "${id}": it is ${status}, not running`, status);
+    const execed = await execInContainer(this.ctx, record, proc, options);
+    const supervisor = execed.supervisor;
+    const exited = supervisor
+      ? new Promise<ExitStatus>((resolve) =>
+          supervisor.once('exit', (code, signal) =>
+            resolve({
+              exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0),
+              signal,
+              oomKilled: false,
+            }),
+          ),
+        )
+      : undefined;
+    return { pid: execed.pid, ...execed.streams, consoleFd: execed.consoleFd, exited };
+  }
+
+  pause(id: string): void {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (!lifecycle.canPause(status))
+      throw new LifecycleError(`cannot pause container "${id}": it is ${status}`, status);
+    cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).setFrozen(true);
+  }
+
+  resume(id: string): void {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (!lifecycle.canResume(status))
+      throw new LifecycleError(`cannot resume container "${id}": it is ${status}, not paused`, status);
+    cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).setFrozen(false);
+  }
+}

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSpec } from '../../../engine/src/runtime/default-spec';
+import { loadSpec, SpecError, validateSpec } from '../../../engine/src/runtime/spec';
+
+describe('config.json', () => {
+  it('accepts the default spec', () => {
+    assert.doesNotThrow(() => validateSpec(defaultSpec()));
+  });
+
+  it('names the field that is wrong', () => {
+    const bad = (change: (s: Record<string, unknown>) => void) => {
+      const s = JSON.parse(JSON.stringify(defaultSpec())) as Record<string, unknown>;
+      change(s);
+      return () => validateSpec(s);
+    };
+    assert.throws(
+      bad((s) => (s.ociVersion = '0.9')),
+      /ociVersion "0.9"/,
+    );
+    assert.throws(
+      bad((s) => ((s.process as { args: string[] }).args = [])),
+      /process.args must be a non-empty list/,
+    );
+    assert.throws(
+      bad((s) => ((s.process as { cwd: string }).cwd = 'rel')),
+      /process.cwd "rel" must be an absolute path/,
+    );
+    assert.throws(
+      bad((s) => delete s.root),
+      /root.path is missing/,
+    );
+    assert.throws(
+      bad((s) => (s.hooks = { prestart: [{ path: 'relative' }] })),
+      /hooks.prestart: path "relative" must be absolute/,
+    );
+  });
+
+  it('says where the file should be when the bundle has none, and what is wrong with bad JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-spec-'));
+    try {
+      assert.throws(
+        () => loadSpec(dir),
+        (e: Error) => e instanceof SpecError && /does not exist: pass the bundle directory/.test(e.message),
+      );
+      writeFileSync(join(dir, 'config.json'), '{"ociVersion":');
+      assert.throws(() => loadSpec(dir), /is not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
