@@ -1,17 +1,30 @@
 // The helpers other e2e tests rely on, checked against VS Code itself (a diagnostic collection this
 // test owns, the editor's own suggest widget), so a broken helper fails here and not in a feature test.
+// The diagnostics tests use plain-text files, which Berth's language server leaves alone.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 
-import { nextDiagnostics, openDockerfile, screenshot, waitForDiagnostics } from '../helpers';
+import {
+  nextDiagnostics,
+  openDockerfile,
+  openFixture,
+  screenshot,
+  waitForDiagnostics,
+  workspaceFile,
+} from '../helpers';
+
+async function openTextFile(relative: string, content: string): Promise<vscode.TextEditor> {
+  await vscode.workspace.fs.writeFile(workspaceFile(relative), new TextEncoder().encode(content));
+  return openFixture(relative);
+}
 
 describe('e2e helpers', () => {
   const collection = vscode.languages.createDiagnosticCollection('berth-e2e-helpers');
   after(() => collection.dispose());
 
   it('waitForDiagnostics resolves when the diagnostics VS Code holds match, and times out naming them', async () => {
-    const editor = await openDockerfile('FROM busybox\n', 'helpers/Dockerfile');
+    const editor = await openTextFile('scratch/helpers/notes.txt', 'first line\n');
     const uri = editor.document.uri;
     const seen = waitForDiagnostics(uri, (d) => d.some((x) => x.message === 'second'));
     collection.set(uri, [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 4), 'first')]);
@@ -27,7 +40,7 @@ describe('e2e helpers', () => {
   });
 
   it('nextDiagnostics resolves on the next publication, even an empty one', async () => {
-    const editor = await openDockerfile('FROM busybox\n', 'helpers-empty/Dockerfile');
+    const editor = await openTextFile('scratch/helpers/empty.txt', 'first line\n');
     const uri = editor.document.uri;
     const diagnostics = await nextDiagnostics(uri, async () => collection.set(uri, []));
     assert.deepEqual(diagnostics, []);
