@@ -12,6 +12,7 @@ import type { LogBook } from './log-book';
 import { deadline, freePort, startTracked } from './processes';
 import type { Sandbox } from './sandbox';
 import { captureWorkbench } from './screenshots';
+import { pageInput } from './workbench-input';
 
 /** Prefix of the suite's own console lines (the mocha report), set through BERTH_E2E_OUTPUT_MARKER. */
 const OUTPUT_MARKER = '‹berth-e2e› ';
@@ -61,10 +62,10 @@ export async function runInCodeServer(run: EditorRun): Promise<number> {
   for (const vsix of run.installVsix) await installExtension(entry, common, vsix, run);
 
   let page: Page | undefined;
-  const endpoint = await startDriverEndpoint((request: ScreenshotRequest) => {
-    if (!page) return Promise.reject(new Error('the workbench page is not open yet'));
-    return captureWorkbench(page, request, run.screenshotsDir);
-  });
+  const openPage = () => page ?? Promise.reject<Page>(new Error('the workbench page is not open yet'));
+  const endpoint = await startDriverEndpoint(async (request: ScreenshotRequest) => {
+    return captureWorkbench(await openPage(), request, run.screenshotsDir);
+  }, pageInput(openPage));
   const port = await freePort();
   const server = startTracked(
     'code-server',

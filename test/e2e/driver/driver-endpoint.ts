@@ -5,6 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { KeyboardRequest, TextRequest, WorkbenchInput } from './workbench-input';
+
 export interface ScreenshotRequest {
   /** File name without extension: letters, digits, '.', '_' and '-'. */
   name: string;
@@ -14,6 +16,16 @@ export interface ScreenshotRequest {
 
 export type CaptureScreenshot = (request: ScreenshotRequest) => Promise<string>;
 
+/** Requests besides /screenshot: POST /keyboard and POST /text (see workbench-input.ts). */
+const inputRoutes: Record<string, (input: WorkbenchInput, body: never) => Promise<object>> = {
+  '/keyboard': (input: WorkbenchInput, body: KeyboardRequest) =>
+    input.keyboard(body).then(() => ({ ok: true })),
+  '/text': async (input: WorkbenchInput, body: TextRequest) => {
+    if (typeof body.selector !== 'string') throw new Error('text needs a CSS "selector"');
+    return { texts: await input.text(body) };
+  },
+};
+
 export interface DriverEndpoint {
   readonly url: string;
   close(): Promise<void>;
@@ -21,12 +33,23 @@ export interface DriverEndpoint {
 
 const NAME = /^[A-Za-z0-9._-]{1,100}$/;
 
-export async function startDriverEndpoint(capture: CaptureScreenshot): Promise<DriverEndpoint> {
+export async function startDriverEndpoint(
+  capture: CaptureScreenshot,
+  input?: WorkbenchInput,
+): Promise<DriverEndpoint> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: object) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const route = req.url ? inputRoutes[req.url] : undefined;
+    if (req.method === 'POST' && route && input) {
+      readJson(req)
+        .then((body) => route(input, body as never))
+        .then((answer) => reply(200, answer))
+        .catch((err: Error) => reply(500, { error: err.message }));
+      return;
+    }
     if (req.method !== 'POST' || req.url !== '/screenshot') {
       return reply(404, { error: `no such driver request: ${req.method} ${req.url}; use POST /screenshot` });
     }

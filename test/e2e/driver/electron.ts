@@ -11,6 +11,7 @@ import type { EditorRun } from './code-server';
 import { startDriverEndpoint } from './driver-endpoint';
 import { deadline, freePort } from './processes';
 import { captureWorkbench } from './screenshots';
+import { pageInput } from './workbench-input';
 
 /** The VS Code binary to test with, or undefined when this machine has no desktop VS Code. */
 export function findDesktopVSCode(): string | undefined {
@@ -38,15 +39,19 @@ export async function runInDesktopVSCode(run: EditorRun): Promise<number> {
   }
   const debugPort = await freePort();
   let browser: Browser | undefined;
-  const endpoint = await startDriverEndpoint(async (request) => {
+  const workbenchPage = async () => {
     browser ??= await chromium.connectOverCDP(`http://127.0.0.1:${debugPort}`);
     const page = browser
       .contexts()
       .flatMap((c) => c.pages())
       .find((p) => p.url().includes('workbench'));
     if (!page) throw new Error('no workbench window found through the DevTools protocol');
-    return captureWorkbench(page, request, run.screenshotsDir);
-  });
+    return page;
+  };
+  const endpoint = await startDriverEndpoint(
+    async (request) => captureWorkbench(await workbenchPage(), request, run.screenshotsDir),
+    pageInput(workbenchPage),
+  );
   const limit = deadline(
     run.deadlineMs,
     `VS Code did not finish the suite within ${run.deadlineMs / 1000} s`,

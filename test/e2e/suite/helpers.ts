@@ -12,7 +12,10 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 export async function activateBerth(): Promise<BerthApi> {
   const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is not installed in this editor`);
-  return extension.activate();
+  const api = await extension.activate();
+  // Berth starts its language server when a Dockerfile opens, not during activation.
+  await api.languageServerReady();
+  return api;
 }
 
 /** The fixture workspace folder (a copy of test/e2e/fixtures/workspace; tests may change it). */
@@ -171,4 +174,62 @@ function describe(diagnostics: vscode.Diagnostic[]): string {
   return diagnostics
     .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`)
     .join('; ');
+}
+
+async function driverRequest<T>(route: string, body: object): Promise<T> {
+  const driver = process.env.BERTH_E2E_DRIVER;
+  assert.ok(driver, 'BERTH_E2E_DRIVER is not set: run e2e tests through `npm run test:e2e`');
+  const response = await fetch(`${driver}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as T & { error?: string };
+  if (!response.ok) throw new Error(`driver ${route} failed: ${answer.error ?? response.status}`);
+  return answer;
+}
+
+export interface KeyboardInput {
+  /** First wait until an element matching this CSS selector shows (e.g. '.quick-input-widget'). */
+  readonly waitFor?: string;
+  /** …and contains this text (e.g. the prompt of a quick input step). */
+  readonly hasText?: string;
+  /** Text to type into whatever has focus. */
+  readonly type?: string;
+  /** Keys to press after typing, in Playwright's names: 'Enter', 'F1', 'Control+a'. */
+  readonly press?: readonly string[];
+}
+
+/** Types and presses keys in the workbench, as a user at the keyboard; resolves once the page took them. */
+export async function keyboard(input: KeyboardInput): Promise<void> {
+  await driverRequest('/keyboard', input);
+}
+
+/** The text shown by every element matching `selector` in the workbench (e.g. a terminal's rows). */
+export async function workbenchText(selector: string): Promise<string[]> {
+  return (await driverRequest<{ texts: string[] }>('/text', { selector })).texts;
+}
+
+/**
+ * Resolves once `check()` is true, re-checking when `event` fires (and at most every `everyMs`
+ * for what no event announces, such as text drawn in the workbench); fails after `timeoutMs`
+ * with `what()`.
+ */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  options: { event?: vscode.Event<unknown>; everyMs?: number; timeoutMs?: number; what: () => string },
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what()}`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(options.everyMs ?? 250, Math.max(0, deadline - Date.now())));
+      const subscription = options.event?.(done);
+      function done() {
+        clearTimeout(timer);
+        subscription?.dispose();
+        resolve();
+      }
+    });
+  }
 }
