@@ -70,12 +70,20 @@ class LexError {
 
 /** Collects output words the way BuildKit's `wordsStruct` does, remembering where each started. */
 class WordCollector {
-  buf = '';
-  inWord = false;
-  words: PositionedWord[] = [];
-  wordStart = 0;
+  declare buf: string;
+  declare inWord: boolean;
+  declare words: PositionedWord[];
+  declare wordStart: number;
+  declare private readonly lexer: ShellLexer;
 
-  constructor(private readonly lexer: ShellLexer) {}
+  // Plain assignments, not class fields: V8 (Node 20) runs class-field initialisers slowly.
+  constructor(lexer: ShellLexer) {
+    this.lexer = lexer;
+    this.buf = '';
+    this.inWord = false;
+    this.words = [];
+    this.wordStart = 0;
+  }
 
   addChar(ch: string): void {
     const space = ch.length === 1 && isGoSpace(ch.charCodeAt(0));
@@ -123,19 +131,25 @@ class WordCollector {
 
 /** One run of the lexer over one input (BuildKit's `shellWord`). */
 class ShellLexer {
-  pos = 0;
+  declare pos: number;
   /** Input index where the token being processed at the top level started. */
-  tokenStart = 0;
-  readonly matched = new Set<string>();
-  readonly unmatched = new Set<string>();
-  private rawEscapes: boolean;
-  private readonly escape: number;
+  declare tokenStart: number;
+  declare readonly matched: Set<string>;
+  declare readonly unmatched: Set<string>;
+  declare private rawEscapes: boolean;
+  declare private readonly escape: number;
+  declare private readonly input: string;
+  declare private readonly vars: VariableSource;
+  declare private readonly options: ShellLexOptions;
 
-  constructor(
-    private readonly input: string,
-    private readonly vars: VariableSource,
-    private readonly options: ShellLexOptions,
-  ) {
+  constructor(input: string, vars: VariableSource, options: ShellLexOptions) {
+    this.input = input;
+    this.vars = vars;
+    this.options = options;
+    this.pos = 0;
+    this.tokenStart = 0;
+    this.matched = new Set<string>();
+    this.unmatched = new Set<string>();
     this.rawEscapes = options.rawEscapes ?? false;
     this.escape = (options.escapeChar ?? '\\').charCodeAt(0);
   }
