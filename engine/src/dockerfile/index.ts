@@ -87,3 +87,8 @@ export {
   readIgnoreFile,
 } from './dockerignore';
 export type { IgnoreLine } from './dockerignore';
+
+// Expansion of a typed instruction as BuildKit's dispatcher does it (for the builder).
+export { expandInstruction } from './expand';
+export type { ExpandedCommand } from './expand';
+export type { MountExpander, MountResult } from './instructions/runFlags';

@@ -149,12 +149,16 @@ export type DockerfileErrorCode =
   | 'unknown-flag'
   | 'duplicate-flag'
   | 'flag-value'
-  | 'invalid-argument';
+  | 'invalid-argument'
+  // stage graph (BuildKit checks it before building)
+  | 'stage-reference' // COPY --from=<index> out of range
+  | 'circular-dependency';
 
 /**
  * An error as data: what BuildKit would fail the build with, in BuildKit's words, and where.
  * `phase` tells which BuildKit stage reports it: `parse` (the parser refuses the file) or
- * `instruction` (the typed-instruction parser refuses one instruction).
+ * `instruction` (the typed-instruction parser refuses one instruction, or the stage graph is
+ * wrong: `COPY --from` with a variable or a bad index, stages depending on each other in a loop).
  */
 export interface DockerfileError extends Span {
   readonly message: string;

@@ -22,6 +22,7 @@ import type {
 } from './model';
 import { CommentNode, ErrorNode, HeredocNode, InstructionNode } from './nodes';
 import { SourceText } from './source';
+import { stageGraphErrors } from './stageGraph';
 import { buildStages, DockerfileImpl } from './stages';
 import { isGoSpace } from './text';
 import { argumentVariables, heredocVariables } from './variables';
@@ -100,6 +101,8 @@ class Parser {
     const escapeChar = this.escape === 0x60 ? '`' : '\\';
     this.typeInstructions();
     const { stages, globalArgs } = buildStages(this.instructions, this.src);
+    for (const e of stageGraphErrors(stages, escapeChar))
+      this.error(e.message, e.code, 'instruction', e.span);
     this.errors.sort((a, b) => a.startOffset - b.startOffset);
     return new DockerfileImpl(this.src, {
       escapeChar,

@@ -250,7 +250,12 @@ function expandedByBuilder(instruction: Instruction, reference: VariableReferenc
   return expandingInstructions.has(instruction.name);
 }
 
-/** The stage a `FROM` builds on, when its base names an earlier stage. */
+/**
+ * The stage a `FROM` builds on, when its base names an earlier stage (names compared without
+ * case). BuildKit compares the base as written with the lower-cased stage names, so `FROM Build`
+ * after `AS Build` is, for BuildKit, an image reference that fails ("repository name must be
+ * lowercase"); the editor treats it as the stage the author meant.
+ */
 export function parentStage(df: Dockerfile, stage: Stage): Stage | undefined {
   const base = stage.base?.value.toLowerCase();
   if (base === undefined) return undefined;

@@ -9,12 +9,15 @@ import { goQuote } from '../text';
 
 export type MountResult = { readonly mount: Mount } | { readonly error: string };
 
+/** Expands one field value of a `--mount` (BuildKit expands values, not keys). */
+export type MountExpander = (word: string) => { readonly value: string } | { readonly error: string };
+
 /**
  * Reads a `--mount` value. With `evaluate` false this is the check BuildKit makes when it parses
- * the Dockerfile (values may still hold variables); with `evaluate` true it is the full check it
- * makes once values are expanded (pass the expanded value).
+ * the Dockerfile (values may still hold variables); with `evaluate` true (values taken as they are)
+ * or an expander it is the full check BuildKit makes when it runs the instruction.
  */
-export function parseMount(value: string, evaluate: boolean): MountResult {
+export function parseMount(value: string, evaluate: boolean | MountExpander): MountResult {
   const fields = parseCsvFields(value);
   if ('error' in fields) return { error: `failed to parse csv mounts: ${fields.error}` };
   const m = {
@@ -36,7 +39,7 @@ export function parseMount(value: string, evaluate: boolean): MountResult {
   for (const field of fields.value) {
     const eq = field.indexOf('=');
     const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
-    const val = eq < 0 ? '' : field.slice(eq + 1);
+    let val = eq < 0 ? '' : field.slice(eq + 1);
     if (eq < 0) {
       if (!evaluate) continue;
       switch (key) {
@@ -60,7 +63,11 @@ export function parseMount(value: string, evaluate: boolean): MountResult {
           return { error: `invalid field '${field}' must be a key=value pair` };
       }
     }
-    if (!evaluate) {
+    if (typeof evaluate === 'function') {
+      const expanded = evaluate(val);
+      if ('error' in expanded) return expanded;
+      val = expanded.value;
+    } else if (!evaluate) {
       if (key === 'from') {
         const dollar = val.indexOf('$');
         if (dollar !== -1 && dollar !== val.length - 1) {

@@ -109,9 +109,10 @@ describe('typed instructions', () => {
       const text = [
         '# syntax=docker/dockerfile:1',
         'ARG BASE=alpine',
+        'FROM alpine AS deps',
         'FROM --platform=$BUILDPLATFORM ${BASE} AS build',
         'RUN --mount=type=cache,target=/root/.cache,sharing=locked --mount=type=secret,id=tok,required --network=none --security=sandbox --device=vendor.com/gpu=all true',
-        'COPY --link --chmod=755 --parents --exclude=*.md --exclude=tmp --from=build /a /b',
+        'COPY --link --chmod=755 --parents --exclude=*.md --exclude=tmp --from=deps /a /b',
         'ADD --checksum=sha256:0123 --keep-git-dir=true --unpack=false --link https://x/y.tar /y',
         'HEALTHCHECK --interval=30s --timeout=1m30s --start-period=5s --start-interval=1s --retries=3 CMD ["true"]',
         'ENV legacy value',
