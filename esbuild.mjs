@@ -57,4 +57,7 @@ await Promise.all([
     entryPoints: ['engine/src/cli/berth-runtime.ts'],
     outfile: 'dist/cli/berth-runtime.js',
   }),
+  // The CLI as one file: loading one bundle saves ~40 ms of module resolution on every command.
+  // Three levels deep, like out/engine/src/*.js, so version.ts finds package.json the same way.
+  esbuild.build({ ...common, entryPoints: ['engine/src/cli/berth.ts'], outfile: 'dist/engine/cli/berth.js' }),
 ]);

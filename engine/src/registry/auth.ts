@@ -69,7 +69,17 @@ export class AuthError extends Error {
   override name = 'AuthError';
 }
 
-export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+/** The part of an HTTP client the token flow needs (see http.ts). */
+export type Fetch = (
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{
+  status: number;
+  ok: boolean;
+  statusText: string;
+  json(): Promise<unknown>;
+  discard(): Promise<void>;
+}>;
 
 /**
  * Remembers each registry's challenge and the tokens obtained for it. `authorize` returns the
@@ -148,20 +158,20 @@ export class AuthSession {
       throw new AuthError(`${this.describe} sent an invalid token realm ${JSON.stringify(realm)}`);
     }
     const service = challenge.params.service;
-    let response: Response;
+    let response: Awaited<ReturnType<Fetch>>;
     if (creds?.identityToken) {
       // OAuth2 refresh-token grant, as docker does for identity tokens.
-      const body = new URLSearchParams({
+      const form = new URLSearchParams({
         grant_type: 'refresh_token',
         refresh_token: creds.identityToken,
         client_id: 'berth',
       });
-      if (service) body.set('service', service);
-      if (scopes.length) body.set('scope', scopes.join(' '));
+      if (service) form.set('service', service);
+      if (scopes.length) form.set('scope', scopes.join(' '));
       response = await this.fetchFn(url.toString(), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
+        body: form.toString(),
       });
     } else {
       if (service) url.searchParams.set('service', service);
@@ -172,7 +182,7 @@ export class AuthSession {
       response = await this.fetchFn(url.toString(), { method: 'GET', headers });
     }
     if (response.status === 401 || response.status === 403) {
-      await response.body?.cancel();
+      await response.discard();
       throw new AuthError(
         creds
           ? `${this.describe}: the token server at ${url.origin} refused the credentials (${response.status}); check them with \`berth login ${this.describe}\``
@@ -180,7 +190,7 @@ export class AuthSession {
       );
     }
     if (!response.ok) {
-      await response.body?.cancel();
+      await response.discard();
       throw new AuthError(
         `${this.describe}: the token server at ${url.origin} answered ${response.status} ${response.statusText}`,
       );

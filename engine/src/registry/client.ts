@@ -1,10 +1,12 @@
 // A distribution (registry v2) API client for one registry: ping, manifests, blobs, uploads, with
 // authentication (anonymous, Basic, Bearer tokens per scope) handled on the way. Plain http is used
 // only for insecure registries (configured, or localhost/127.0.0.0/8/[::1] as Docker does).
+import type { Readable } from 'node:stream';
 import { type Digest, sha256 } from '../oci/digest';
 import { manifestAccept } from '../oci/media-types';
 import { isLocalRegistry, registryHost } from '../oci/reference';
 import { AuthError, AuthSession } from './auth';
+import { type HttpClient, type HttpRequest, httpRequest, type HttpResponse } from './http';
 import type { Credentials } from './credentials';
 
 export interface RegistryOptions {
@@ -14,7 +16,7 @@ export interface RegistryOptions {
   credentials?: (domain: string) => Credentials | undefined;
   userAgent?: string;
   /** Overridable for tests. */
-  fetch?: typeof fetch;
+  http?: HttpClient;
 }
 
 export class RegistryError extends Error {
@@ -39,20 +41,16 @@ export class RegistryClient {
   private base: string | undefined;
   private pinging: Promise<void> | undefined;
   private readonly auth: AuthSession;
-  private readonly fetchFn: typeof fetch;
+  private readonly http: HttpClient;
 
   constructor(
     readonly domain: string,
     private readonly options: RegistryOptions = {},
   ) {
-    this.fetchFn = options.fetch ?? fetch;
+    this.http = options.http ?? httpRequest;
     this.auth = new AuthSession(
       () => options.credentials?.(domain),
-      (url, init) =>
-        this.fetchFn(url, {
-          ...init,
-          headers: { ...this.commonHeaders(), ...(init.headers as Record<string, string>) },
-        }),
+      (url, init) => this.http(url, { ...init, headers: { ...this.commonHeaders(), ...init.headers } }),
       domain,
     );
   }
@@ -76,17 +74,14 @@ export class RegistryClient {
     let lastError: unknown;
     for (const scheme of schemes) {
       const base = `${scheme}://${host}`;
-      let res: Response;
+      let res: HttpResponse;
       try {
-        res = await this.fetchFn(`${base}/v2/`, {
-          headers: this.commonHeaders(),
-          signal: AbortSignal.timeout(30_000),
-        });
+        res = await this.http(`${base}/v2/`, { headers: this.commonHeaders(), timeoutMs: 30_000 });
       } catch (err) {
         lastError = err;
         continue;
       }
-      await res.body?.cancel();
+      await res.discard();
       if (res.status === 401) this.auth.setChallenge(res.headers.get('www-authenticate'));
       else if (!res.ok && res.status !== 404) {
         throw new RegistryError(
@@ -97,7 +92,7 @@ export class RegistryClient {
       this.base = base;
       return;
     }
-    const cause = (lastError as { cause?: { code?: string; message?: string } })?.cause;
+    const cause = lastError as { code?: string; message?: string } | undefined;
     const insecureHint =
       schemes.length === 1 ? ` If it serves plain http, add it with --insecure-registry ${this.domain}.` : '';
     throw new RegistryError(
@@ -110,7 +105,7 @@ export class RegistryClient {
   async login(): Promise<void> {
     await this.ping();
     const res = await this.request('GET', '/v2/', { scopes: [] });
-    await res.body?.cancel();
+    await res.discard();
     if (res.status === 401)
       throw new AuthError(`login to ${this.domain} failed: the registry refused the credentials`);
     if (!res.ok && res.status !== 404) throw await this.errorFrom(res, 'login');
@@ -125,29 +120,17 @@ export class RegistryClient {
   async request(
     method: string,
     path: string,
-    init: {
-      scopes: string[];
-      headers?: Record<string, string>;
-      body?: RequestInit['body'];
-      redirect?: RequestInit['redirect'];
-      duplex?: 'half';
-    },
-  ): Promise<Response> {
+    init: { scopes: string[]; headers?: Record<string, string>; body?: HttpRequest['body'] },
+  ): Promise<HttpResponse> {
     await this.ping();
     for (let attempt = 0; ; attempt++) {
       const authorization = await this.auth.authorize(init.scopes);
       const headers = { ...this.commonHeaders(), ...init.headers, ...(authorization && { authorization }) };
-      const res = await this.fetchFn(this.url(path), {
-        method,
-        headers,
-        body: init.body,
-        redirect: init.redirect ?? 'follow',
-        ...(init.duplex && { duplex: init.duplex }),
-      } as RequestInit);
+      const res = await this.http(this.url(path), { method, headers, body: init.body });
       const replayable =
         init.body === undefined || typeof init.body === 'string' || init.body instanceof Uint8Array;
       if (res.status === 401 && attempt === 0 && replayable) {
-        await res.body?.cancel();
+        await res.discard();
         if (!this.auth.setChallenge(res.headers.get('www-authenticate'))) return res;
         this.auth.invalidate(init.scopes);
         continue;
@@ -156,7 +139,7 @@ export class RegistryClient {
     }
   }
 
-  async errorFrom(res: Response, what: string): Promise<RegistryError> {
+  async errorFrom(res: HttpResponse, what: string): Promise<RegistryError> {
     let detail = '';
     let code: string | undefined;
     try {
@@ -191,7 +174,7 @@ export class RegistryClient {
     if (!res.ok) throw await this.errorFrom(res, `manifest ${this.domain}/${repo}:${reference}`);
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > maxManifestSize) {
-      await res.body?.cancel();
+      await res.discard();
       throw new RegistryError(
         `manifest ${repo}:${reference} is ${length} bytes, over the ${maxManifestSize}-byte limit`,
         0,
@@ -215,14 +198,14 @@ export class RegistryClient {
       body: bytes,
     });
     if (!res.ok) throw await this.errorFrom(res, `pushing manifest ${repo}:${reference}`);
-    await res.body?.cancel();
+    await res.discard();
     return (res.headers.get('docker-content-digest') as Digest | null) ?? undefined;
   }
 
   // ---- blobs ------------------------------------------------------------------------------------
 
   /** GET a blob, from `offset` on (a 206 answer) when resuming; the caller reads and verifies the body. */
-  async getBlob(repo: string, digest: Digest, offset = 0): Promise<Response> {
+  async getBlob(repo: string, digest: Digest, offset = 0): Promise<HttpResponse> {
     const res = await this.request('GET', `/v2/${repo}/blobs/${digest}`, {
       scopes: [pullScope(repo)],
       headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
@@ -234,7 +217,7 @@ export class RegistryClient {
   /** The blob's size when the repository has it, else undefined. */
   async blobExists(repo: string, digest: Digest, scopes = [pushScope(repo)]): Promise<number | undefined> {
     const res = await this.request('HEAD', `/v2/${repo}/blobs/${digest}`, { scopes });
-    await res.body?.cancel();
+    await res.discard();
     if (res.status === 404) return undefined;
     if (!res.ok) throw await this.errorFrom(res, `checking blob ${digest}`);
     return Number(res.headers.get('content-length') ?? 0);
@@ -256,7 +239,7 @@ export class RegistryClient {
       scopes,
       headers: { 'content-length': '0' },
     });
-    await res.body?.cancel().catch(() => {});
+    await res.discard();
     if (res.status === 201 && mount) return { mounted: true };
     if (res.status !== 202) throw await this.errorFrom(res, `starting an upload to ${repo}`);
     return { mounted: false, location: this.location(res) };
@@ -273,25 +256,19 @@ export class RegistryClient {
       },
       body: chunk,
     });
-    await res.body?.cancel().catch(() => {});
+    await res.discard();
     if (res.status !== 202) throw await this.errorFrom(res, `uploading to ${repo}`);
     return this.location(res);
   }
 
   /** PATCH a whole blob as one streamed request (what docker push does). */
-  async uploadStream(
-    repo: string,
-    location: string,
-    body: ReadableStream<Uint8Array>,
-    size: number,
-  ): Promise<string> {
+  async uploadStream(repo: string, location: string, body: Readable, size: number): Promise<string> {
     const res = await this.request('PATCH', location, {
       scopes: [pushScope(repo)],
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
       body,
-      duplex: 'half',
     });
-    await res.body?.cancel().catch(() => {});
+    await res.discard();
     if (res.status !== 202) throw await this.errorFrom(res, `uploading to ${repo}`);
     return this.location(res);
   }
@@ -305,11 +282,11 @@ export class RegistryClient {
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(body?.length ?? 0) },
       body: body ?? Buffer.alloc(0),
     });
-    await res.body?.cancel().catch(() => {});
+    await res.discard();
     if (res.status !== 201) throw await this.errorFrom(res, `completing the upload of ${digest} to ${repo}`);
   }
 
-  private location(res: Response): string {
+  private location(res: HttpResponse): string {
     const location = res.headers.get('location');
     if (!location)
       throw new RegistryError(`${this.domain} started an upload without a Location header`, res.status);

@@ -1,7 +1,6 @@
 // Pull: resolve a reference to a manifest (choosing a platform from an index), fetch config and
 // layers into the blob store (verified, resumable, several at once), unpack each layer into its
 // snapshot as soon as it is downloaded, then record the name.
-import type { Readable } from 'node:stream';
 import { chainIds, type Digest } from '../oci/digest';
 import { type Descriptor, parseImageConfig, parseManifestOrIndex, type Platform } from '../oci/image-spec';
 import { formatPlatform, hostPlatform, selectManifest } from '../oci/platform';
@@ -172,7 +171,7 @@ async function downloadBlob(
         const res = await client.getBlob(repo, desc.digest, offset);
         if (offset > 0 && res.status !== 206) writer.reset();
         let lastReport = 0;
-        for await (const chunk of res.body as unknown as Readable) {
+        for await (const chunk of res.body) {
           writer.write(chunk as Uint8Array);
           // About one message per 1% (or 512 KiB), not one per network chunk.
           if (

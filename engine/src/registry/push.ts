@@ -132,12 +132,7 @@ async function pushBlob(
       done += chunk.length;
       report(done);
     });
-    location = await client.uploadStream(
-      repo,
-      location,
-      Readable.toWeb(source) as ReadableStream<Uint8Array>,
-      desc.size,
-    );
+    location = await client.uploadStream(repo, location, source, desc.size);
     await client.completeUpload(repo, location, desc.digest);
   } else {
     let offset = 0;

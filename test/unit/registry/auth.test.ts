@@ -40,9 +40,8 @@ describe('registry auth', () => {
     try {
       const fetchFn = async (url: string) => {
         requests.push(url);
-        return new Response(JSON.stringify({ token: `t${requests.length}`, expires_in: 60 }), {
-          status: 200,
-        });
+        const body = { token: `t${requests.length}`, expires_in: 60 };
+        return { status: 200, ok: true, statusText: 'OK', json: async () => body, discard: async () => {} };
       };
       const session = new AuthSession(() => undefined, fetchFn, 'reg.example');
       session.setChallenge('Bearer realm="https://auth.example/token",service="reg"');
@@ -59,9 +58,15 @@ describe('registry auth', () => {
 
   it('sends Basic credentials to the token server and says when they are refused', async () => {
     let seen: string | undefined;
-    const fetchFn = async (_url: string, init: RequestInit) => {
-      seen = (init.headers as Record<string, string>).authorization;
-      return new Response('{}', { status: 401 });
+    const fetchFn = async (_url: string, init: { headers?: Record<string, string> }) => {
+      seen = init.headers?.authorization;
+      return {
+        status: 401,
+        ok: false,
+        statusText: 'Unauthorized',
+        json: async () => ({}),
+        discard: async () => {},
+      };
     };
     const session = new AuthSession(() => ({ username: 'u', password: 'p' }), fetchFn, 'reg.example');
     session.setChallenge('Bearer realm="https://auth.example/token"');

@@ -1,0 +1,232 @@
+// Images benchmark, Berth side by side with its peers in one run, on a local docker-registry:
+//   1. cold pull of the busybox test image: berth pull vs podman pull vs skopeo copy (to an OCI dir)
+//   2. a generated ~200 MB, 4-layer image: pull throughput, berth vs skopeo (and podman)
+//   3. unpacking one ~50 MB gzip layer: berth's unpackLayer vs `tar -xzf`
+// Medians go to bench/results/images.json. Run: npm run build && node out/bench/images.js [--runs N]
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { linuxFileCalls } from '../engine/src/runtime/linux/fs';
+import { unpackLayer } from '../engine/src/store/layers/unpack';
+import { makeBusyboxLayout, makeOciLayout, skopeoEnv, skopeoPush } from '../test/helpers/busybox-image';
+import { makePodman } from '../test/helpers/podman';
+import { startRegistry } from '../test/helpers/registry';
+
+const repoRoot = join(__dirname, '..', '..');
+const berthBin = join(repoRoot, 'bin', 'berth');
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Wall-clock milliseconds of a command, from spawn to exit; throws if it fails. */
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code === 0) resolve(ms);
+      else reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${stderr}`));
+    });
+  });
+}
+
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Files of mixed content (text-like and random) so gzip does what it does on real layers. */
+function makeLayerDir(dir: string, megabytes: number): void {
+  mkdirSync(dir, { recursive: true });
+  const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor '.repeat(20);
+  for (let i = 0; i < megabytes; i++) {
+    const half = Buffer.concat([
+      randomBytes(512 * 1024),
+      Buffer.from(words.repeat(Math.ceil((512 * 1024) / words.length))).subarray(0, 512 * 1024),
+    ]);
+    const sub = join(dir, `d${i % 8}`);
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `f${i}.bin`), half);
+  }
+}
+
+interface Case {
+  name: string;
+  unit: string;
+  berth: number;
+  peers: Record<string, number>;
+  /** berth relative to the named peer; > 1 means berth is better. */
+  ratio: { peer: string; value: number; meaning: string };
+  target?: string;
+  runs: number;
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0)
+    throw new Error('the images benchmark needs root (podman storage, owners on unpack)');
+  const work = mkdtempSync(join(tmpdir(), 'berth-bench-images-'));
+  const registry = await startRegistry();
+  const podman = makePodman([registry.address]);
+  const cases: Case[] = [];
+  try {
+    // ---- 1. busybox cold pull ----------------------------------------------------------------
+    const busybox = makeBusyboxLayout(join(work, 'busybox'));
+    const small = `${registry.address}/bench/busybox:latest`;
+    skopeoPush(busybox, small);
+    const times: Record<string, number[]> = { berth: [], podman: [], skopeo: [] };
+    for (let i = 0; i < runs; i++) {
+      const root = join(work, `berth-small-${i}`);
+      times.berth.push(await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', small]));
+      rmSync(root, { recursive: true, force: true });
+      execFileSync('podman', ['rmi', '-a', '-f'], { env: podman.env, stdio: 'ignore' });
+      times.podman.push(await timeCommand('podman', ['pull', '-q', '--tls-verify=false', small], podman.env));
+      const dir = join(work, `skopeo-small-${i}`);
+      times.skopeo.push(
+        await timeCommand(
+          'skopeo',
+          ['copy', '-q', '--src-tls-verify=false', `docker://${small}`, `oci:${dir}:x`],
+          skopeoEnv(),
+        ),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const smallMedians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    cases.push({
+      name: 'cold pull of busybox from a local registry',
+      unit: 'ms',
+      berth: smallMedians.berth,
+      peers: { podman: smallMedians.podman, skopeo: smallMedians.skopeo },
+      ratio: {
+        peer: 'podman',
+        value: smallMedians.podman / smallMedians.berth,
+        meaning: 'podman time / berth time',
+      },
+      target: '≤ podman pull; stretch ≤ skopeo copy',
+      runs,
+    });
+    console.log('busybox cold pull (ms):', smallMedians);
+
+    // ---- 2. ~200 MB, 4 layers ------------------------------------------------------------------
+    const layerDirs = [0, 1, 2, 3].map((i) => {
+      const d = join(work, `big-layer-${i}`);
+      makeLayerDir(d, 50);
+      return d;
+    });
+    const big = makeOciLayout(join(work, 'big'), layerDirs, { tag: 'big' });
+    for (const d of layerDirs) rmSync(d, { recursive: true, force: true });
+    const bigRef = `${registry.address}/bench/big:1`;
+    skopeoPush(big, bigRef);
+    const compressed = big.layers.reduce((a, l) => a + l.size, 0);
+    const bigRuns = Math.max(3, Math.ceil(runs / 2));
+    const bigTimes: Record<string, number[]> = { berth: [], skopeo: [], podman: [] };
+    for (let i = 0; i < bigRuns; i++) {
+      const root = join(work, `berth-big-${i}`);
+      bigTimes.berth.push(
+        await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', bigRef]),
+      );
+      rmSync(root, { recursive: true, force: true });
+      const dir = join(work, `skopeo-big-${i}`);
+      bigTimes.skopeo.push(
+        await timeCommand(
+          'skopeo',
+          ['copy', '-q', '--src-tls-verify=false', `docker://${bigRef}`, `oci:${dir}:x`],
+          skopeoEnv(),
+        ),
+      );
+      rmSync(dir, { recursive: true, force: true });
+      execFileSync('podman', ['rmi', '-a', '-f'], { env: podman.env, stdio: 'ignore' });
+      bigTimes.podman.push(
+        await timeCommand('podman', ['pull', '-q', '--tls-verify=false', bigRef], podman.env),
+      );
+    }
+    const mbps = (ms: number) => compressed / 1e6 / (ms / 1000);
+    const bigMedians = Object.fromEntries(Object.entries(bigTimes).map(([k, v]) => [k, mbps(median(v))]));
+    cases.push({
+      name: `pull throughput, ${Math.round(compressed / 1e6)} MB compressed in 4 layers (berth and podman also unpack; skopeo only copies)`,
+      unit: 'MB/s',
+      berth: bigMedians.berth,
+      peers: { skopeo: bigMedians.skopeo, podman: bigMedians.podman },
+      ratio: {
+        peer: 'skopeo',
+        value: bigMedians.berth / bigMedians.skopeo,
+        meaning: 'berth throughput / skopeo throughput',
+      },
+      target: '≥ 0.8',
+      runs: bigRuns,
+    });
+    console.log('200 MB pull throughput (MB/s):', bigMedians);
+
+    // ---- 3. unpack one layer -------------------------------------------------------------------
+    const layer = join(big.layoutDir, 'blobs/sha256', big.layers[0].digest.slice(7));
+    const unpackTimes: Record<string, number[]> = { berth: [], tar: [] };
+    for (let i = 0; i < runs; i++) {
+      const a = join(work, `unpack-berth-${i}`);
+      mkdirSync(a);
+      unpackTimes.berth.push(
+        await timeIt(() =>
+          unpackLayer(createReadStream(layer, { highWaterMark: 1 << 20 }), 'gzip', a, {
+            calls: linuxFileCalls,
+            asRoot: true,
+            whiteouts: 'overlay',
+          }),
+        ),
+      );
+      rmSync(a, { recursive: true, force: true });
+      const b = join(work, `unpack-tar-${i}`);
+      mkdirSync(b);
+      unpackTimes.tar.push(await timeCommand('tar', ['-xzf', layer, '-C', b]));
+      rmSync(b, { recursive: true, force: true });
+    }
+    const layerMb = statSync(layer).size / 1e6;
+    cases.push({
+      name: `unpack one gzip layer (${layerMb.toFixed(1)} MB compressed, 50 MB of files)`,
+      unit: 'ms',
+      berth: median(unpackTimes.berth),
+      peers: { 'tar -xzf': median(unpackTimes.tar) },
+      ratio: {
+        peer: 'tar -xzf',
+        value: median(unpackTimes.tar) / median(unpackTimes.berth),
+        meaning: 'tar time / berth time (speed relative to tar)',
+      },
+      target: '≥ 0.8',
+      runs,
+    });
+    console.log('unpack (ms):', { berth: median(unpackTimes.berth), tar: median(unpackTimes.tar) });
+  } finally {
+    podman.cleanup();
+    await registry.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const result = {
+    benchmark: 'images',
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg()[0] },
+    cases,
+  };
+  mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(repoRoot, 'bench', 'results', 'images.json'), JSON.stringify(result, null, 2) + '\n');
+  for (const c of cases) {
+    const peers = Object.entries(c.peers)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ');
+    console.log(
+      `${c.name}: berth ${c.berth.toFixed(1)} ${c.unit}; ${peers}; ratio vs ${c.ratio.peer} ${c.ratio.value.toFixed(2)}`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
