@@ -1,6 +1,8 @@
 // Pull: resolve a reference to a manifest (choosing a platform from an index), fetch config and
 // layers into the blob store (verified, resumable, several at once), unpack each layer into its
 // snapshot as soon as it is downloaded, then record the name.
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { chainIds, type Digest } from '../oci/digest';
 import { type Descriptor, parseImageConfig, parseManifestOrIndex, type Platform } from '../oci/image-spec';
 import { formatPlatform, hostPlatform, selectManifest } from '../oci/platform';
@@ -123,13 +125,21 @@ export async function pullImage(
       return;
     }
     changed = true;
+    const extracting = {
+      onLayerBytes: (_l: Descriptor, bytes: number) =>
+        progress({ status: 'Extracting', id, progressDetail: { current: bytes } }),
+    };
     if (!store.blobs.has(layer.digest)) {
-      await downloadBlob(store, client, repo, layer, id, options);
+      // A fresh download is unpacked while it arrives; a resumed one is unpacked afterwards.
+      const streamed = store.blobs.partialSize(layer.digest) === 0 && !store.snapshots.has(image.chainIds[i]);
+      if (streamed && (await downloadAndUnpack(store, client, repo, image, i, id, options))) {
+        progress({ status: 'Pull complete', id });
+        return;
+      }
+      if (!store.blobs.has(layer.digest)) await downloadBlob(store, client, repo, layer, id, options);
     }
     progress({ status: 'Extracting', id, progressDetail: { current: 0, total: layer.size } });
-    await store.unpackLayer(image, i, {
-      onLayerBytes: (_l, bytes) => progress({ status: 'Extracting', id, progressDetail: { current: bytes } }),
-    });
+    await store.unpackLayer(image, i, extracting);
     progress({ status: 'Pull complete', id });
   });
   for (const layer of manifest.layers) {
@@ -149,6 +159,15 @@ export async function pullImage(
   return { name, digest: top.digest, image, changed };
 }
 
+/** Where downloaded bytes also go while they arrive (a streaming unpack). */
+interface DownloadSink {
+  /** Returns a promise when the reader is behind: wait for it before sending more. */
+  write(chunk: Uint8Array): Promise<void> | undefined;
+  /** The download restarted from zero or failed: the bytes sent so far are not the blob. */
+  abort(error: Error): void;
+  end(): void;
+}
+
 async function downloadBlob(
   store: Store,
   client: RegistryClient,
@@ -156,12 +175,14 @@ async function downloadBlob(
   desc: Descriptor,
   id: string,
   options: PullOptions,
+  sink?: DownloadSink,
 ): Promise<void> {
   const progress = options.onProgress ?? (() => {});
   const attempts = options.attempts ?? 3;
   const writer = await store.blobs.ingest({ digest: desc.digest, size: desc.size }, { resumable: true });
   if (store.blobs.has(desc.digest)) {
     writer.abort(); // another pull in this process stored it while we waited
+    sink?.abort(new Error('the blob was stored by another pull'));
     return;
   }
   try {
@@ -169,10 +190,16 @@ async function downloadBlob(
       const offset = writer.offset;
       try {
         const res = await client.getBlob(repo, desc.digest, offset);
-        if (offset > 0 && res.status !== 206) writer.reset();
+        if (offset > 0 && res.status !== 206) {
+          writer.reset();
+          sink?.abort(new Error('the registry restarted the download'));
+          sink = undefined;
+        }
         let lastReport = 0;
         for await (const chunk of res.body) {
           writer.write(chunk as Uint8Array);
+          const behind = sink?.write(chunk as Uint8Array);
+          if (behind) await behind;
           // About one message per 1% (or 512 KiB), not one per network chunk.
           if (
             writer.offset - lastReport >= Math.max(desc.size / 100, 512 * 1024) ||
@@ -195,9 +222,11 @@ async function downloadBlob(
       }
     }
     progress({ status: 'Verifying Checksum', id });
+    sink?.end();
     await writer.commit();
     progress({ status: 'Download complete', id });
   } catch (err) {
+    sink?.abort(err as Error);
     if (err instanceof DigestMismatchError) throw err; // commit() already deleted the bad bytes
     writer.suspend(); // keep what arrived: the next pull resumes from it
     throw err;
@@ -207,4 +236,65 @@ async function downloadBlob(
 function isTransient(err: unknown): boolean {
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
   return e.name === 'TypeError' || e.name === 'AbortError' || !!e.code || !!e.cause?.code;
+}
+
+/**
+ * Downloads a layer and unpacks it at the same time (one read of the network, no second read of
+ * the blob). The snapshot is committed only after the blob's digest checked out. Returns false when
+ * the unpack could not follow the download (the registry restarted it): the caller unpacks later.
+ */
+async function downloadAndUnpack(
+  store: Store,
+  client: RegistryClient,
+  repo: string,
+  image: StoredImage,
+  index: number,
+  id: string,
+  options: PullOptions,
+): Promise<boolean> {
+  const layer = image.manifest.layers[index];
+  const tee = new PassThrough({ highWaterMark: 4 << 20 });
+  let settleGate!: (error?: Error) => void;
+  const gate = new Promise<void>(
+    (resolve, reject) => (settleGate = (error) => (error ? reject(error) : resolve())),
+  );
+  gate.catch(() => {}); // observed through the unpack below
+  let following = true;
+  let unpackDone = false;
+  const unpacking = store
+    .unpackLayer(image, index, {}, { source: tee, gate })
+    .finally(() => (unpackDone = true));
+  const unpackSettled = unpacking.then(
+    () => undefined,
+    () => undefined,
+  );
+  const sink: DownloadSink = {
+    write(chunk) {
+      if (!following || unpackDone) return undefined;
+      if (tee.write(chunk)) return undefined;
+      return Promise.race([once(tee, 'drain').then(() => undefined), unpackSettled]);
+    },
+    abort(error) {
+      following = false;
+      tee.destroy(error);
+    },
+    end() {
+      tee.end();
+    },
+  };
+  try {
+    await downloadBlob(store, client, repo, layer, id, options, sink);
+    settleGate();
+  } catch (err) {
+    settleGate(err as Error);
+    await unpackSettled;
+    throw err;
+  }
+  try {
+    await unpacking;
+    return true;
+  } catch (err) {
+    if (!following) return false;
+    throw err;
+  }
 }

@@ -62,6 +62,15 @@ export class BlobStore {
     return freed;
   }
 
+  /** Bytes an interrupted download of `digest` left to resume from (0 when none). */
+  partialSize(digest: Digest): number {
+    try {
+      return fs.statSync(join(this.ingestDir, `${digestHex(digest)}.partial`)).size;
+    } catch {
+      return 0;
+    }
+  }
+
   path(digest: Digest): string {
     return join(this.dir, digestAlgorithm(digest), digestHex(digest));
   }

@@ -36,6 +36,11 @@ export interface UnpackRequest {
   compression: LayerCompression;
   /** Opens the layer blob (compressed as `compression`). */
   open: () => Readable;
+  /**
+   * Settles when the layer's bytes are known good (its blob verified), for an unpack that reads
+   * them while they are still downloading; the snapshot is committed only if it resolves.
+   */
+  gate?: Promise<void>;
   onBytes?: (bytes: number) => void;
   onWarning?: (message: string) => void;
 }
@@ -136,6 +141,7 @@ export class SnapshotStore {
           `layer content does not match the image config: its uncompressed digest is ${result.diffId}, the config says ${request.diffId}; the layer was not stored`,
         );
       }
+      await request.gate;
       const info: SnapshotInfo = {
         chainId: request.chainId,
         diffId: request.diffId,

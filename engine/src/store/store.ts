@@ -1,6 +1,7 @@
 // The image store: blobs + image records + layer snapshots under one state dir, and the operations
 // that span them (resolve a name or ID to an image, tag, remove, garbage-collect, disk usage).
 import * as fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { chainIds, type Digest, isDigest } from '../oci/digest';
@@ -238,6 +239,8 @@ export class Store {
       onLayerBytes?: (layer: Descriptor, bytes: number) => void;
       onLayerDone?: (layer: Descriptor) => void;
     } = {},
+    /** Read the layer from this stream (a download in progress) instead of the blob store. */
+    streaming?: { source: Readable; gate: Promise<void> },
   ): Promise<SnapshotInfo> {
     const layer = image.manifest.layers[index];
     const chainId = image.chainIds[index];
@@ -258,7 +261,8 @@ export class Store {
         ...(index > 0 && { parent: image.chainIds[index - 1] }),
         diffId: image.config.rootfs.diff_ids[index],
         compression,
-        open: () => this.blobs.openRead(layer.digest),
+        open: () => streaming?.source ?? this.blobs.openRead(layer.digest),
+        ...(streaming && { gate: streaming.gate }),
         onBytes: (bytes) => events.onLayerBytes?.(layer, bytes),
       })
       .then((info) => {
