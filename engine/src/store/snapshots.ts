@@ -23,6 +23,21 @@ export interface SnapshotInfo {
   size: number;
   whiteouts: WhiteoutFormat;
   created: string;
+  /** The boot the snapshot was unpacked in (/proc/sys/kernel/random/boot_id). */
+  bootId: string;
+  /** True once its files are known to be on disk (see settle()). */
+  synced: boolean;
+}
+
+/** How long after an unpack the kernel has written its data back by itself (dirty_expire is 30 s). */
+const writebackDelayMs = 35_000;
+
+function currentBootId(): string {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 export class DiffIdMismatchError extends Error {
@@ -58,11 +73,53 @@ export class SnapshotStore {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  /** Removes half-unpacked snapshots left by a crash. */
-  cleanup(): void {
+  /**
+   * Removes what a crash left: half-unpacked snapshots, and snapshots of an earlier boot whose
+   * files were never confirmed on disk (a power cut may have lost some; they are unpacked again
+   * from their verified blobs when next needed). Then confirms the snapshots of this boot that
+   * are old enough for the kernel to have written them back: one syncfs, usually cheap by then.
+   *
+   * Unpacks do not sync their files themselves: syncfs waits for every dirty page of the whole
+   * file system (other programs' too) and costs seconds on a busy machine, on every pull.
+   */
+  settle(): void {
+    const boot = currentBootId();
+    const pending: SnapshotInfo[] = [];
     for (const name of fs.readdirSync(this.dir)) {
-      if (name.startsWith('.')) fs.rmSync(join(this.dir, name), { recursive: true, force: true });
+      if (name.startsWith('.')) {
+        fs.rmSync(join(this.dir, name), { recursive: true, force: true });
+        continue;
+      }
+      const info = this.get(`sha256:${name}`);
+      if (!info) {
+        this.remove(`sha256:${name}`); // no snapshot.json: never completed
+      } else if (!info.synced && info.bootId !== boot) {
+        this.remove(info.chainId);
+      } else if (!info.synced && Date.now() - Date.parse(info.created) > writebackDelayMs) {
+        pending.push(info);
+      }
     }
+    if (pending.length === 0) return;
+    const dirFd = fs.openSync(this.dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    try {
+      this.calls.syncfs(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+    for (const info of pending)
+      this.writeInfo(join(this.dir, digestHex(info.chainId)), { ...info, synced: true });
+  }
+
+  private writeInfo(dir: string, info: SnapshotInfo): void {
+    const tmp = join(dir, tempName('snapshot.json'));
+    const fd = fs.openSync(tmp, 'wx', 0o644);
+    try {
+      fs.writeFileSync(fd, JSON.stringify(info));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, join(dir, 'snapshot.json'));
   }
 
   /** The directory holding this snapshot's files (an overlayfs lower dir). */
@@ -149,18 +206,12 @@ export class SnapshotStore {
         size: result.fileBytes,
         whiteouts,
         created: new Date().toISOString(),
+        bootId: currentBootId(),
+        synced: false,
       };
-      // Data first (one syncfs for the whole tree), then the description, then the rename.
-      const dirFd = fs.openSync(tmp, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-      try {
-        this.calls.syncfs(dirFd);
-      } finally {
-        fs.closeSync(dirFd);
-      }
-      const metaFd = fs.openSync(join(tmp, 'snapshot.json'), 'wx', 0o644);
-      fs.writeFileSync(metaFd, JSON.stringify(info));
-      fs.fsyncSync(metaFd);
-      fs.closeSync(metaFd);
+      // The description last, then the rename: a snapshot under a chain ID is always complete
+      // (as far as this boot goes; settle() handles the next one).
+      this.writeInfo(tmp, info);
       fs.renameSync(tmp, join(this.dir, digestHex(request.chainId)));
       fsyncDir(this.dir);
       return info;

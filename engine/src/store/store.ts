@@ -96,7 +96,7 @@ export class Store {
     const store = new Store(root, calls);
     withLock(join(root, 'cleanup.lock'), () => {
       store.blobs.cleanupIngest();
-      store.snapshots.cleanup();
+      store.snapshots.settle();
     });
     return store;
   }

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -142,6 +143,30 @@ describe('image store', () => {
     assert.equal(reopened.images.list().length, store.images.list().length);
     reopened.gc({ partials: true });
     assert.deepEqual(readdirSync(join(root, 'ingest')), []);
+  });
+
+  it('drops snapshots of an earlier boot never confirmed on disk, and unpacks them again', async () => {
+    const c = store.resolve('example/child:1').image;
+    const top = c.chainIds[1];
+    const metaPath = join(store.snapshots.dir, top.slice(7), 'snapshot.json');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    assert.equal(meta.synced, false);
+    writeFileSync(metaPath, JSON.stringify({ ...meta, bootId: 'an-earlier-boot' }));
+    const base0 = join(store.snapshots.dir, c.chainIds[0].slice(7), 'snapshot.json');
+    const baseMeta = JSON.parse(readFileSync(base0, 'utf8'));
+    writeFileSync(
+      base0,
+      JSON.stringify({ ...baseMeta, created: new Date(Date.now() - 60_000).toISOString() }),
+    );
+    const reopened = Store.open(store.root);
+    assert.ok(!reopened.snapshots.has(top), 'the unconfirmed snapshot of another boot is gone');
+    assert.equal(
+      reopened.snapshots.get(c.chainIds[0])?.synced,
+      true,
+      'an old one of this boot was confirmed',
+    );
+    await reopened.ensureSnapshots(reopened.resolve('example/child:1').image);
+    assert.ok(reopened.snapshots.has(top));
   });
 
   it('never stores a blob under the wrong digest', async () => {
