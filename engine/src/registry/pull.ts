@@ -150,8 +150,7 @@ export async function pullImage(
   // Manifests last: an image becomes visible only once all of its content is in the store.
   if (topDoc.kind === 'index') store.blobs.put(manifestBytes, manifestDesc.digest);
   store.blobs.put(top.bytes, top.digest);
-  store.setName(name, topDesc);
-  if (!ref.digest) store.setName(`${repositoryName(ref)}@${top.digest}`, topDesc);
+  store.setNames(ref.digest ? [name] : [name, `${repositoryName(ref)}@${top.digest}`], topDesc);
   progress({ status: `Digest: ${top.digest}` });
   progress({
     status: `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`,

@@ -36,6 +36,7 @@ export class BlobStore {
   readonly ingestDir: string;
   /** In-process writers per digest, so two pulls of one blob share the download. */
   private readonly inflight = new Map<Digest, Promise<void>>();
+  private readonly unsyncedDirs = new Set<string>();
 
   constructor(root: string) {
     this.dir = join(root, 'blobs');
@@ -170,11 +171,19 @@ export class BlobStore {
     }
   }
 
-  /** Renames a verified, fsynced temp file to its digest's path. */
+  /**
+   * Renames a verified, fsynced temp file to its digest's path. The directory is fsynced later, once,
+   * by syncNames() — before anything (an image record) points at the blob.
+   */
   commitFile(tmp: string, digest: Digest): void {
-    const final = this.path(digest);
-    fs.renameSync(tmp, final);
-    fsyncDir(join(this.dir, digestAlgorithm(digest)));
+    fs.renameSync(tmp, this.path(digest));
+    this.unsyncedDirs.add(join(this.dir, digestAlgorithm(digest)));
+  }
+
+  /** Makes the names of blobs committed so far durable (one directory fsync instead of one per blob). */
+  syncNames(): void {
+    for (const dir of this.unsyncedDirs) fsyncDir(dir);
+    this.unsyncedDirs.clear();
   }
 
   delete(digest: Digest): void {

@@ -41,14 +41,21 @@ export class ImageRecords {
 
   /** Points `name` at `target`; returns the record it replaced, if any. */
   set(name: string, target: Descriptor): ImageRecord | undefined {
-    return this.update((images) => {
-      const previous = images[name];
-      images[name] = {
-        target: { mediaType: target.mediaType, digest: target.digest, size: target.size },
-        created: new Date().toISOString(),
-      };
-      return previous ? { name, ...previous } : undefined;
-    });
+    return this.setMany([name], target)[0];
+  }
+
+  /** Points every name at `target` in one write; returns the records replaced. */
+  setMany(names: string[], target: Descriptor): (ImageRecord | undefined)[] {
+    return this.update((images) =>
+      names.map((name) => {
+        const previous = images[name];
+        images[name] = {
+          target: { mediaType: target.mediaType, digest: target.digest, size: target.size },
+          created: new Date().toISOString(),
+        };
+        return previous ? { name, ...previous } : undefined;
+      }),
+    );
   }
 
   delete(name: string): boolean {

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { type Digest, digestHex } from '../oci/digest';
 import type { LayerCompression } from '../oci/media-types';
 import type { FileCalls } from '../runtime/linux/fs';
-import { fsyncDir, tempName } from './atomic';
+import { tempName } from './atomic';
 import { unpackLayer } from './layers/unpack';
 import type { WhiteoutFormat } from './layers/whiteouts';
 
@@ -110,15 +110,10 @@ export class SnapshotStore {
       this.writeInfo(join(this.dir, digestHex(info.chainId)), { ...info, synced: true });
   }
 
+  /** Not fsynced: a snapshot is derived data, and settle() handles what a power cut may lose. */
   private writeInfo(dir: string, info: SnapshotInfo): void {
     const tmp = join(dir, tempName('snapshot.json'));
-    const fd = fs.openSync(tmp, 'wx', 0o644);
-    try {
-      fs.writeFileSync(fd, JSON.stringify(info));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fs.writeFileSync(tmp, JSON.stringify(info), { mode: 0o644, flag: 'wx' });
     fs.renameSync(tmp, join(dir, 'snapshot.json'));
   }
 
@@ -133,7 +128,8 @@ export class SnapshotStore {
         fs.readFileSync(join(this.dir, digestHex(chainId), 'snapshot.json'), 'utf8'),
       ) as SnapshotInfo;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      // Absent, or cut short by a power failure (it is written without fsync): no snapshot.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return undefined;
       throw err;
     }
   }
@@ -213,7 +209,6 @@ export class SnapshotStore {
       // (as far as this boot goes; settle() handles the next one).
       this.writeInfo(tmp, info);
       fs.renameSync(tmp, join(this.dir, digestHex(request.chainId)));
-      fsyncDir(this.dir);
       return info;
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });

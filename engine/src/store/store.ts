@@ -279,16 +279,26 @@ export class Store {
    * in Docker; a dangling record for `target` itself is dropped now that it has a name.
    */
   setName(name: string, target: Descriptor): void {
-    const previous = this.images.set(name, target);
-    if (name !== target.digest && this.images.get(target.digest)) this.images.delete(target.digest);
-    if (previous && previous.target.digest !== target.digest) {
-      const stillNamed = this.images.list().some((r) => r.target.digest === previous.target.digest);
-      if (!stillNamed) this.images.set(previous.target.digest, previous.target);
+    this.setNames([name], target);
+  }
+
+  /** setName for several names, in one write of the records. */
+  setNames(names: string[], target: Descriptor): void {
+    this.blobs.syncNames(); // the blobs a record points at are durable before the record is
+    const previous = this.images.setMany(names, target);
+    const records = this.images.list();
+    if (!names.includes(target.digest) && records.some((r) => r.name === target.digest))
+      this.images.delete(target.digest);
+    for (const p of previous) {
+      if (!p || p.target.digest === target.digest) continue;
+      const stillNamed = this.images.list().some((r) => r.target.digest === p.target.digest);
+      if (!stillNamed) this.images.set(p.target.digest, p.target);
     }
   }
 
   /** Records an image with no name (a load without tags, a build without -t): `<none>:<none>`. */
   addDangling(target: Descriptor): void {
+    this.blobs.syncNames();
     if (!this.images.list().some((r) => r.target.digest === target.digest))
       this.images.set(target.digest, target);
   }
@@ -358,6 +368,7 @@ export class Store {
   // ---- holds, garbage collection, disk usage ---------------------------------------------------
 
   hold(holder: string, hold: Hold): void {
+    this.blobs.syncNames();
     withLock(join(this.root, 'holds.lock'), () => {
       const holds = readJsonFile<Record<string, Hold>>(this.holdsFile, {});
       holds[holder] = hold;

@@ -11,7 +11,6 @@ import { type Digest, DigestHasher, digestHex, isDigest, sha256 } from '../../oc
 import { type Descriptor, parseImageConfig, parseManifestOrIndex } from '../../oci/image-spec';
 import { MediaType } from '../../oci/media-types';
 import { formatReference, parseReference } from '../../oci/reference';
-import { fsyncDir } from '../atomic';
 import { decompress, sniffCompression } from '../layers/compression';
 import { TarReader } from '../layers/tar-format';
 import { safeComponents } from '../layers/unpack';
@@ -151,7 +150,6 @@ function commitBlob(
   fs.fsyncSync(fd);
   fs.closeSync(fd);
   store.blobs.commitFile(file.tmp, expected.digest);
-  fsyncDir(store.blobs.ingestDir);
 }
 
 function blobFile(archive: Archive, digest: Digest): ArchiveFile | undefined {
