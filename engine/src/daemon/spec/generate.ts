@@ -21,8 +21,8 @@ import {
 } from './security';
 import type { ResolvedUser } from './user';
 
-/** Where `--init`'s reaper appears inside the container. */
-export const initPathInContainer = '/sbin/berth-init';
+/** Where `--init`'s reaper appears inside the container (Docker's path, which some images expect). */
+export const initPathInContainer = '/sbin/docker-init';
 
 export type NetworkNamespace = { kind: 'host' } | { kind: 'new' } | { kind: 'path'; path: string };
 
@@ -140,7 +140,9 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
   }
   if (host.Init) {
     if (!input.initBinary)
-      throw invalid('--init needs the berth-init reaper, which is not installed: rebuild Berth');
+      throw invalid(
+        '--init needs the berth-reaper binary, which is not built: install gcc and run npm run build',
+      );
     mounts.push({
       destination: initPathInContainer,
       type: 'bind',

@@ -166,11 +166,11 @@ describe('spec generation', () => {
   });
 
   it('puts the reaper first with --init', () => {
-    const spec = generateSpec(input({ host: { Init: true }, initBinary: '/usr/lib/berth/berth-init' }));
-    assert.deepEqual(spec.process!.args, ['/sbin/berth-init', '--', 'sh']);
+    const spec = generateSpec(input({ host: { Init: true }, initBinary: '/usr/lib/berth/berth-reaper' }));
+    assert.deepEqual(spec.process!.args, ['/sbin/docker-init', '--', 'sh']);
     assert.equal(
-      spec.mounts!.find((m) => m.destination === '/sbin/berth-init')!.source,
-      '/usr/lib/berth/berth-init',
+      spec.mounts!.find((m) => m.destination === '/sbin/docker-init')!.source,
+      '/usr/lib/berth/berth-reaper',
     );
   });
 

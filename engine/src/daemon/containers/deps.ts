@@ -1,0 +1,37 @@
+// What the container modules share: the services they call and the host facts they need.
+import type { DaemonCalls } from '../../runtime/linux/daemon-calls';
+import type { DaemonConfig } from '../config';
+import type { EventBus } from '../events';
+import type { ImageService } from '../images';
+import type { Logger } from '../logger';
+import type { NetworkService } from '../network/service';
+import type { DockerSeccompProfile } from '../spec/security';
+import type { VolumeService } from '../volumes';
+import type { ContainerRuntime } from './runtime-port';
+import type { ContainerStore } from './store';
+
+export interface HostFacts {
+  hostname: string;
+  nofileHard: number;
+  cgroupV2: boolean;
+  /** The host's /etc/resolv.conf and /etc/hosts. */
+  resolvConf: () => string;
+  hostsFile: () => string;
+}
+
+export interface ContainerDeps {
+  store: ContainerStore;
+  images: ImageService;
+  volumes: VolumeService;
+  networks: NetworkService;
+  runtime: ContainerRuntime;
+  events: EventBus;
+  logger: Logger;
+  calls: DaemonCalls;
+  config: DaemonConfig;
+  /** Docker's default seccomp profile (Docker format). */
+  seccomp: DockerSeccompProfile;
+  /** The reaper for --init, when built. */
+  initBinary?: string;
+  host: HostFacts;
+}

@@ -1,0 +1,82 @@
+// A container's root filesystem: an overlayfs of the image's unpacked layers (read-only, shared)
+// under the container's own upper dir, as Docker's overlay2 driver has it: <dir>/diff (changes),
+// <dir>/work, <dir>/merged (the mount). `docker diff` reads the upper dir.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { FilesystemChange } from '../../api/types';
+import { MNT_DETACH, type DaemonCalls } from '../../runtime/linux/daemon-calls';
+
+export interface RootfsPaths {
+  diff: string;
+  work: string;
+  merged: string;
+}
+
+export function rootfsPaths(containerDir: string): RootfsPaths {
+  return {
+    diff: join(containerDir, 'diff'),
+    work: join(containerDir, 'work'),
+    merged: join(containerDir, 'merged'),
+  };
+}
+
+/** mount(2) takes one page of options; longer layer lists are mounted with relative paths. */
+const maxMountData = 4000;
+
+export function isMounted(path: string, mountinfo = '/proc/self/mountinfo'): boolean {
+  const text = readFileSync(mountinfo, 'utf8');
+  return text.split('\n').some((line) => line.split(' ')[4] === path);
+}
+
+export function mountRootfs(paths: RootfsPaths, lowerDirs: string[], calls: DaemonCalls): void {
+  for (const d of [paths.diff, paths.work, paths.merged]) mkdirSync(d, { recursive: true, mode: 0o755 });
+  if (isMounted(paths.merged)) return;
+  const data = (lowers: string[]): string =>
+    `lowerdir=${lowers.join(':')},upperdir=${paths.diff},workdir=${paths.work}`;
+  const full = data(lowerDirs);
+  if (full.length <= maxMountData) {
+    calls.mount('overlay', paths.merged, 'overlay', 0, full);
+    return;
+  }
+  // Paths relative to the layers' common parent, resolved against our working directory for the
+  // duration of this synchronous call (as Docker's overlay2 driver does in a helper process).
+  const base = dirname(lowerDirs[0]);
+  const previous = process.cwd();
+  process.chdir(base);
+  try {
+    calls.mount('overlay', paths.merged, 'overlay', 0, data(lowerDirs.map((d) => relative(base, d))));
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+export function unmountRootfs(paths: RootfsPaths, calls: DaemonCalls): void {
+  if (!isMounted(paths.merged)) return;
+  calls.umount2(paths.merged, MNT_DETACH);
+}
+
+/** A 0/0 character device in an overlayfs upper dir marks a deleted path. */
+function isWhiteout(path: string): boolean {
+  const st = lstatSync(path);
+  return st.isCharacterDevice() && st.rdev === 0;
+}
+
+/** `docker diff`: what the container changed, from its upper dir and the image's layers. */
+export function changes(paths: RootfsPaths, lowerDirs: string[]): FilesystemChange[] {
+  const out: FilesystemChange[] = [];
+  const inLower = (rel: string): boolean => lowerDirs.some((l) => existsSync(join(l, rel)));
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(paths.diff, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const abs = join(paths.diff, r);
+      if (isWhiteout(abs)) {
+        out.push({ Path: `/${r}`, Kind: 2 });
+        continue;
+      }
+      out.push({ Path: `/${r}`, Kind: inLower(r) ? 0 : 1 });
+      if (lstatSync(abs).isDirectory()) walk(r);
+    }
+  };
+  if (existsSync(paths.diff)) walk('');
+  return out;
+}

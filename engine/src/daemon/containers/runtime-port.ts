@@ -1,0 +1,50 @@
+// What the container service needs from the OCI runtime library (engine/src/runtime): the OCI
+// lifecycle in-process, with the container's first process watched by the runtime's supervisor,
+// which outlives berthd and records the exit status. Unit tests put a fake behind this.
+import type { Process, RuntimeSpec } from '../spec/oci-runtime';
+
+export type StdioFd = number | 'ignore';
+
+export interface RuntimeExit {
+  /** Exit code, or 128 + signal. */
+  exitCode: number;
+  oomKilled: boolean;
+}
+
+export interface RuntimeProcess {
+  pid: number;
+  /** With a terminal: the pty master, ours to read, write and close. */
+  consoleFd?: number;
+  /** Settles when the process exits (present when this process started it). */
+  exited?: Promise<RuntimeExit>;
+  /** Pipes, for exec processes started with 'pipe' stdio. */
+  stdin?: NodeJS.WritableStream;
+  stdout?: NodeJS.ReadableStream;
+  stderr?: NodeJS.ReadableStream;
+}
+
+export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
+
+export interface ContainerRuntime {
+  /** Creates the container from `spec` (with its rootfs at spec.root.path) and parks its process. */
+  create(
+    id: string,
+    bundle: string,
+    spec: RuntimeSpec,
+    stdio: [StdioFd, StdioFd, StdioFd],
+  ): Promise<RuntimeProcess>;
+  /** Runs the user's program in a created container. */
+  start(id: string): Promise<void>;
+  /** undefined when the runtime has no such container. */
+  status(id: string): RuntimeStatus | undefined;
+  kill(id: string, signal: string, all?: boolean): void;
+  delete(id: string, force: boolean): Promise<void>;
+  /** Waits for the first process's exit, also for a container created by an earlier berthd. */
+  wait(id: string): Promise<RuntimeExit>;
+  pause(id: string): void;
+  resume(id: string): void;
+  exec(id: string, process: Process, stdio: 'pipe' | 'tty'): Promise<RuntimeProcess>;
+  /** Pids of every process in the container. */
+  pids(id: string): number[];
+  ids(): string[];
+}
