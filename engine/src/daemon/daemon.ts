@@ -26,7 +26,7 @@ import { treeSize } from './fs/copy-tree';
 import { ImageService } from './images';
 import type { Logger } from './logger';
 import { NetworkService } from './network/service';
-import type { DockerSeccompProfile } from './spec/security';
+import type { SeccompProfile } from '../runtime/seccomp/profile';
 import { systemInfo, versionInfo } from './system';
 import { VolumeService } from './volumes';
 
@@ -47,7 +47,7 @@ export interface DaemonOptions {
   runtime: ContainerRuntime;
   calls: DaemonCalls;
   store: Store;
-  seccomp: DockerSeccompProfile;
+  seccomp: SeccompProfile;
   initBinary?: string;
   host: HostFacts;
   builder?: (daemon: Daemon) => Builder;

@@ -5,7 +5,7 @@ import type { EventBus } from '../events';
 import type { ImageService } from '../images';
 import type { Logger } from '../logger';
 import type { NetworkService } from '../network/service';
-import type { DockerSeccompProfile } from '../spec/security';
+import type { SeccompProfile } from '../../runtime/seccomp/profile';
 import type { VolumeService } from '../volumes';
 import type { ContainerRuntime } from './runtime-port';
 import type { ContainerStore } from './store';
@@ -30,7 +30,7 @@ export interface ContainerDeps {
   calls: DaemonCalls;
   config: DaemonConfig;
   /** Docker's default seccomp profile (Docker format). */
-  seccomp: DockerSeccompProfile;
+  seccomp: SeccompProfile;
   /** The reaper for --init, when built. */
   initBinary?: string;
   host: HostFacts;

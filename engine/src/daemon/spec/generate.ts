@@ -13,12 +13,8 @@ import {
 import { bindOptions, type ResolvedMount, sortMounts } from './mounts';
 import type { LinuxNamespace, Mount, RuntimeSpec } from './oci-runtime';
 import { checkSysctls, hostDevices, linuxResources, rlimits } from './resources';
-import {
-  type DockerSeccompProfile,
-  effectiveCapabilities,
-  parseSecurityOpts,
-  seccompForContainer,
-} from './security';
+import { expandSeccompProfile, type SeccompProfile } from '../../runtime/seccomp/profile';
+import { effectiveCapabilities, parseSecurityOpts } from './security';
 import type { ResolvedUser } from './user';
 
 /** Where `--init`'s reaper appears inside the container (Docker's path, which some images expect). */
@@ -40,7 +36,7 @@ export interface SpecInput {
   network: NetworkNamespace;
   cgroupsPath: string;
   /** Docker's default seccomp profile (Docker format). */
-  defaultSeccomp: DockerSeccompProfile;
+  defaultSeccomp: SeccompProfile;
   /** Host path of the reaper for `--init`. */
   initBinary?: string;
   hostNofileHard: number;
@@ -160,7 +156,9 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
   const seccomp =
     privileged || security.seccomp === 'unconfined'
       ? undefined
-      : seccompForContainer(security.seccomp === 'default' ? input.defaultSeccomp : security.seccomp, caps);
+      : expandSeccompProfile(security.seccomp === 'default' ? input.defaultSeccomp : security.seccomp, {
+          capabilities: caps,
+        });
 
   const spec: RuntimeSpec = {
     ociVersion: '1.2.0',

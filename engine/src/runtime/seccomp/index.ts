@@ -6,7 +6,12 @@ import { SECCOMP_FILTER_FLAG } from '../linux/constants';
 import { compileWithLibseccomp, libseccomp } from '../linux/libseccomp';
 import { compileFilter } from './bpf';
 
-export { dockerDefaultSeccomp } from './profile';
+export {
+  dockerDefaultProfile,
+  dockerDefaultSeccomp,
+  expandSeccompProfile,
+  type SeccompProfile,
+} from './profile';
 
 export interface SeccompFilter {
   /** struct sock_filter[], ready for seccomp(SECCOMP_SET_MODE_FILTER). */

@@ -17,11 +17,15 @@ interface ProfileRule extends LinuxSyscall {
   excludes?: ProfileFilter;
 }
 
-interface Profile {
+/** A seccomp profile in Docker's format (moby's default.json, or one given with --security-opt). */
+export interface SeccompProfile {
   defaultAction: LinuxSeccomp['defaultAction'];
   defaultErrnoRet?: number;
-  archMap: { architecture: string; subArchitectures: string[] | null }[];
-  syscalls: ProfileRule[];
+  /** The architectures (used when there is no archMap). */
+  architectures?: string[];
+  archMap?: { architecture: string; subArchitectures: string[] | null }[];
+  flags?: string[];
+  syscalls?: ProfileRule[];
 }
 
 /** Node's process.arch to the seccomp architecture and to Go's GOARCH (the profile's arch names). */
@@ -51,25 +55,31 @@ export interface ProfileTarget {
   kernel?: string;
 }
 
+/** Docker's default profile, as data (the daemon expands it, or a user's profile, per container). */
+export const dockerDefaultProfile = dockerDefault as unknown as SeccompProfile;
+
 /** The runtime-spec `linux.seccomp` section Docker would give a container with these capabilities. */
 export function dockerDefaultSeccomp(target: ProfileTarget): LinuxSeccomp {
-  const profile = dockerDefault as unknown as Profile;
+  return expandSeccompProfile(dockerDefaultProfile, target);
+}
+
+/** A Docker-format profile expanded for one container, as dockerd does. */
+export function expandSeccompProfile(profile: SeccompProfile, target: ProfileTarget): LinuxSeccomp {
   const arch = arches[target.arch ?? process.arch];
   if (!arch)
-    throw new Error(
-      `Docker's default seccomp profile has no entry for architecture ${target.arch ?? process.arch}`,
-    );
+    throw new Error(`seccomp profiles have no entry for architecture ${target.arch ?? process.arch}`);
   const kernel = target.kernel ?? release();
   const caps = new Set(target.capabilities);
 
   const architectures: string[] = [];
-  for (const entry of profile.archMap) {
+  for (const entry of profile.archMap ?? []) {
     if (entry.architecture === arch.seccomp)
       architectures.push(entry.architecture, ...(entry.subArchitectures ?? []));
   }
+  if (!profile.archMap) architectures.push(...(profile.architectures ?? []));
 
   const syscalls: LinuxSyscall[] = [];
-  for (const rule of profile.syscalls) {
+  for (const rule of profile.syscalls ?? []) {
     const ex = rule.excludes;
     if (ex?.arches?.includes(arch.goarch)) continue;
     if (ex?.caps?.some((c) => caps.has(c))) continue;
@@ -84,8 +94,9 @@ export function dockerDefaultSeccomp(target: ProfileTarget): LinuxSeccomp {
   }
   return {
     defaultAction: profile.defaultAction,
-    defaultErrnoRet: profile.defaultErrnoRet,
+    ...(profile.defaultErrnoRet !== undefined ? { defaultErrnoRet: profile.defaultErrnoRet } : {}),
     architectures,
+    ...(profile.flags?.length ? { flags: profile.flags } : {}),
     syscalls,
   };
 }

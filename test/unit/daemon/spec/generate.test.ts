@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { defaultCapabilities } from '../../../../engine/src/daemon/spec/defaults';
 import { generateSpec, type SpecInput } from '../../../../engine/src/daemon/spec/generate';
-import type { DockerSeccompProfile } from '../../../../engine/src/daemon/spec/security';
+import type { SeccompProfile } from '../../../../engine/src/runtime/seccomp/profile';
 
-const profile: DockerSeccompProfile = {
+const profile: SeccompProfile = {
   defaultAction: 'SCMP_ACT_ERRNO',
   defaultErrnoRet: 1,
   archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'] }],
