@@ -21,7 +21,12 @@ export { SpecError, loadSpec, validateSpec } from './spec';
 export { HookError } from './hooks';
 export { InitError } from './linux/helper';
 export { ErrnoError } from './linux/libc';
-export { dockerDefaultProfile, dockerDefaultSeccomp, expandSeccompProfile, type SeccompProfile } from './seccomp';
+export {
+  dockerDefaultProfile,
+  dockerDefaultSeccomp,
+  expandSeccompProfile,
+  type SeccompProfile,
+} from './seccomp';
 export { dockerDefaultCapabilities } from './capabilities';
 export { defaultSpec } from './default-spec';
 export { features } from './features';
