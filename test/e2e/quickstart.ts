@@ -1,6 +1,6 @@
 // `npm run test:quickstart`: runs the README's first command, bin/berth-quickstart, as a user would on
 // a machine without desktop VS Code: it must build, start code-server on 127.0.0.1 and print a URL and
-// a password. Then headless Chromium logs in, trusts the folder, opens examples/hello/Dockerfile and
+// a password. Then headless Chromium logs in, opens examples/hello/Dockerfile and
 // checks that Berth's development copy is loaded; the picture goes to
 // test-results/screenshots/quickstart.png. Stops the editor it started, by pid.
 import * as path from 'node:path';
@@ -60,19 +60,19 @@ async function main(): Promise<number> {
       await page.fill('input[type=password]', secret);
       await page.press('input[type=password]', 'Enter');
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      // A first visit asks whether to trust examples/ (the secure default); a user says yes.
-      await page.getByRole('button', { name: 'Yes, I trust the authors' }).click({ timeout: 30_000 });
-      await page.getByText('Restricted Mode').waitFor({ state: 'hidden', timeout: 30_000 });
       // The window runs the extension from the clone: code-server marks it as a development host.
       await page.waitForFunction("document.title.includes('[Extension Development Host]')", undefined, {
-        timeout: 30_000,
+        timeout: 60_000,
       });
-      await page.getByRole('treeitem', { name: 'hello' }).click({ timeout: 20_000 });
-      await page.getByRole('treeitem', { name: 'Dockerfile' }).click({ timeout: 20_000 });
-      await page.waitForSelector('.tab.active[aria-label*="Dockerfile"]', { timeout: 20_000 });
+      await page.getByRole('treeitem', { name: 'hello' }).click({ timeout: 60_000 });
+      await page.getByRole('treeitem', { name: 'Dockerfile' }).click({ timeout: 60_000 });
+      await page.waitForSelector('.tab.active[aria-label*="Dockerfile"]', { timeout: 60_000 });
       // Berth's grammar embeds shell in `RUN <<EOF`: `set` on the heredoc's first line gets a colour
       // of its own (VS Code's built-in Dockerfile grammar leaves it plain).
-      await page.waitForFunction(HEREDOC_SHELL_IS_COLOURED, undefined, { timeout: 30_000 });
+      await page.waitForFunction(HEREDOC_SHELL_IS_COLOURED, undefined, { timeout: 60_000 });
+      if (await page.getByText('Restricted Mode').isVisible()) {
+        throw new Error('the editor opened examples/ in Restricted Mode, where Berth is disabled');
+      }
       const file = await captureWorkbench(
         page,
         { name: 'quickstart' },
