@@ -26,6 +26,8 @@ export interface ShellScript {
 }
 
 const operatorChars = new Set(['&', '|', ';', '(', ')', '\n']);
+/** Characters that end a plain run inside a word. */
+const special = new Set([' ', '\t', '\r', '\n', '&', '|', ';', '(', ')', '<', '>', "'", '"', '\\', '$', '`']);
 
 /**
  * Tokenizes `text.slice(start, end)` as a shell script. When `dockerfileEscape` is given, the
@@ -182,8 +184,11 @@ function readWord(
       i = stop;
       continue;
     }
-    value += c;
-    i++;
+    // A run of ordinary characters: copy it in one slice.
+    let j = i + 1;
+    while (j < end && !special.has(text[j]) && text[j] !== dockerfileEscape) j++;
+    value += text.slice(i, j);
+    i = j;
   }
   return { value, start, end: Math.min(i, end) };
 }

@@ -12,14 +12,21 @@ export const InvalidDefinitionDescription: Rule = {
   fix: 'Starts the comment with the name, or separates the comment from the instruction with an empty line.',
   check(context) {
     const dockerfile = context.dockerfile;
+    const argNames = new Map<unknown, string[]>();
+    for (const d of context.symbols.declarations) {
+      if (d.kind !== 'ARG') continue;
+      const list = argNames.get(d.instruction) ?? [];
+      list.push(d.name);
+      argNames.set(d.instruction, list);
+    }
     for (const { instruction, stage } of context.instructions()) {
+      if (instruction.comments.length === 0) continue;
       let keys: string[];
       if (stage && instruction === stage.from && stage.nameToken) keys = [stage.nameToken.value];
-      else if (instruction.name === 'ARG') {
-        keys = context.symbols.declarations.filter((d) => d.instruction === instruction).map((d) => d.name);
-      } else continue;
+      else if (instruction.name === 'ARG') keys = argNames.get(instruction) ?? [];
+      else continue;
       const comments = instruction.comments;
-      if (comments.length === 0 || keys.length === 0) continue;
+      if (keys.length === 0) continue;
       const last = comments[comments.length - 1].replace(/^#\s?/, '');
       if (keys.includes(last.split(' ')[0])) continue;
       const example = keys.length > 1 ? '<arg_key>' : keys[0];

@@ -12,11 +12,18 @@ export interface RunCommand {
   readonly at: number;
 }
 
-export function* runCommands(document: DockerfileDocument): Iterable<RunCommand> {
-  for (const run of runScripts(document)) {
-    for (const command of run.script.commands) {
-      const name = commandName(command);
-      if (name) yield { run, command, name, at: commandIndex(command.words) };
+const runCommandsKey = Symbol('runCommands');
+
+/** Every simple command of the document's RUN scripts, computed once per document version. */
+export function runCommands(document: DockerfileDocument): readonly RunCommand[] {
+  return document.cached(runCommandsKey, () => {
+    const out: RunCommand[] = [];
+    for (const run of runScripts(document)) {
+      for (const command of run.script.commands) {
+        const name = commandName(command);
+        if (name) out.push({ run, command, name, at: commandIndex(command.words) });
+      }
     }
-  }
+    return out;
+  });
 }
