@@ -216,6 +216,48 @@ export class SnapshotStore {
     }
   }
 
+  /**
+   * Makes the directory `fsDir` (on the store's file system, already holding the layer's files in
+   * this store's whiteout format) the snapshot `chainId`: the builder's overlay upper dirs become
+   * snapshots without a copy. When the snapshot exists already, `fsDir` is left to the caller.
+   */
+  adopt(
+    request: { chainId: Digest; parent?: Digest; diffId: Digest; size: number },
+    fsDir: string,
+  ): SnapshotInfo {
+    const existing = this.get(request.chainId);
+    if (existing) return existing;
+    const tmp = join(this.dir, tempName('adopt'));
+    fs.mkdirSync(tmp, { mode: 0o700 });
+    try {
+      fs.renameSync(fsDir, join(tmp, 'fs'));
+      const info: SnapshotInfo = {
+        chainId: request.chainId,
+        diffId: request.diffId,
+        ...(request.parent && { parent: request.parent }),
+        size: request.size,
+        whiteouts: this.asRoot ? 'overlay' : 'oci',
+        created: new Date().toISOString(),
+      };
+      const dirFd = fs.openSync(tmp, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+      try {
+        this.calls.syncfs(dirFd);
+      } finally {
+        fs.closeSync(dirFd);
+      }
+      const metaFd = fs.openSync(join(tmp, 'snapshot.json'), 'wx', 0o644);
+      fs.writeFileSync(metaFd, JSON.stringify(info));
+      fs.fsyncSync(metaFd);
+      fs.closeSync(metaFd);
+      fs.renameSync(tmp, join(this.dir, digestHex(request.chainId)));
+      fsyncDir(this.dir);
+      return info;
+    } catch (err) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
   remove(chainId: Digest): void {
     const final = join(this.dir, digestHex(chainId));
     if (!fs.existsSync(final)) return;

@@ -32,6 +32,7 @@ const lgetxattrFn = libc.func(
 );
 const llistxattrFn = libc.func('intptr_t llistxattr(const char *path, _Out_ void *list, size_t size)');
 const syncfsFn = libc.func('int syncfs(int fd)');
+const lremovexattrFn = libc.func('int lremovexattr(const char *path, const char *name)');
 
 /** glibc's makedev(): the dev_t encoding of major/minor numbers. */
 export function makedev(major: number, minor: number): bigint {
@@ -89,3 +90,12 @@ export const linuxFileCalls: FileCalls = {
     check('syncfs', String(fd), syncfsFn(fd) as number);
   },
 };
+
+/** lremovexattr(2): removes an attribute from the path itself; an absent attribute is not an error. */
+export function lremovexattr(path: string, name: string): void {
+  if ((lremovexattrFn(path, name) as number) < 0) {
+    const errno = lastErrno();
+    if (errno !== ENODATA)
+      throw new ErrnoError('lremovexattr', `${JSON.stringify(path)}, ${JSON.stringify(name)}`, errno);
+  }
+}
