@@ -1,0 +1,193 @@
+// Instructions that only change the image config (and the stage's variables): ENV, LABEL, ARG,
+// USER, EXPOSE, VOLUME, STOPSIGNAL, SHELL, HEALTHCHECK, CMD, ENTRYPOINT, ONBUILD, MAINTAINER.
+// Each writes the config and the history entry exactly as BuildKit does.
+import { constants } from 'node:os';
+import type { Command, CommandOf } from '../../dockerfile';
+import { goDuration, goList, goQuoteList, goQuoteRune, goSetMap } from '../go-format';
+import type { StageState } from '../stage-state';
+
+/** Proxy variables RUN steps get from --build-arg without an ARG (kept out of history). */
+export const proxyArgs = new Set([
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+]);
+
+export interface ArgInputs {
+  /** --build-arg values. */
+  buildArgs: Readonly<Record<string, string>>;
+  /** Global ARG and platform ARG values (a bare stage ARG takes its value from these). */
+  metaArgs: ReadonlyMap<string, string>;
+  /** Records which build args the Dockerfile used (for the "not consumed" warning). */
+  consumed: Set<string>;
+}
+
+/** The default shell of Linux images. */
+export const defaultShell = ['/bin/sh', '-c'];
+
+export function withShell(state: StageState, cmdLine: readonly string[]): string[] {
+  const shell = state.image.config.Shell?.length ? state.image.config.Shell : defaultShell;
+  return [...shell, cmdLine.join(' ')];
+}
+
+export function dispatchMetadata(state: StageState, command: Command, args: ArgInputs): void {
+  const config = state.image.config;
+  switch (command.kind) {
+    case 'ENV': {
+      // Every pair is expanded against the variables as they were before this instruction.
+      const pairs = command.env.map((e) => [state.expand(e.key), state.expand(e.value)] as const);
+      for (const [k, v] of pairs) state.setEnv(k, v);
+      state.commit(`ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, false);
+      return;
+    }
+    case 'LABEL': {
+      const pairs = command.labels.map((l) => [state.expand(l.key), state.expand(l.value)] as const);
+      config.Labels ??= {};
+      for (const [k, v] of pairs) config.Labels[k] = v;
+      state.commit(`LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, false);
+      return;
+    }
+    case 'ARG':
+      dispatchArg(state, command, args);
+      return;
+    case 'USER': {
+      const user = state.expand(command.user);
+      config.User = user;
+      state.commit(`USER ${user}`, false);
+      return;
+    }
+    case 'EXPOSE': {
+      const ports = command.ports.flatMap((p) => state.expandWords(p)).flatMap(parsePortSpec);
+      config.ExposedPorts ??= {};
+      for (const p of ports) config.ExposedPorts[p] = {};
+      state.commit(`EXPOSE ${goSetMap([...new Set(ports)])}`, false);
+      return;
+    }
+    case 'VOLUME': {
+      const volumes = command.volumes.map((v) => state.expand(v));
+      config.Volumes ??= {};
+      for (const v of volumes) {
+        if (v === '') throw new Error('VOLUME specified can not be an empty string');
+        config.Volumes[v] = {};
+      }
+      state.commit(`VOLUME ${goList(volumes)}`, false);
+      return;
+    }
+    case 'STOPSIGNAL': {
+      const signal = state.expand(command.signal);
+      checkSignal(signal);
+      config.StopSignal = signal;
+      state.commit(`STOPSIGNAL ${signal}`, false);
+      return;
+    }
+    case 'SHELL':
+      config.Shell = [...command.shell];
+      state.commit(`SHELL ${goList(command.shell)}`, false);
+      return;
+    case 'HEALTHCHECK': {
+      const h = command;
+      config.Healthcheck = {
+        Test: [...h.test],
+        ...(h.interval && { Interval: h.interval }),
+        ...(h.timeout && { Timeout: h.timeout }),
+        ...(h.startPeriod && { StartPeriod: h.startPeriod }),
+        ...(h.startInterval && { StartInterval: h.startInterval }),
+        ...(h.retries && { Retries: h.retries }),
+      };
+      const durations = [h.interval, h.timeout, h.startPeriod, ...(h.startInterval ? [h.startInterval] : [])];
+      state.commit(
+        `HEALTHCHECK &{${goQuoteList(h.test)} ${durations.map((d) => `"${goDuration(d)}"`).join(' ')} ${goQuoteRune(h.retries)}}`,
+        false,
+      );
+      return;
+    }
+    case 'CMD': {
+      const cmd = command.prependShell ? withShell(state, command.cmdLine) : [...command.cmdLine];
+      config.Cmd = cmd;
+      config.ArgsEscaped = true;
+      state.cmdSet = true;
+      state.commit(`CMD ${goQuoteList(cmd)}`, false);
+      return;
+    }
+    case 'ENTRYPOINT': {
+      const entrypoint = command.prependShell ? withShell(state, command.cmdLine) : [...command.cmdLine];
+      config.Entrypoint = entrypoint;
+      if (!state.cmdSet) config.Cmd = null;
+      state.commit(`ENTRYPOINT ${goQuoteList(entrypoint)}`, false);
+      return;
+    }
+    case 'ONBUILD':
+      config.OnBuild = [...(config.OnBuild ?? []), command.expression];
+      return;
+    case 'MAINTAINER':
+      state.image.author = command.maintainer;
+      state.commit(`MAINTAINER ${command.maintainer}`, false);
+      return;
+    default:
+      throw new Error(`${command.kind} is not a metadata instruction`);
+  }
+}
+
+function dispatchArg(state: StageState, command: CommandOf<'ARG'>, inputs: ArgInputs): void {
+  const written: string[] = [];
+  for (const arg of command.args) {
+    let value: string | undefined;
+    let shown = arg.value === undefined ? arg.key : undefined;
+    if (Object.prototype.hasOwnProperty.call(inputs.buildArgs, arg.key)) {
+      value = inputs.buildArgs[arg.key];
+      inputs.consumed.add(arg.key);
+    }
+    if (arg.value !== undefined) {
+      const expanded = state.expand(arg.value);
+      shown = `${arg.key}=${expanded}`;
+      value ??= expanded;
+    } else if (value === undefined) {
+      value = inputs.metaArgs.get(arg.key);
+    }
+    if (value !== undefined) state.env.set(arg.key, value);
+    state.args.push({ key: arg.key, value });
+    written.push(shown!);
+  }
+  state.commit(`ARG ${written.join(' ')}`, false);
+}
+
+/**
+ * Docker's nat.ParsePortSpecs for EXPOSE: `80`, `80/udp`, `8000-8002/tcp` (a range is every port
+ * in it). Returns `port/proto` keys.
+ */
+export function parsePortSpec(spec: string): string[] {
+  const slash = spec.lastIndexOf('/');
+  const portPart = slash < 0 ? spec : spec.slice(0, slash);
+  const proto = slash < 0 ? 'tcp' : spec.slice(slash + 1).toLowerCase();
+  if (!['tcp', 'udp', 'sctp'].includes(proto)) throw new Error(`invalid proto: ${proto}`);
+  // An `ip:host:container` form keeps only the container port.
+  const containerPort = portPart.slice(portPart.lastIndexOf(':') + 1);
+  const m = /^(\d+)(?:-(\d+))?$/.exec(containerPort);
+  if (!m) throw new Error(`invalid containerPort: ${containerPort}`);
+  const start = Number(m[1]);
+  const end = m[2] === undefined ? start : Number(m[2]);
+  if (start > 65535 || end > 65535 || end < start) throw new Error(`invalid containerPort: ${containerPort}`);
+  const out: string[] = [];
+  for (let p = start; p <= end; p++) out.push(`${p}/${proto}`);
+  return out;
+}
+
+/** moby/sys/signal.ParseSignal: a number, or a name with or without SIG. */
+function checkSignal(signal: string): void {
+  if (/^\d+$/.test(signal)) {
+    if (Number(signal) === 0) throw new Error(`invalid signal: ${signal}`);
+    return;
+  }
+  const name = signal.toUpperCase().replace(/^SIG/, '');
+  const known = constants.signals as Record<string, number>;
+  if (known[`SIG${name}`] === undefined && !/^RTMIN(\+\d+)?$|^RTMAX(-\d+)?$/.test(name)) {
+    throw new Error(`invalid signal: ${signal}`);
+  }
+}
