@@ -49,6 +49,19 @@ export interface BuildResult {
 }
 
 export async function buildImage(request: BuildRequest, deps: BuildDependencies): Promise<BuildResult> {
+  let source: string | undefined;
+  try {
+    return await build(request, deps, (text) => (source = text));
+  } catch (err) {
+    if (err instanceof BuildError) {
+      err.details.source ??= source;
+      throw err;
+    }
+    throw new BuildError((err as Error).message ?? String(err), { ...(source !== undefined && { source }) });
+  }
+}
+
+async function build(request: BuildRequest, deps: BuildDependencies, onText: (text: string) => void): Promise<BuildResult> {
   const progress = new Progress(deps.onEvent ?? (() => {}));
   const { store } = deps;
   const mounts = deps.mounts ?? linuxMountCalls;
@@ -72,6 +85,7 @@ export async function buildImage(request: BuildRequest, deps: BuildDependencies)
     definition.fail(message);
     throw new BuildError(message);
   }
+  onText(text);
   let plan: BuildPlan;
   try {
     plan = planBuild(text, fileName, request);
@@ -226,7 +240,10 @@ function mountReadOnly(store: Store, mounts: MountCalls, top: Digest | undefined
   const target = join(dir, 'tree');
   fs.mkdirSync(target);
   if (!top) return { path: target, release: () => fs.rmSync(dir, { recursive: true, force: true }) };
-  mounts.mountOverlay(target, { lower: store.snapshots.lowerDirs(top), readOnly: true });
+  // overlayfs wants two lower dirs at least when there is no upper dir.
+  const empty = join(dir, 'empty');
+  fs.mkdirSync(empty);
+  mounts.mountOverlay(target, { lower: [...store.snapshots.lowerDirs(top), empty], readOnly: true });
   return {
     path: target,
     release: () => {

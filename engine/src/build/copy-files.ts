@@ -35,7 +35,10 @@ export interface CopyOptions {
   mode?: number;
   /** Treat the destination as a directory even without a trailing `/`. */
   destIsDir?: boolean;
-  /** Keep the sources' owners (unpacked archives) instead of making everything root's. */
+  /**
+   * Keep the sources' owners (unpacked archives); `owner` then only applies to the destination
+   * directories the copy creates (as BuildKit's ADD --chown does for an archive).
+   */
   keepOwners?: boolean;
 }
 
@@ -53,7 +56,7 @@ export function copyIntoRootfs(
   options: CopyOptions,
 ): void {
   const owner = options.owner ?? root;
-  const keep = options.keepOwners === true && options.owner === undefined;
+  const keep = options.keepOwners === true;
   const realDest = realPathInRoot(rootfs, dest);
   const destHost = join(rootfs, realDest);
   const existingDir = isDir(destHost);

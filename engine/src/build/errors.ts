@@ -20,6 +20,8 @@ export class BuildError extends Error {
       logTail?: string[];
       /** Exit code of a failed RUN. */
       exitCode?: number;
+      /** The Dockerfile's text, to show the lines around `location`. */
+      source?: string;
     } = {},
   ) {
     super(message);
@@ -37,6 +39,7 @@ export class BuildError extends Error {
  */
 export function dockerfileSnippet(text: string, location: DockerfileLocation, context = 2): string {
   const lines = text.split(/\r\n|\r|\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const from = Math.max(1, location.startLine - context);
   const to = Math.min(lines.length, location.endLine + context);
   const width = String(to).length;
@@ -47,4 +50,22 @@ export function dockerfileSnippet(text: string, location: DockerfileLocation, co
   }
   out.push('-'.repeat(20));
   return out.join('\n');
+}
+
+/**
+ * A failed build as BuildKit's CLI reports it: the failed step and its last output lines, the
+ * Dockerfile lines around the instruction, then the error.
+ */
+export function formatBuildError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!(err instanceof BuildError)) return `ERROR: ${message}\n`;
+  const { step, logTail, location, source } = err.details;
+  let out = '';
+  if (step) {
+    out += `------\n > ${step}:\n`;
+    for (const line of logTail ?? []) out += `${line}\n`;
+    out += '------\n';
+  }
+  if (location && source !== undefined) out += `${dockerfileSnippet(source, location)}\n`;
+  return `${out}ERROR: failed to solve: ${message}\n`;
 }

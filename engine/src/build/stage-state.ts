@@ -118,16 +118,22 @@ export class StageState {
 
 /**
  * History entries written by this build carry no time until export: one with a layer has its
- * layer's time already; one without takes the time of the closest entry with a layer after it, or
- * `now` when there is none, as BuildKit's exporter does. Returns the image's `created` (the last
- * entry's time).
+ * layer's time already; one without takes the time of the closest entry with a layer after it,
+ * else of the last layer this build made, else `now` — as BuildKit's exporter does. Returns the
+ * image's `created` (the last entry's time).
  */
 export function fillHistoryTimes(history: HistoryEntry[], now: string): string {
+  const firstOwn = history.findIndex((h) => h.created === undefined);
+  if (firstOwn < 0) return history[history.length - 1]?.created ?? now;
+  let lastOwnLayer: string | undefined;
+  for (let i = firstOwn; i < history.length; i++) {
+    if (!history[i].empty_layer && history[i].created !== undefined) lastOwnLayer = history[i].created;
+  }
   let after: string | undefined;
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
     if (!h.empty_layer && h.created !== undefined) after = h.created;
-    else if (h.created === undefined) h.created = after ?? now;
+    else if (h.created === undefined) h.created = after ?? lastOwnLayer ?? now;
   }
-  return history[history.length - 1]?.created ?? now;
+  return history[history.length - 1].created ?? now;
 }

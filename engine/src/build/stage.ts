@@ -4,7 +4,7 @@
 // of the parent's snapshots and records what it made.
 import { type Command, type Instruction, parseDockerfile } from '../dockerfile';
 import type { Digest } from '../oci/digest';
-import type { Store } from '../store/store';
+import type { Store, StoredImage } from '../store/store';
 import { layerCompression } from '../oci/media-types';
 import { cacheKey } from './cache';
 import { BuildError } from './errors';
@@ -73,16 +73,15 @@ export class StageBuilder {
       this.state = StageState.fromImage(image, cacheKey('', { from: 'scratch', platform: planned.platform }), df.escapeChar);
       return;
     }
-    const step = services.progress.step(`${this.prefix()}FROM ${base.reference}`, classic);
+    let stored: StoredImage;
     try {
-      const stored = await services.image(base.reference, planned.platform);
-      const image: BuildImage = imageFromStored(stored);
-      this.state = StageState.fromImage(image, cacheKey('', { from: stored.id }), df.escapeChar);
-      step.done(` ---> ${stored.id.slice(7, 19)}`);
+      stored = await services.image(base.reference, planned.platform);
     } catch (err) {
-      step.fail((err as Error).message);
       throw this.located(err, planned.stage.from);
     }
+    const step = services.progress.step(`${this.prefix()}FROM ${base.reference}`, classic);
+    this.state = StageState.fromImage(imageFromStored(stored), cacheKey('', { from: stored.id }), df.escapeChar);
+    step.done(` ---> ${stored.id.slice(7, 19)}`);
   }
 
   /** ONBUILD instructions of the base image run first, then are dropped from the new image. */

@@ -2,7 +2,8 @@
 // the registry client); when berthd serves the Engine API, a backend that makes the same calls over
 // the API replaces this one and the verbs stay as they are.
 import type { Readable } from 'node:stream';
-import { parsePlatform } from '../oci/platform';
+import { buildImage, type BuildRequest, type BuildResult, type ProgressSink } from '../build';
+import { formatPlatform, parsePlatform } from '../oci/platform';
 import { formatReference, parseReference } from '../oci/reference';
 import { RegistryClient, type RegistryOptions } from '../registry/client';
 import { lookupCredentials, storeCredentials, type Credentials } from '../registry/credentials';
@@ -36,6 +37,8 @@ export interface ImageBackend {
   load(source: Readable, onMessage: (line: string) => void): Promise<void>;
   login(server: string, credentials: Credentials): Promise<string>;
   df(): DiskUsage;
+  /** Builds an image (engine/src/build); progress comes as events. */
+  build(request: BuildRequest, onEvent: ProgressSink, signal?: AbortSignal): Promise<BuildResult>;
 }
 
 export class LocalImageBackend implements ImageBackend {
@@ -102,6 +105,20 @@ export class LocalImageBackend implements ImageBackend {
 
   df(): DiskUsage {
     return this.store.df();
+  }
+
+  build(request: BuildRequest, onEvent: ProgressSink, signal?: AbortSignal): Promise<BuildResult> {
+    return buildImage(request, {
+      store: this.store,
+      // RUN steps need berth-runtime as a library (issue 3); until it is wired here a RUN step
+      // fails saying no container runtime is available.
+      executor: undefined,
+      pull: async (reference, platform) => {
+        await this.pull(reference, { platform: formatPlatform(platform) }, () => {});
+      },
+      onEvent,
+      ...(signal && { signal }),
+    });
   }
 }
 

@@ -21,8 +21,6 @@ interface Remembered {
   digest: Digest;
 }
 
-/** Files changed this recently (ns) are hashed again next time. */
-const racyWindowNs = 100_000_000n;
 const maxEntries = 50_000;
 
 export class FileDigests {
@@ -30,8 +28,14 @@ export class FileDigests {
   private dirty = false;
   private readonly used = new Set<string>();
 
-  /** `file`: where digests persist between builds; undefined keeps them in memory only. */
-  constructor(private readonly file?: string) {
+  /**
+   * `file`: where digests persist between builds; undefined keeps them in memory only.
+   * `racyWindowMs`: files changed this recently are hashed again next time.
+   */
+  constructor(
+    private readonly file?: string,
+    private readonly racyWindowMs = 100,
+  ) {
     this.entries = new Map();
     if (!file) return;
     try {
@@ -58,6 +62,7 @@ export class FileDigests {
     }
     const digest = hashFile(path);
     const now = BigInt(Date.now()) * 1_000_000n;
+    const racyWindowNs = BigInt(this.racyWindowMs) * 1_000_000n;
     if (now - st.ctimeNs > racyWindowNs && now - st.mtimeNs > racyWindowNs) {
       this.entries.set(path, {
         dev: Number(st.dev),

@@ -1,7 +1,8 @@
 // ADD of a local tar archive (plain, gzip, bzip2, xz or zstd): unpacked into the destination
 // directory instead of copied. The archive is unpacked with the store's safe layer unpacker into a
-// staging directory first (no entry can escape it), then copied into the rootfs like any tree;
-// owners come from the archive unless --chown says otherwise.
+// staging directory first (no entry can escape it), then copied into the rootfs like any tree.
+// Entries keep the archive's owners; --chown owns the destination directories ADD creates (what
+// BuildKit does).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -104,7 +105,8 @@ export async function extractArchive(
       whiteouts: 'oci',
     });
     copyIntoRootfs(rootfs, dest.endsWith('/') ? dest : `${dest}/`, [{ hostPath: staging, name: '' }], [], {
-      ...(owner ? { owner } : { keepOwners: true }),
+      ...(owner && { owner }),
+      keepOwners: true,
       ...(mode !== undefined && { mode }),
       destIsDir: true,
     });

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { posix } from 'node:path';
-import type { CommandOf } from '../../dockerfile';
+import { type CommandOf, PatternMatcher } from '../../dockerfile';
 import { BuildContext, type ContextEntry } from '../context/context';
 import { FileDigests } from '../context/file-digests';
 import { type CopyContent, type CopyItem, copyIntoRootfs } from '../copy-files';
@@ -114,6 +114,7 @@ export async function dispatchCopy(
       history: `${command.kind} ${[...shownSources, expand(command.destPath)].join(' ')} # buildkit`,
       execute: async (rootfs) => {
         const owner = chown ? resolveChown(rootfs.merged, chown) : undefined;
+        const exclude = excludeMatcher(command.excludePatterns.map(expand));
         const items: CopyItem[] = [];
         const archives: { path: string; kind: ArchiveKind }[] = [];
         const unpack = command.kind === 'ADD' && command.unpack !== false;
@@ -124,7 +125,7 @@ export async function dispatchCopy(
               archives.push({ path: entry.abs, kind });
               continue;
             }
-            items.push(copyItem(treeContext, entry, r.written, command.kind === 'COPY' && command.parents));
+            items.push(copyItem(treeContext, entry, r.written, command.kind === 'COPY' && command.parents, exclude));
           }
         }
         const urlContents: CopyContent[] = urls.map((u) => ({ name: u.name, data: u.data, mode: 0o600, ...(u.mtime && { mtime: u.mtime }) }));
@@ -144,7 +145,21 @@ export async function dispatchCopy(
   }
 }
 
-function copyItem(context: BuildContext, entry: ContextEntry, written: string, parents: boolean): CopyItem {
+/** --exclude patterns, matched like .dockerignore lines against paths inside each source. */
+function excludeMatcher(patterns: string[]): ((rel: string) => boolean) | undefined {
+  if (patterns.length === 0) return undefined;
+  const matcher = PatternMatcher.create(patterns);
+  if ('error' in matcher) throw new Error(`invalid --exclude ${JSON.stringify(patterns[matcher.index])}: ${matcher.error}`);
+  return (rel) => matcher.matchesOrParentMatches(rel);
+}
+
+function copyItem(
+  context: BuildContext,
+  entry: ContextEntry,
+  written: string,
+  parents: boolean,
+  exclude: ((rel: string) => boolean) | undefined,
+): CopyItem {
   const name = posix.basename(entry.rel) || posix.basename(entry.abs);
   const item: CopyItem = { hostPath: entry.abs, name };
   if (parents) {
@@ -154,9 +169,11 @@ function copyItem(context: BuildContext, entry: ContextEntry, written: string, p
     const rel = base && entry.rel.startsWith(`${base}/`) ? entry.rel.slice(base.length + 1) : entry.rel;
     item.parents = entry.stat.isDirectory() ? rel : posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
   }
-  if (entry.stat.isDirectory() && context.ignore) {
+  if (entry.stat.isDirectory() && (context.ignore || exclude)) {
     const prefix = entry.rel ? `${entry.rel}/` : '';
     item.skip = (rel) => {
+      if (exclude?.(rel)) return true;
+      if (!context.ignore) return false;
       const path = `${prefix}${rel}`;
       if (!context.excluded(path)) return false;
       let isDir = false;

@@ -1,4 +1,5 @@
 // Every verb of `berth`, one module each. The builder adds `build` and `run` here.
+import { build } from './build';
 import type { Command } from './command';
 import { images } from './images';
 import { inspect } from './inspect';
@@ -11,7 +12,7 @@ import { save } from './save';
 import { system } from './system';
 import { tag } from './tag';
 
-export const commands: Command[] = [pull, push, images, rmi, tag, inspect, save, load, login, system];
+export const commands: Command[] = [build, pull, push, images, rmi, tag, inspect, save, load, login, system];
 
 /** docker-style aliases: `berth image ls`, `berth image pull`, … */
 export const aliases: Record<string, string[]> = {
@@ -24,4 +25,5 @@ export const aliases: Record<string, string[]> = {
   'image inspect': ['inspect'],
   'image save': ['save'],
   'image load': ['load'],
+  'image build': ['build'],
 };

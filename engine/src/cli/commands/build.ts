@@ -1,0 +1,94 @@
+import * as fs from 'node:fs';
+import { resolve } from 'node:path';
+import { formatBuildError, parseSecretFlag, PlainRenderer, TtyRenderer, type BuildRequest } from '../../build';
+import { parsePlatform } from '../../oci/platform';
+import { flagBool, flagList, flagString, UsageError } from '../args';
+import type { Command } from './command';
+
+function keyValues(values: string[], flag: string, fromEnv: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq === 0) throw new UsageError(`invalid --${flag} "${v}": the name is empty`);
+    if (eq < 0) {
+      // `--build-arg NAME` takes the value from the environment, as docker does.
+      if (!fromEnv) throw new UsageError(`invalid --${flag} "${v}": expected KEY=VALUE`);
+      if (process.env[v] !== undefined) out[v] = process.env[v]!;
+      continue;
+    }
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+export const build: Command = {
+  name: 'build',
+  usage: 'berth build [OPTIONS] PATH',
+  summary: 'Build an image from a Dockerfile',
+  flags: [
+    { name: 'tag', short: 't', type: 'list', description: 'Name and optionally a tag (name:tag), repeatable', value: 'list' },
+    { name: 'file', short: 'f', type: 'string', description: "Name of the Dockerfile (default: 'PATH/Dockerfile')", value: 'string' },
+    { name: 'build-arg', type: 'list', description: 'Set build-time variables (KEY=VALUE), repeatable', value: 'list' },
+    { name: 'target', type: 'string', description: 'Set the target build stage to build', value: 'string' },
+    { name: 'no-cache', type: 'boolean', description: 'Do not use cache when building the image' },
+    { name: 'pull', type: 'boolean', description: 'Always attempt to pull a newer version of the base images' },
+    { name: 'label', type: 'list', description: 'Set metadata for an image (KEY=VALUE), repeatable', value: 'list' },
+    { name: 'network', type: 'string', description: 'Network for RUN steps: default, none or host', value: 'string' },
+    { name: 'secret', type: 'list', description: 'Secret to expose to the build: id=NAME,src=FILE or id=NAME,env=VAR', value: 'stringArray' },
+    { name: 'platform', type: 'string', description: 'Set target platform for build (e.g. linux/amd64)', value: 'string' },
+    { name: 'progress', type: 'string', description: 'Type of progress output: auto, plain, tty', value: 'string' },
+    { name: 'iidfile', type: 'string', description: 'Write the image ID to the file', value: 'string' },
+    { name: 'quiet', short: 'q', type: 'boolean', description: 'Suppress the build output and print image ID on success' },
+  ],
+  args: [1, 1],
+  async run(ctx, args) {
+    const network = flagString(args, 'network') ?? 'default';
+    if (!['default', 'none', 'host'].includes(network)) {
+      throw new UsageError(`invalid --network "${network}": use default, none or host (bridge networking is not there yet)`);
+    }
+    const progressMode = flagString(args, 'progress') ?? 'auto';
+    if (!['auto', 'plain', 'tty'].includes(progressMode)) {
+      throw new UsageError(`invalid --progress "${progressMode}": use auto, plain or tty`);
+    }
+    const platform = flagString(args, 'platform');
+    let secrets;
+    try {
+      secrets = flagList(args, 'secret').map(parseSecretFlag);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const request: BuildRequest = {
+      contextDir: resolve(args.positional[0]),
+      tags: flagList(args, 'tag'),
+      buildArgs: keyValues(flagList(args, 'build-arg'), 'build-arg', true),
+      labels: keyValues(flagList(args, 'label'), 'label', false),
+      noCache: flagBool(args, 'no-cache'),
+      pull: flagBool(args, 'pull'),
+      network: network as BuildRequest['network'],
+      secrets,
+      ...(flagString(args, 'file') && { dockerfile: resolve(flagString(args, 'file')!) }),
+      ...(flagString(args, 'target') && { target: flagString(args, 'target') }),
+      ...(platform && { platform: parsePlatform(platform) }),
+    };
+    if (!fs.existsSync(request.contextDir) || !fs.statSync(request.contextDir).isDirectory()) {
+      throw new UsageError(`unable to prepare context: path "${args.positional[0]}" not found or not a directory`);
+    }
+    const quiet = flagBool(args, 'quiet');
+    const write = (text: string) => ctx.stderr.write(text);
+    const tty = progressMode === 'tty' || (progressMode === 'auto' && !!ctx.stderr.isTTY);
+    const ttyRenderer = !quiet && tty ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns ?? 80) : undefined;
+    const onEvent = quiet ? () => {} : (ttyRenderer?.event ?? new PlainRenderer(write).event);
+    try {
+      const result = await ctx.backend.build(request, onEvent);
+      ttyRenderer?.finish(false);
+      const iidfile = flagString(args, 'iidfile');
+      if (iidfile) fs.writeFileSync(iidfile, result.id);
+      if (quiet) ctx.stdout.write(`${result.id}\n`);
+      return 0;
+    } catch (err) {
+      ttyRenderer?.finish(true);
+      ctx.stderr.write(formatBuildError(err));
+      return 1;
+    }
+  },
+};
