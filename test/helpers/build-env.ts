@@ -6,7 +6,14 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { buildImage, type BuildEvent, type BuildRequest, type BuildResult, type StepExecutor } from '../../engine/src/build';
+import {
+  buildImage,
+  type BuildEvent,
+  type BuildRequest,
+  type BuildResult,
+  type StepExecutor,
+} from '../../engine/src/build';
+import { RuntimeExecutor } from '../../engine/src/build/runtime-executor';
 import { runLocal } from '../../engine/src/cli/local-run';
 import { loadImages } from '../../engine/src/store/archive/load';
 import { Store } from '../../engine/src/store/store';
@@ -19,14 +26,16 @@ import { haveRunc, RuncExecutor } from './runc-executor';
 export function buildTestsSkipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (overlay mounts, containers)';
   if (!haveBusybox()) return 'needs busybox-static (/bin/busybox)';
-  if (!haveRunc()) return 'needs runc (/usr/sbin/runc)';
+  if (process.env.BERTH_TEST_STEP_RUNTIME === 'runc' && !haveRunc()) return 'needs runc (/usr/sbin/runc)';
   return undefined;
 }
 
 export class BuildEnv {
   readonly root = mkdtempSync(join(tmpdir(), 'berth-build-test-'));
   readonly store = Store.open(this.root);
-  readonly executor: StepExecutor & { close?(): void } = new RuncExecutor();
+  /** Berth's runtime; BERTH_TEST_STEP_RUNTIME=runc runs the steps through runc to cross-check. */
+  readonly executor: StepExecutor & { close?(): void } =
+    process.env.BERTH_TEST_STEP_RUNTIME === 'runc' ? new RuncExecutor() : new RuntimeExecutor();
   private readonly scratch = mkdtempSync(join(tmpdir(), 'berth-build-ctx-'));
 
   static async create(): Promise<BuildEnv> {
@@ -48,7 +57,11 @@ export class BuildEnv {
 
   async build(request: BuildRequest): Promise<{ result: BuildResult; events: BuildEvent[] }> {
     const events: BuildEvent[] = [];
-    const result = await buildImage(request, { store: this.store, executor: this.executor, onEvent: (e) => events.push(e) });
+    const result = await buildImage(request, {
+      store: this.store,
+      executor: this.executor,
+      onEvent: (e) => events.push(e),
+    });
     return { result, events };
   }
 

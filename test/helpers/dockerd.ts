@@ -23,13 +23,21 @@ export class PrivateDockerd {
   /** Starts dockerd and waits (up to `deadlineMs`) until it answers. */
   async start(deadlineMs = 60_000): Promise<void> {
     const args = [
-      '-H', `unix://${this.socket}`,
-      '--data-root', join(this.dir, 'data'),
-      '--exec-root', join(this.dir, 'exec'),
-      '--pidfile', join(this.dir, 'dockerd.pid'),
-      '--iptables=false', '--ip6tables=false', '--bridge=none',
-      '--containerd-namespace', `berth-${process.pid}`,
-      '--containerd-plugins-namespace', `berth-${process.pid}-plugins`,
+      '-H',
+      `unix://${this.socket}`,
+      '--data-root',
+      join(this.dir, 'data'),
+      '--exec-root',
+      join(this.dir, 'exec'),
+      '--pidfile',
+      join(this.dir, 'dockerd.pid'),
+      '--iptables=false',
+      '--ip6tables=false',
+      '--bridge=none',
+      '--containerd-namespace',
+      `berth-${process.pid}`,
+      '--containerd-plugins-namespace',
+      `berth-${process.pid}-plugins`,
     ];
     this.child = spawn(dockerdBinary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
@@ -57,7 +65,10 @@ export class PrivateDockerd {
   }
 
   /** Runs the docker client against this daemon. */
-  docker(args: string[], options: { input?: Buffer; quiet?: boolean; env?: Record<string, string> } = {}): string {
+  docker(
+    args: string[],
+    options: { input?: Buffer; quiet?: boolean; env?: Record<string, string> } = {},
+  ): string {
     return execFileSync(dockerClient, args, {
       env: { ...process.env, DOCKER_HOST: `unix://${this.socket}`, DOCKER_BUILDKIT: '1', ...options.env },
       input: options.input,
@@ -72,14 +83,28 @@ export class PrivateDockerd {
     const layout = join(this.dir, 'busybox-layout');
     makeBusyboxLayout(layout);
     const archive = join(this.dir, 'busybox.tar');
-    execFileSync('skopeo', ['copy', '--quiet', `oci:${layout}:latest`, `docker-archive:${archive}:busybox:latest`]);
+    execFileSync('skopeo', [
+      'copy',
+      '--quiet',
+      `oci:${layout}:latest`,
+      `docker-archive:${archive}:busybox:latest`,
+    ]);
     this.docker(['load', '-i', archive]);
   }
 
   /** The image config exactly as the daemon stored it. */
   rawConfig(image: string): Record<string, unknown> {
     const id = this.docker(['image', 'inspect', '--format', '{{.Id}}', image]).trim();
-    const path = join(this.dir, 'data', 'image', 'overlay2', 'imagedb', 'content', 'sha256', id.replace(/^sha256:/, ''));
+    const path = join(
+      this.dir,
+      'data',
+      'image',
+      'overlay2',
+      'imagedb',
+      'content',
+      'sha256',
+      id.replace(/^sha256:/, ''),
+    );
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   }
 
@@ -94,7 +119,10 @@ export class PrivateDockerd {
     }
     // Containers of a private containerd may hold mounts under the data root; unmount first.
     try {
-      execFileSync('sh', ['-c', `grep -o ' ${this.dir}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
+      execFileSync('sh', [
+        '-c',
+        `grep -o ' ${this.dir}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`,
+      ]);
     } catch {
       // Nothing mounted.
     }

@@ -61,7 +61,11 @@ export async function buildImage(request: BuildRequest, deps: BuildDependencies)
   }
 }
 
-async function build(request: BuildRequest, deps: BuildDependencies, onText: (text: string) => void): Promise<BuildResult> {
+async function build(
+  request: BuildRequest,
+  deps: BuildDependencies,
+  onText: (text: string) => void,
+): Promise<BuildResult> {
   const progress = new Progress(deps.onEvent ?? (() => {}));
   const { store } = deps;
   const mounts = deps.mounts ?? linuxMountCalls;
@@ -98,7 +102,12 @@ async function build(request: BuildRequest, deps: BuildDependencies, onText: (te
   const ignoreStep = progress.step('[internal] load .dockerignore');
   const ignore = loadIgnoreRules(contextDir, dockerfilePath);
   ignoreStep.done();
-  const digestsFile = join(store.root, 'build', 'file-digests', `${createHash('sha256').update(contextDir).digest('hex').slice(0, 32)}.json`);
+  const digestsFile = join(
+    store.root,
+    'build',
+    'file-digests',
+    `${createHash('sha256').update(contextDir).digest('hex').slice(0, 32)}.json`,
+  );
   const digests = new FileDigests(digestsFile);
   const context = new BuildContext(contextDir, ignore?.rules, ignore?.file, digests);
   const cache = new BuildCache(store);
@@ -169,7 +178,12 @@ async function build(request: BuildRequest, deps: BuildDependencies, onText: (te
           return mountReadOnly(store, mounts, topChainId(layers));
         },
       };
-      running = new StageBuilder(services, planned, { ...sources, store, mounts, context, secrets: services.secrets }, classicSteps).build();
+      running = new StageBuilder(
+        services,
+        planned,
+        { ...sources, store, mounts, context, secrets: services.secrets },
+        classicSteps,
+      ).build();
       stages.set(index, running);
       // A failure anywhere stops the rest of the build.
       running.catch(() => controller.abort());
@@ -198,8 +212,13 @@ function displayName(contextDir: string, dockerfilePath: string): string {
 
 /** The classic builder's `Step N/M : …` for every instruction of the stages the target needs. */
 function classicNumbers(plan: BuildPlan): Map<Instruction, string> {
-  const instructions = plan.needed.flatMap((i) => [plan.stages[i].stage.from, ...plan.stages[i].stage.instructions]);
-  return new Map(instructions.map((ins, n) => [ins, `Step ${n + 1}/${instructions.length} : ${ins.line.trim()}`]));
+  const instructions = plan.needed.flatMap((i) => [
+    plan.stages[i].stage.from,
+    ...plan.stages[i].stage.instructions,
+  ]);
+  return new Map(
+    instructions.map((ins, n) => [ins, `Step ${n + 1}/${instructions.length} : ${ins.line.trim()}`]),
+  );
 }
 
 async function resolveImage(
@@ -222,7 +241,9 @@ async function resolveImage(
       }
     }
     if (!puller) {
-      throw new BuildError(`${reference}: not found in the local store, and this build cannot pull images: pull it first`);
+      throw new BuildError(
+        `${reference}: not found in the local store, and this build cannot pull images: pull it first`,
+      );
     }
     await puller(reference, platform);
     const pulled = store.resolve(reference, platform).image;
@@ -230,7 +251,9 @@ async function resolveImage(
     return pulled;
   } catch (err) {
     step.fail((err as Error).message);
-    throw err instanceof BuildError ? err : new BuildError(`failed to resolve ${reference}: ${(err as Error).message}`);
+    throw err instanceof BuildError
+      ? err
+      : new BuildError(`failed to resolve ${reference}: ${(err as Error).message}`);
   }
 }
 

@@ -43,7 +43,10 @@ export function dockerfileSnippet(text: string, location: DockerfileLocation, co
   const from = Math.max(1, location.startLine - context);
   const to = Math.min(lines.length, location.endLine + context);
   const width = String(to).length;
-  const out = [`${location.file}:${location.startLine === location.endLine ? location.startLine : `${location.startLine}-${location.endLine}`}`, '-'.repeat(20)];
+  const out = [
+    `${location.file}:${location.startLine === location.endLine ? location.startLine : `${location.startLine}-${location.endLine}`}`,
+    '-'.repeat(20),
+  ];
   for (let n = from; n <= to; n++) {
     const marked = n >= location.startLine && n <= location.endLine;
     out.push(` ${String(n).padStart(width + 2)} | ${marked ? '>>> ' : '    '}${lines[n - 1] ?? ''}`);

@@ -41,7 +41,8 @@ export function parseSecretFlag(value: string): SecretSource {
   const fields = new Map<string, string>();
   for (const part of value.split(',')) {
     const eq = part.indexOf('=');
-    if (eq < 0) throw new Error(`invalid --secret ${JSON.stringify(value)}: "${part}" is not a key=value pair`);
+    if (eq < 0)
+      throw new Error(`invalid --secret ${JSON.stringify(value)}: "${part}" is not a key=value pair`);
     fields.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
   }
   const id = fields.get('id');

@@ -18,9 +18,7 @@ import { BuildError, type DockerfileLocation } from './errors';
 import type { BuildRequest } from './options';
 
 export type StageBase =
-  | { kind: 'scratch' }
-  | { kind: 'stage'; index: number }
-  | { kind: 'image'; reference: string };
+  { kind: 'scratch' } | { kind: 'stage'; index: number } | { kind: 'image'; reference: string };
 
 /** Something a stage reads from besides its own base: another stage, or an image. */
 export type StageSource = { kind: 'stage'; index: number } | { kind: 'image'; reference: string };
@@ -51,7 +49,11 @@ export interface BuildPlan {
   platform: Platform;
 }
 
-export function locationOf(fileName: string, df: Dockerfile, span: { startOffset: number; endOffset: number }): DockerfileLocation {
+export function locationOf(
+  fileName: string,
+  df: Dockerfile,
+  span: { startOffset: number; endOffset: number },
+): DockerfileLocation {
   return {
     file: fileName,
     startLine: df.positionAt(span.startOffset).line + 1,
@@ -64,7 +66,9 @@ export function planBuild(text: string, fileName: string, request: BuildRequest)
   const firstError = df.errors[0];
   if (firstError) {
     const location = locationOf(fileName, df, firstError);
-    throw new BuildError(`dockerfile parse error on line ${location.startLine}: ${firstError.message}`, { location });
+    throw new BuildError(`dockerfile parse error on line ${location.startLine}: ${firstError.message}`, {
+      location,
+    });
   }
   if (df.stages.length === 0) {
     throw new BuildError(`${fileName} has no FROM instruction: a build needs at least one stage`);
@@ -72,7 +76,11 @@ export function planBuild(text: string, fileName: string, request: BuildRequest)
   const platform = request.platform ?? hostPlatform();
   const globals = evaluateGlobalArgs(df, {
     buildArgs: request.buildArgs,
-    targetPlatform: { os: platform.os, architecture: platform.architecture, ...(platform.variant && { variant: platform.variant }) },
+    targetPlatform: {
+      os: platform.os,
+      architecture: platform.architecture,
+      ...(platform.variant && { variant: platform.variant }),
+    },
     target: request.target,
   });
   if (globals.errors.length > 0) {
@@ -93,7 +101,9 @@ export function planBuild(text: string, fileName: string, request: BuildRequest)
     const written = stage.base?.value ?? '';
     const baseName = expandMeta(written, from);
     if (baseName === '') {
-      throw new BuildError(`base name (${written}) should not be blank`, { location: locationOf(fileName, df, from) });
+      throw new BuildError(`base name (${written}) should not be blank`, {
+        location: locationOf(fileName, df, from),
+      });
     }
     let base: StageBase;
     const earlier = byName.get(baseName.toLowerCase());
@@ -192,7 +202,11 @@ export function sourcesOf(
   return names.map((name) => resolveSource(name, byName, stageCount));
 }
 
-export function resolveSource(name: string, byName: ReadonlyMap<string, number>, stageCount: number): StageSource {
+export function resolveSource(
+  name: string,
+  byName: ReadonlyMap<string, number>,
+  stageCount: number,
+): StageSource {
   if (/^\d+$/.test(name)) {
     const index = Number(name);
     if (index >= stageCount) throw new BuildError(`invalid stage index ${index}`);
@@ -202,4 +216,3 @@ export function resolveSource(name: string, byName: ReadonlyMap<string, number>,
   if (stage !== undefined) return { kind: 'stage', index: stage };
   return { kind: 'image', reference: formatReference(parseReference(name)) };
 }
-

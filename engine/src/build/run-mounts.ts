@@ -56,7 +56,11 @@ export function secretId(m: Mount): string {
 }
 
 /** What the mounts contribute to the step's cache key. */
-export async function mountsKey(mounts: readonly Mount[], services: MountServices, workdir: string): Promise<unknown[]> {
+export async function mountsKey(
+  mounts: readonly Mount[],
+  services: MountServices,
+  workdir: string,
+): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const m of mounts) {
     switch (m.type) {
@@ -64,7 +68,13 @@ export async function mountsKey(mounts: readonly Mount[], services: MountService
         const source = m.from
           ? await services.sourceKey(m.from)
           : services.context.digest(contextEntry(services.context, m.source));
-        out.push({ type: 'bind', target: absolute(workdir, m.target), source: m.source, from: source, readOnly: m.readOnly });
+        out.push({
+          type: 'bind',
+          target: absolute(workdir, m.target),
+          source: m.source,
+          from: source,
+          readOnly: m.readOnly,
+        });
         break;
       }
       case 'cache':
@@ -84,10 +94,17 @@ export async function mountsKey(mounts: readonly Mount[], services: MountService
         break;
       case 'secret':
         // The id and where it appears, never the value.
-        out.push({ type: 'secret', id: secretId(m), target: m.env ? undefined : secretTarget(m), env: m.env });
+        out.push({
+          type: 'secret',
+          id: secretId(m),
+          target: m.env ? undefined : secretTarget(m),
+          env: m.env,
+        });
         break;
       case 'ssh':
-        throw new Error('RUN --mount=type=ssh is not supported by Berth yet: pass what the step needs as a secret');
+        throw new Error(
+          'RUN --mount=type=ssh is not supported by Berth yet: pass what the step needs as a secret',
+        );
     }
   }
   return out;
@@ -103,7 +120,11 @@ function contextEntry(context: BuildContext, source: string) {
 }
 
 /** Prepares every mount of a RUN step on the host; release() undoes it after the step. */
-export async function prepareMounts(mounts: readonly Mount[], services: MountServices, workdir: string): Promise<PreparedMounts> {
+export async function prepareMounts(
+  mounts: readonly Mount[],
+  services: MountServices,
+  workdir: string,
+): Promise<PreparedMounts> {
   const out: StepMount[] = [];
   const env: string[] = [];
   const releases: (() => void)[] = [];
@@ -132,7 +153,9 @@ export async function prepareMounts(mounts: readonly Mount[], services: MountSer
             path = view.path;
           }
           if (!fs.existsSync(path)) {
-            throw new Error(`failed to mount ${target}: ${m.source || '/'} not found in ${m.from || 'the build context'}`);
+            throw new Error(
+              `failed to mount ${target}: ${m.source || '/'} not found in ${m.from || 'the build context'}`,
+            );
           }
           if (!m.readOnly) {
             // Writes are allowed but thrown away: an overlay with a temporary upper dir.
@@ -170,11 +193,18 @@ export async function prepareMounts(mounts: readonly Mount[], services: MountSer
           }
           const file = writeSecretFile(value, m);
           releases.push(() => fs.rmSync(posix.dirname(file), { recursive: true, force: true }));
-          out.push({ type: 'bind', source: file, destination: m.env ? target : secretTarget(m), readOnly: true });
+          out.push({
+            type: 'bind',
+            source: file,
+            destination: m.env ? target : secretTarget(m),
+            readOnly: true,
+          });
           break;
         }
         case 'ssh':
-          throw new Error('RUN --mount=type=ssh is not supported by Berth yet: pass what the step needs as a secret');
+          throw new Error(
+            'RUN --mount=type=ssh is not supported by Berth yet: pass what the step needs as a secret',
+          );
       }
     }
   } catch (err) {
@@ -245,7 +275,8 @@ async function cacheDir(store: Store, m: Mount, target: string, releases: (() =>
 
 function readSecret(source: SecretSource | undefined, id: string, required: boolean): Buffer | undefined {
   if (!source) {
-    if (required) throw new Error(`secret ${id} is required but was not given: pass it with --secret id=${id},src=FILE`);
+    if (required)
+      throw new Error(`secret ${id} is required but was not given: pass it with --secret id=${id},src=FILE`);
     return undefined;
   }
   if (source.env !== undefined) {

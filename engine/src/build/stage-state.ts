@@ -75,7 +75,11 @@ export class StageState {
 
   /** The display form of a command: variables that are set expanded, quotes kept (BuildKit's names). */
   displayExpand(text: string): string {
-    const r = processShellWord(text, this.vars, { escapeChar: this.escapeChar, rawQuotes: true, skipUnsetEnv: true });
+    const r = processShellWord(text, this.vars, {
+      escapeChar: this.escapeChar,
+      rawQuotes: true,
+      skipUnsetEnv: true,
+    });
     return r.error === undefined ? r.value : text;
   }
 

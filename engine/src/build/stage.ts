@@ -70,7 +70,11 @@ export class StageBuilder {
     if (base.kind === 'scratch') {
       if (classic) services.progress.hidden(classic).done();
       const image = scratchImage(planned.platform, defaultPathEnv);
-      this.state = StageState.fromImage(image, cacheKey('', { from: 'scratch', platform: planned.platform }), df.escapeChar);
+      this.state = StageState.fromImage(
+        image,
+        cacheKey('', { from: 'scratch', platform: planned.platform }),
+        df.escapeChar,
+      );
       return;
     }
     let stored: StoredImage;
@@ -80,7 +84,11 @@ export class StageBuilder {
       throw this.located(err, planned.stage.from);
     }
     const step = services.progress.step(`${this.prefix()}FROM ${base.reference}`, classic);
-    this.state = StageState.fromImage(imageFromStored(stored), cacheKey('', { from: stored.id }), df.escapeChar);
+    this.state = StageState.fromImage(
+      imageFromStored(stored),
+      cacheKey('', { from: stored.id }),
+      df.escapeChar,
+    );
     step.done(` ---> ${stored.id.slice(7, 19)}`);
   }
 
@@ -94,7 +102,13 @@ export class StageBuilder {
       if (!instruction?.command || error || parsed.instructions.length !== 1) {
         throw new BuildError(
           `the base image's ONBUILD trigger ${JSON.stringify(trigger)} is not a valid instruction${error ? `: ${error.message}` : ''}`,
-          { location: locationOf(this.services.plan.fileName, this.services.plan.dockerfile, this.planned.stage.from) },
+          {
+            location: locationOf(
+              this.services.plan.fileName,
+              this.services.plan.dockerfile,
+              this.planned.stage.from,
+            ),
+          },
         );
       }
       if (['ONBUILD', 'FROM', 'MAINTAINER'].includes(instruction.command.kind)) {
@@ -105,7 +119,12 @@ export class StageBuilder {
     this.state.image.config.OnBuild = null;
   }
 
-  private async dispatch(instruction: Instruction, command: Command, classic?: string, at: Instruction = instruction): Promise<void> {
+  private async dispatch(
+    instruction: Instruction,
+    command: Command,
+    classic?: string,
+    at: Instruction = instruction,
+  ): Promise<void> {
     const { services } = this;
     const location = locationOf(services.plan.fileName, services.plan.dockerfile, at);
     const env: StepEnv = {
@@ -166,7 +185,11 @@ export class StageBuilder {
     });
   }
 
-  private async layerStep(step: LayerStep, classic: string | undefined, location: ReturnType<typeof locationOf>): Promise<void> {
+  private async layerStep(
+    step: LayerStep,
+    classic: string | undefined,
+    location: ReturnType<typeof locationOf>,
+  ): Promise<void> {
     const { services } = this;
     const state = this.state;
     const name = `${this.prefix()}${step.display}`;
@@ -199,7 +222,11 @@ export class StageBuilder {
     } catch (err) {
       const error = err instanceof BuildError ? err : new BuildError((err as Error).message, { location });
       progress.fail(error.message);
-      throw new BuildError(error.message, { ...error.details, location: error.details.location ?? location, step: name });
+      throw new BuildError(error.message, {
+        ...error.details,
+        location: error.details.location ?? location,
+        step: name,
+      });
     } finally {
       rootfs?.dispose();
     }
@@ -233,7 +260,9 @@ export async function ensureImageSnapshots(store: Store, image: BuildImage): Pro
       if (store.snapshots.has(layer.chainId)) return;
       const compression = layerCompression(layer.blob.mediaType);
       if (compression === undefined) {
-        throw new Error(`layer ${layer.blob.digest} has media type ${layer.blob.mediaType}, which Berth cannot unpack`);
+        throw new Error(
+          `layer ${layer.blob.digest} has media type ${layer.blob.mediaType}, which Berth cannot unpack`,
+        );
       }
       await store.snapshots.unpack({
         chainId: layer.chainId,

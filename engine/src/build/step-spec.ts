@@ -2,6 +2,7 @@
 // (the 14 default capabilities, masked and read-only /proc paths, a private /dev, read-only /sys,
 // new mount/pid/ipc/uts namespaces, a new network namespace unless the step uses the host's),
 // with the step's process and mounts. Pure, so it is unit-tested without root.
+import { type Mount, ociRuntimeVersion, type Spec } from '../oci/runtime-spec';
 import type { StepMount, StepProcess } from './executor';
 
 export const defaultCapabilities = [
@@ -38,35 +39,7 @@ const maskedPaths = [
 
 const readonlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-export interface SpecMount {
-  destination: string;
-  type: string;
-  source: string;
-  options: string[];
-}
-
-export interface StepSpec {
-  ociVersion: string;
-  process: {
-    terminal: boolean;
-    user: { uid: number; gid: number; additionalGids?: number[] };
-    args: string[];
-    env: string[];
-    cwd: string;
-    capabilities: Record<'bounding' | 'effective' | 'permitted', string[]>;
-    noNewPrivileges: boolean;
-  };
-  root: { path: string; readonly: boolean };
-  hostname: string;
-  mounts: SpecMount[];
-  linux: {
-    namespaces: { type: string }[];
-    maskedPaths: string[];
-    readonlyPaths: string[];
-  };
-}
-
-function specMount(m: StepMount): SpecMount {
+function specMount(m: StepMount): Mount {
   if (m.type === 'tmpfs') {
     const options = ['nosuid', 'nodev', 'mode=1777'];
     if (m.sizeBytes) options.push(`size=${m.sizeBytes}`);
@@ -80,11 +53,16 @@ function specMount(m: StepMount): SpecMount {
   };
 }
 
-export function stepSpec(step: StepProcess): StepSpec {
-  const namespaces = [{ type: 'mount' }, { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }];
+export function stepSpec(step: StepProcess): Spec {
+  const namespaces: NonNullable<Spec['linux']>['namespaces'] = [
+    { type: 'mount' },
+    { type: 'pid' },
+    { type: 'ipc' },
+    { type: 'uts' },
+  ];
   if (step.network === 'none') namespaces.push({ type: 'network' });
   return {
-    ociVersion: '1.0.2',
+    ociVersion: ociRuntimeVersion,
     process: {
       terminal: false,
       user: {
@@ -133,6 +111,13 @@ export function stepSpec(step: StepProcess): StepSpec {
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
       ...step.mounts.map(specMount),
     ],
-    linux: { namespaces, maskedPaths, readonlyPaths },
+    linux: {
+      namespaces,
+      maskedPaths,
+      readonlyPaths,
+      // Deny every device but the defaults the runtime adds (null, zero, random, tty…).
+      resources: { devices: [{ allow: false, access: 'rwm' }] },
+      cgroupsPath: `/berth-build/${step.id}`,
+    },
   };
 }

@@ -3,6 +3,8 @@
 // the API replaces this one and the verbs stay as they are.
 import type { Readable } from 'node:stream';
 import { buildImage, type BuildRequest, type BuildResult, type ProgressSink } from '../build';
+import { RuntimeExecutor } from '../build/runtime-executor';
+import { type LocalRunIo, type LocalRunOptions, runLocal } from './local-run';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { formatReference, parseReference } from '../oci/reference';
 import { RegistryClient, type RegistryOptions } from '../registry/client';
@@ -39,6 +41,8 @@ export interface ImageBackend {
   df(): DiskUsage;
   /** Builds an image (engine/src/build); progress comes as events. */
   build(request: BuildRequest, onEvent: ProgressSink, signal?: AbortSignal): Promise<BuildResult>;
+  /** Runs an image once, in this process (until berthd serves containers); the exit code. */
+  run(options: LocalRunOptions, io: LocalRunIo): Promise<number>;
 }
 
 export class LocalImageBackend implements ImageBackend {
@@ -110,15 +114,17 @@ export class LocalImageBackend implements ImageBackend {
   build(request: BuildRequest, onEvent: ProgressSink, signal?: AbortSignal): Promise<BuildResult> {
     return buildImage(request, {
       store: this.store,
-      // RUN steps need berth-runtime as a library (issue 3); until it is wired here a RUN step
-      // fails saying no container runtime is available.
-      executor: undefined,
+      executor: new RuntimeExecutor(),
       pull: async (reference, platform) => {
         await this.pull(reference, { platform: formatPlatform(platform) }, () => {});
       },
       onEvent,
       ...(signal && { signal }),
     });
+  }
+
+  run(options: LocalRunOptions, io: LocalRunIo): Promise<number> {
+    return runLocal(this.store, new RuntimeExecutor(), options, io);
   }
 }
 

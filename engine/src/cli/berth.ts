@@ -77,7 +77,7 @@ export async function main(
     const command = commands.find((c) => c.name === verb);
     if (!command) throw new UsageError(`'${verb}' is not a berth command.`);
     const args = parseArgs(rest, [...command.flags, helpFlag], {
-      stopAtPositional: command.name === 'system',
+      stopAtPositional: command.name === 'system' || command.stopAtPositional === true,
     });
     if (flagBool(args, 'help')) {
       io.stdout.write(commandUsage(command));

@@ -45,17 +45,30 @@ export async function runLocal(
   await ensureImageSnapshots(store, image);
   const config = image.config;
   const entrypoint =
-    options.entrypoint !== undefined ? (options.entrypoint === '' ? [] : [options.entrypoint]) : (config.Entrypoint ?? []);
-  const cmd = options.command?.length ? options.command : options.entrypoint !== undefined ? [] : (config.Cmd ?? []);
+    options.entrypoint !== undefined
+      ? options.entrypoint === ''
+        ? []
+        : [options.entrypoint]
+      : (config.Entrypoint ?? []);
+  const cmd = options.command?.length
+    ? options.command
+    : options.entrypoint !== undefined
+      ? []
+      : (config.Cmd ?? []);
   const args = [...entrypoint, ...cmd];
   if (args.length === 0) {
-    throw new Error(`${options.image} has no command to run: give one after the image name, or build it with CMD`);
+    throw new Error(
+      `${options.image} has no command to run: give one after the image name, or build it with CMD`,
+    );
   }
   const id = randomBytes(6).toString('hex');
   const rootfs = StepRootfs.open(store, mounts, image.layers.at(-1)?.chainId);
   const etc = fs.mkdtempSync(join(tmpdir(), 'berth-run-etc-'));
   try {
-    fs.writeFileSync(join(etc, 'hosts'), `127.0.0.1\tlocalhost ${id}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
+    fs.writeFileSync(
+      join(etc, 'hosts'),
+      `127.0.0.1\tlocalhost ${id}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+    );
     fs.writeFileSync(join(etc, 'hostname'), `${id}\n`);
     let resolv = '';
     if (options.network !== 'none') {

@@ -40,8 +40,14 @@ describe('builder: cache', function () {
   it('rebuilds only the steps after a changed file', async () => {
     writeFileSync(join(ctx, 'two.txt'), 'two, changed\n');
     const { events, result } = await env.build({ contextDir: ctx, tags: ['cache-test:3'] });
-    assert.deepEqual(stepOutcomes(events).cached, ['[2/5] COPY one.txt /one.txt', '[3/5] RUN cat /one.txt > /copy1']);
-    assert.deepEqual(stepOutcomes(events).ran, ['[4/5] COPY two.txt /two.txt', '[5/5] RUN cat /two.txt > /copy2']);
+    assert.deepEqual(stepOutcomes(events).cached, [
+      '[2/5] COPY one.txt /one.txt',
+      '[3/5] RUN cat /one.txt > /copy1',
+    ]);
+    assert.deepEqual(stepOutcomes(events).ran, [
+      '[4/5] COPY two.txt /two.txt',
+      '[5/5] RUN cat /two.txt > /copy2',
+    ]);
     assert.equal(await env.probe(result.id, ['cat', '/copy2']), 'two, changed\n');
   });
 

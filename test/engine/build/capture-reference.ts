@@ -24,7 +24,8 @@ async function main(only: string[]): Promise<void> {
       const ctx = join(scratch, c.name);
       cpSync(fixturePath('build', caseDir(c)), ctx, { recursive: true });
       const common = ['build', '--network', 'host'];
-      for (const [file, tag] of c.before ?? []) dockerd.docker([...common, '-f', join(ctx, file), '-t', tag, ctx]);
+      for (const [file, tag] of c.before ?? [])
+        dockerd.docker([...common, '-f', join(ctx, file), '-t', tag, ctx]);
       const args = [...common, '-t', `berth-ref-${c.name}`, '-f', join(ctx, c.dockerfile ?? 'Dockerfile')];
       for (const [k, v] of Object.entries(c.buildArgs ?? {})) {
         args.push('--build-arg', `${k}=${v}`);
@@ -39,7 +40,15 @@ async function main(only: string[]): Promise<void> {
       const config = normalizeConfig(dockerd.rawConfig(`berth-ref-${c.name}`));
       writeFileSync(join(expected, `${c.name}.config.json`), `${JSON.stringify(config, null, 2)}\n`);
       const probe = dockerd.docker([
-        'run', '--rm', '--network', 'none', '--entrypoint', 'sh', `berth-ref-${c.name}`, '-c', c.probe,
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--entrypoint',
+        'sh',
+        `berth-ref-${c.name}`,
+        '-c',
+        c.probe,
       ]);
       writeFileSync(join(expected, `${c.name}.probe.txt`), probe);
       process.stdout.write(`${c.name}: captured\n`);

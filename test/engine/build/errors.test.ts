@@ -44,13 +44,22 @@ describe('builder: errors', function () {
   it('shows the failed command, its exit code, its last lines and the Dockerfile line', async () => {
     const dir = context('FROM busybox\nRUN echo first\nRUN echo one; echo two; exit 3\n');
     const err = await failure(dir);
-    assert.equal(err.message, 'process "/bin/sh -c echo one; echo two; exit 3" did not complete successfully: exit code: 3');
+    assert.equal(
+      err.message,
+      'process "/bin/sh -c echo one; echo two; exit 3" did not complete successfully: exit code: 3',
+    );
     assert.equal(err.details.exitCode, 3);
     assert.deepEqual(err.details.location, { file: 'Dockerfile', startLine: 3, endLine: 3 });
     const text = formatBuildError(err);
     assert.match(text, / > \[3\/3\] RUN echo one; echo two; exit 3:\none\ntwo\n/);
-    assert.match(text, /Dockerfile:3\n-+\n {3}1 \| {5}FROM busybox\n {3}2 \| {5}RUN echo first\n {3}3 \| >>> RUN echo one; echo two; exit 3\n/);
-    assert.match(text, /ERROR: failed to solve: process "\/bin\/sh -c echo one; echo two; exit 3" did not complete successfully: exit code: 3\n$/);
+    assert.match(
+      text,
+      /Dockerfile:3\n-+\n {3}1 \| {5}FROM busybox\n {3}2 \| {5}RUN echo first\n {3}3 \| >>> RUN echo one; echo two; exit 3\n/,
+    );
+    assert.match(
+      text,
+      /ERROR: failed to solve: process "\/bin\/sh -c echo one; echo two; exit 3" did not complete successfully: exit code: 3\n$/,
+    );
   });
 
   it('names a missing COPY source', async () => {
@@ -60,7 +69,10 @@ describe('builder: errors', function () {
   });
 
   it('says when .dockerignore excluded a COPY source', async () => {
-    const dir = context('FROM busybox\nCOPY secret.txt /x\n', { 'secret.txt': 'x', '.dockerignore': 'secret.txt\n' });
+    const dir = context('FROM busybox\nCOPY secret.txt /x\n', {
+      'secret.txt': 'x',
+      '.dockerignore': 'secret.txt\n',
+    });
     const err = await failure(dir);
     assert.match(err.message, /"secret.txt" is excluded by \.dockerignore/);
   });
@@ -82,8 +94,13 @@ describe('builder: errors', function () {
 
   it('refuses a COPY --from of a later stage, as BuildKit does', async () => {
     const err = await failure(
-      context('FROM busybox AS one\nCOPY --from=two /bin/sh /sh\nFROM busybox AS two\nFROM busybox\nCOPY --from=one /sh /sh\n'),
+      context(
+        'FROM busybox AS one\nCOPY --from=two /bin/sh /sh\nFROM busybox AS two\nFROM busybox\nCOPY --from=one /sh /sh\n',
+      ),
     );
-    assert.match(err.message, /cannot copy from stage "two", it needs to be defined before current stage "one"/);
+    assert.match(
+      err.message,
+      /cannot copy from stage "two", it needs to be defined before current stage "one"/,
+    );
   });
 });

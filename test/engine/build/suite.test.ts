@@ -53,7 +53,9 @@ describe('builder: reference suite', function () {
       const expectedProbe = fixturePath('build', 'expected', `${c.name}.probe.txt`);
       if (c.reference) {
         assert.equal(probe, readFileSync(expectedProbe, 'utf8'));
-        const expected = JSON.parse(readFileSync(fixturePath('build', 'expected', `${c.name}.config.json`), 'utf8'));
+        const expected = JSON.parse(
+          readFileSync(fixturePath('build', 'expected', `${c.name}.config.json`), 'utf8'),
+        );
         const actual = normalizeConfig(env.config(tag));
         assert.deepEqual(actual, expected);
         // Same fields in the same order as BuildKit writes them.

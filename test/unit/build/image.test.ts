@@ -12,7 +12,16 @@ describe('image config', () => {
       Healthcheck: { Retries: 3, Test: ['CMD', 'true'] },
       ArgsEscaped: true,
     });
-    assert.deepEqual(Object.keys(config), ['User', 'Env', 'Cmd', 'Labels', 'Healthcheck', 'ArgsEscaped', 'OnBuild', 'Shell']);
+    assert.deepEqual(Object.keys(config), [
+      'User',
+      'Env',
+      'Cmd',
+      'Labels',
+      'Healthcheck',
+      'ArgsEscaped',
+      'OnBuild',
+      'Shell',
+    ]);
     assert.deepEqual(Object.keys(config.Labels!), ['a', 'b']);
     assert.deepEqual(Object.keys(config.Healthcheck!), ['Test', 'Retries']);
     assert.equal(config.OnBuild, null);
@@ -23,7 +32,9 @@ describe('image config', () => {
       platform: { architecture: 'amd64', os: 'linux' },
       author: 'me',
       config: { Cmd: [], Entrypoint: null, Env: ['A=b'], Volumes: {} },
-      history: [{ created_by: 'ENV A=b', comment: 'buildkit.dockerfile.v0', empty_layer: true, created: 'T' }],
+      history: [
+        { created_by: 'ENV A=b', comment: 'buildkit.dockerfile.v0', empty_layer: true, created: 'T' },
+      ],
       layers: [],
     };
     const json = serializeConfig(image, '2024-01-01T00:00:00Z').toString();

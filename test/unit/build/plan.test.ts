@@ -35,7 +35,10 @@ describe('planBuild', () => {
   it('names the stages as BuildKit shows them', () => {
     assert.equal(plan('FROM a\n').stages[0].displayName, '');
     const p = plan('FROM a AS Build\nFROM b\n');
-    assert.deepEqual(p.stages.map((s) => s.displayName), ['build', 'stage-1']);
+    assert.deepEqual(
+      p.stages.map((s) => s.displayName),
+      ['build', 'stage-1'],
+    );
   });
 
   it('fails with the parser’s words and the line', () => {

@@ -13,7 +13,10 @@ function state(env: string[] = []): StageState {
 describe('StageState', () => {
   it('always defines PATH and sees the image variables', () => {
     const s = state(['A=1']);
-    assert.deepEqual(s.image.config.Env, ['A=1', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
+    assert.deepEqual(s.image.config.Env, [
+      'A=1',
+      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ]);
     assert.equal(s.expand('$A-${B:-d}'), '1-d');
   });
 
@@ -42,8 +45,14 @@ describe('StageState', () => {
       { created_by: 'USER u', empty_layer: true },
     ];
     assert.equal(fillHistoryTimes(h, 'now'), 't1');
-    assert.deepEqual(h.map((e) => e.created), ['base', 't1', 't1', 't1']);
-    const onlyMetadata: HistoryEntry[] = [{ created: 'base', created_by: 'base layer' }, { created_by: 'ENV A=1', empty_layer: true }];
+    assert.deepEqual(
+      h.map((e) => e.created),
+      ['base', 't1', 't1', 't1'],
+    );
+    const onlyMetadata: HistoryEntry[] = [
+      { created: 'base', created_by: 'base layer' },
+      { created_by: 'ENV A=1', empty_layer: true },
+    ];
     assert.equal(fillHistoryTimes(onlyMetadata, 'now'), 'now');
   });
 });

@@ -29,7 +29,8 @@ export function loadIgnoreRules(contextDir: string, dockerfilePath: string): Loa
     file,
     rules: {
       excludes: (path) => matcher.matchesOrParentMatches(path),
-      mayIncludeBelow: (dir) => exceptions.some((p) => p.startsWith(`${dir}/`) || p.startsWith('**') || p.startsWith('*')),
+      mayIncludeBelow: (dir) =>
+        exceptions.some((p) => p.startsWith(`${dir}/`) || p.startsWith('**') || p.startsWith('*')),
     },
   };
 }

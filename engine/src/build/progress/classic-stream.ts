@@ -47,7 +47,8 @@ export function classicStream(send: (message: ClassicMessage) => void): (e: Buil
       case 'image':
         send({ aux: { ID: e.id } });
         send({ stream: `Successfully built ${e.id.slice(7, 19)}\n` });
-        for (const tag of e.tags) send({ stream: `Successfully tagged ${familiarName(parseReference(tag))}\n` });
+        for (const tag of e.tags)
+          send({ stream: `Successfully tagged ${familiarName(parseReference(tag))}\n` });
         return;
     }
   };
@@ -59,7 +60,8 @@ export function classicError(err: unknown, dockerfileText?: string): ClassicMess
   if (err instanceof BuildError) {
     const { logTail, location, exitCode } = err.details;
     if (logTail?.length) message += `\n${logTail.join('\n')}`;
-    if (location && dockerfileText !== undefined) message += `\n${dockerfileSnippet(dockerfileText, location)}`;
+    if (location && dockerfileText !== undefined)
+      message += `\n${dockerfileSnippet(dockerfileText, location)}`;
     return { errorDetail: { ...(exitCode !== undefined && { code: exitCode }), message }, error: message };
   }
   return { errorDetail: { message }, error: message };

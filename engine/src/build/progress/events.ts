@@ -19,7 +19,12 @@ export type BuildEvent =
   | { kind: 'step-output'; step: number; stream: 'stdout' | 'stderr'; data: string; time: number }
   /** A sub-status of a step (`writing image sha256:…`), shown under it. */
   | { kind: 'step-status'; step: number; text: string; time: number }
-  | { kind: 'step-done'; step: number; time: number; /** classic: the step's result (` ---> 1a2b3c4d5e6f`). */ result?: string }
+  | {
+      kind: 'step-done';
+      step: number;
+      time: number;
+      /** classic: the step's result (` ---> 1a2b3c4d5e6f`). */ result?: string;
+    }
   | { kind: 'step-error'; step: number; message: string; time: number }
   | { kind: 'warning'; message: string; time: number }
   | { kind: 'image'; id: string; tags: string[]; time: number };
@@ -29,6 +34,8 @@ export type ProgressSink = (event: BuildEvent) => void;
 /** Hands out step numbers and stamps events with the time. */
 export class Progress {
   private next = 1;
+  /** Classic-only steps count down from -1, so BuildKit's step numbers stay 1, 2, 3… */
+  private nextHidden = -1;
 
   constructor(private readonly sink: ProgressSink) {}
 
@@ -40,7 +47,7 @@ export class Progress {
 
   /** An instruction that only the classic stream shows (`Step 2/9 : ENV A=b`). */
   hidden(classic: string): StepProgress {
-    const step = this.next++;
+    const step = this.nextHidden--;
     this.sink({ kind: 'step-start', step, classic, time: Date.now() });
     return new StepProgress(step, this.sink);
   }

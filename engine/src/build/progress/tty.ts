@@ -36,7 +36,15 @@ export class TtyRenderer {
   readonly event = (e: BuildEvent): void => {
     switch (e.kind) {
       case 'step-start':
-        if (e.name) this.steps.set(e.step, { name: e.name, start: e.time, cached: false, statuses: [], logs: [], partial: '' });
+        if (e.name)
+          this.steps.set(e.step, {
+            name: e.name,
+            start: e.time,
+            cached: false,
+            statuses: [],
+            logs: [],
+            partial: '',
+          });
         break;
       case 'step-cached': {
         const s = this.steps.get(e.step);

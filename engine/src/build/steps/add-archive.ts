@@ -54,7 +54,11 @@ function viaCommand(source: Readable, command: string, args: string[]): Readable
 /** A tar header: 512 bytes whose checksum field matches (Go's archive/tar accepts the file). */
 function isTarHeader(block: Buffer): boolean {
   if (block.length < 512) return false;
-  const field = block.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').trim();
+  const field = block
+    .subarray(148, 156)
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (!/^[0-7]+$/.test(field)) return false;
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i];

@@ -17,7 +17,10 @@ export function urlFileName(url: string): string {
   }
 }
 
-export async function downloadUrl(url: string, checksum: string): Promise<{ data: Buffer; name: string; mtime?: Date }> {
+export async function downloadUrl(
+  url: string,
+  checksum: string,
+): Promise<{ data: Buffer; name: string; mtime?: Date }> {
   let response: Response;
   try {
     response = await fetch(url, { redirect: 'follow' });
@@ -26,7 +29,9 @@ export async function downloadUrl(url: string, checksum: string): Promise<{ data
     throw new Error(`failed to download ${url}: ${cause?.message ?? (err as Error).message}`);
   }
   if (!response.ok) {
-    throw new Error(`failed to download ${url}: the server answered ${response.status} ${response.statusText}`);
+    throw new Error(
+      `failed to download ${url}: the server answered ${response.status} ${response.statusText}`,
+    );
   }
   const data = Buffer.from(await response.arrayBuffer());
   if (checksum) {
@@ -35,7 +40,8 @@ export async function downloadUrl(url: string, checksum: string): Promise<{ data
       throw new Error(`invalid checksum ${JSON.stringify(checksum)}: give sha256:<hex> (or sha384, sha512)`);
     }
     const actual = `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
-    if (actual !== checksum) throw new Error(`digest mismatch ${actual}: ${checksum} (downloaded from ${url})`);
+    if (actual !== checksum)
+      throw new Error(`digest mismatch ${actual}: ${checksum} (downloaded from ${url})`);
   }
   const lastModified = response.headers.get('last-modified');
   const mtime = lastModified ? new Date(lastModified) : undefined;

@@ -58,7 +58,9 @@ export async function dispatchCopy(
   }));
   if (checksum && (sourcePaths.length !== 1 || !isUrl(sourcePaths[0]))) {
     throw new BuildError(
-      sourcePaths.length !== 1 ? "checksum can't be specified for multiple sources" : "checksum can't be specified for non-HTTP sources",
+      sourcePaths.length !== 1
+        ? "checksum can't be specified for multiple sources"
+        : "checksum can't be specified for non-HTTP sources",
       { location: env.location },
     );
   }
@@ -77,7 +79,7 @@ export async function dispatchCopy(
     const resolved: { written: string; entries: ContextEntry[] }[] = [];
     for (const src of sourcePaths) {
       if (isUrl(src)) {
-        if (!isAdd) throw new BuildError('source can\'t be a URL for COPY', { location: env.location });
+        if (!isAdd) throw new BuildError("source can't be a URL for COPY", { location: env.location });
         urls.push({ url: src, ...(await downloadUrl(src, checksum)) });
         continue;
       }
@@ -85,9 +87,12 @@ export async function dispatchCopy(
         resolved.push({ written: src, entries: treeContext.resolve(src) });
       } catch (err) {
         const what = from ? `stage or image "${from}"` : 'the build context';
-        throw new BuildError(`failed to compute cache key: ${(err as Error).message.replace('the build context', what)}`, {
-          location: env.location,
-        });
+        throw new BuildError(
+          `failed to compute cache key: ${(err as Error).message.replace('the build context', what)}`,
+          {
+            location: env.location,
+          },
+        );
       }
     }
     const description = {
@@ -125,10 +130,17 @@ export async function dispatchCopy(
               archives.push({ path: entry.abs, kind });
               continue;
             }
-            items.push(copyItem(treeContext, entry, r.written, command.kind === 'COPY' && command.parents, exclude));
+            items.push(
+              copyItem(treeContext, entry, r.written, command.kind === 'COPY' && command.parents, exclude),
+            );
           }
         }
-        const urlContents: CopyContent[] = urls.map((u) => ({ name: u.name, data: u.data, mode: 0o600, ...(u.mtime && { mtime: u.mtime }) }));
+        const urlContents: CopyContent[] = urls.map((u) => ({
+          name: u.name,
+          data: u.data,
+          mode: 0o600,
+          ...(u.mtime && { mtime: u.mtime }),
+        }));
         const many = items.length + contents.length + urlContents.length + archives.length > 1;
         copyIntoRootfs(rootfs.merged, dest, items, [...contents, ...urlContents], {
           ...(owner && { owner }),
@@ -149,7 +161,8 @@ export async function dispatchCopy(
 function excludeMatcher(patterns: string[]): ((rel: string) => boolean) | undefined {
   if (patterns.length === 0) return undefined;
   const matcher = PatternMatcher.create(patterns);
-  if ('error' in matcher) throw new Error(`invalid --exclude ${JSON.stringify(patterns[matcher.index])}: ${matcher.error}`);
+  if ('error' in matcher)
+    throw new Error(`invalid --exclude ${JSON.stringify(patterns[matcher.index])}: ${matcher.error}`);
   return (rel) => matcher.matchesOrParentMatches(rel);
 }
 

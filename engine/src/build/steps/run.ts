@@ -5,7 +5,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chompHeredocContent, type CommandOf, type Mount, parseHeredocWord, parseMount } from '../../dockerfile';
+import {
+  chompHeredocContent,
+  type CommandOf,
+  type Mount,
+  parseHeredocWord,
+  parseMount,
+} from '../../dockerfile';
 import { BuildError } from '../errors';
 import type { StepMount, StepNetwork } from '../executor';
 import { mountsKey, prepareMounts, type MountServices } from '../run-mounts';
@@ -34,7 +40,8 @@ export function runArgs(state: StageState, command: CommandOf<'RUN'>): RunArgs {
   const data = (i: number) => (files[i].chomp ? chompHeredocContent(files[i].data) : files[i].data);
   if (marker && !('error' in marker) && cmdLine.length === 1) {
     const body = data(0);
-    if (body.startsWith('#!')) return { args: [`/dev/pipes/${files[0].name}`], script: { name: files[0].name, data: body } };
+    if (body.startsWith('#!'))
+      return { args: [`/dev/pipes/${files[0].name}`], script: { name: files[0].name, data: body } };
     return { args: withShell(state, [body]) };
   }
   let full = cmdLine[0] ?? '';
@@ -60,7 +67,11 @@ function expandedMounts(env: StepEnv): Mount[] {
   return out;
 }
 
-export async function dispatchRun(env: StepEnv, command: CommandOf<'RUN'>, mountServices: MountServices): Promise<void> {
+export async function dispatchRun(
+  env: StepEnv,
+  command: CommandOf<'RUN'>,
+  mountServices: MountServices,
+): Promise<void> {
   const { state, services } = env;
   const { args, script } = runArgs(state, command);
   const mounts = expandedMounts(env);
@@ -68,7 +79,9 @@ export async function dispatchRun(env: StepEnv, command: CommandOf<'RUN'>, mount
   // Bridge networking is not there yet: the default network is the host's (BuildKit's choice
   // without CNI), `none` a private namespace with only loopback.
   const network: StepNetwork = requested === 'none' ? 'none' : 'host';
-  const proxies = Object.entries(services.request.buildArgs ?? {}).filter(([k]) => proxyArgs.has(k) && !state.env.has(k));
+  const proxies = Object.entries(services.request.buildArgs ?? {}).filter(
+    ([k]) => proxyArgs.has(k) && !state.env.has(k),
+  );
   for (const [k] of proxies) services.args.consumed.add(k);
   const processEnv = [...state.envList(), ...proxies.map(([k, v]) => `${k}=${v}`)];
   const workdir = state.workdir;
@@ -163,11 +176,9 @@ function etcFiles(network: StepNetwork): { dir: string; hosts: string; resolvCon
   const dir = fs.mkdtempSync(join(tmpdir(), 'berth-etc-'));
   const hosts = join(dir, 'hosts');
   const resolvConf = join(dir, 'resolv.conf');
-  fs.writeFileSync(
-    hosts,
-    `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
-    { mode: 0o644 },
-  );
+  fs.writeFileSync(hosts, `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`, {
+    mode: 0o644,
+  });
   let resolv = '';
   if (network === 'host') {
     try {

@@ -1,6 +1,12 @@
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
-import { formatBuildError, parseSecretFlag, PlainRenderer, TtyRenderer, type BuildRequest } from '../../build';
+import {
+  formatBuildError,
+  parseSecretFlag,
+  PlainRenderer,
+  TtyRenderer,
+  type BuildRequest,
+} from '../../build';
 import { parsePlatform } from '../../oci/platform';
 import { flagBool, flagList, flagString, UsageError } from '../args';
 import type { Command } from './command';
@@ -26,25 +32,78 @@ export const build: Command = {
   usage: 'berth build [OPTIONS] PATH',
   summary: 'Build an image from a Dockerfile',
   flags: [
-    { name: 'tag', short: 't', type: 'list', description: 'Name and optionally a tag (name:tag), repeatable', value: 'list' },
-    { name: 'file', short: 'f', type: 'string', description: "Name of the Dockerfile (default: 'PATH/Dockerfile')", value: 'string' },
-    { name: 'build-arg', type: 'list', description: 'Set build-time variables (KEY=VALUE), repeatable', value: 'list' },
+    {
+      name: 'tag',
+      short: 't',
+      type: 'list',
+      description: 'Name and optionally a tag (name:tag), repeatable',
+      value: 'list',
+    },
+    {
+      name: 'file',
+      short: 'f',
+      type: 'string',
+      description: "Name of the Dockerfile (default: 'PATH/Dockerfile')",
+      value: 'string',
+    },
+    {
+      name: 'build-arg',
+      type: 'list',
+      description: 'Set build-time variables (KEY=VALUE), repeatable',
+      value: 'list',
+    },
     { name: 'target', type: 'string', description: 'Set the target build stage to build', value: 'string' },
     { name: 'no-cache', type: 'boolean', description: 'Do not use cache when building the image' },
-    { name: 'pull', type: 'boolean', description: 'Always attempt to pull a newer version of the base images' },
-    { name: 'label', type: 'list', description: 'Set metadata for an image (KEY=VALUE), repeatable', value: 'list' },
-    { name: 'network', type: 'string', description: 'Network for RUN steps: default, none or host', value: 'string' },
-    { name: 'secret', type: 'list', description: 'Secret to expose to the build: id=NAME,src=FILE or id=NAME,env=VAR', value: 'stringArray' },
-    { name: 'platform', type: 'string', description: 'Set target platform for build (e.g. linux/amd64)', value: 'string' },
-    { name: 'progress', type: 'string', description: 'Type of progress output: auto, plain, tty', value: 'string' },
+    {
+      name: 'pull',
+      type: 'boolean',
+      description: 'Always attempt to pull a newer version of the base images',
+    },
+    {
+      name: 'label',
+      type: 'list',
+      description: 'Set metadata for an image (KEY=VALUE), repeatable',
+      value: 'list',
+    },
+    {
+      name: 'network',
+      type: 'string',
+      description: 'Network for RUN steps: default, none or host',
+      value: 'string',
+    },
+    {
+      name: 'secret',
+      type: 'list',
+      description: 'Secret to expose to the build: id=NAME,src=FILE or id=NAME,env=VAR',
+      value: 'stringArray',
+    },
+    {
+      name: 'platform',
+      type: 'string',
+      description: 'Set target platform for build (e.g. linux/amd64)',
+      value: 'string',
+    },
+    {
+      name: 'progress',
+      type: 'string',
+      description: 'Type of progress output: auto, plain, tty',
+      value: 'string',
+    },
     { name: 'iidfile', type: 'string', description: 'Write the image ID to the file', value: 'string' },
-    { name: 'quiet', short: 'q', type: 'boolean', description: 'Suppress the build output and print image ID on success' },
+    {
+      name: 'quiet',
+      short: 'q',
+      type: 'boolean',
+      description: 'Suppress the build output and print image ID on success',
+    },
   ],
   args: [1, 1],
   async run(ctx, args) {
     const network = flagString(args, 'network') ?? 'default';
     if (!['default', 'none', 'host'].includes(network)) {
-      throw new UsageError(`invalid --network "${network}": use default, none or host (bridge networking is not there yet)`);
+      throw new UsageError(
+        `invalid --network "${network}": use default, none or host (bridge networking is not there yet)`,
+      );
     }
     const progressMode = flagString(args, 'progress') ?? 'auto';
     if (!['auto', 'plain', 'tty'].includes(progressMode)) {
@@ -71,12 +130,17 @@ export const build: Command = {
       ...(platform && { platform: parsePlatform(platform) }),
     };
     if (!fs.existsSync(request.contextDir) || !fs.statSync(request.contextDir).isDirectory()) {
-      throw new UsageError(`unable to prepare context: path "${args.positional[0]}" not found or not a directory`);
+      throw new UsageError(
+        `unable to prepare context: path "${args.positional[0]}" not found or not a directory`,
+      );
     }
     const quiet = flagBool(args, 'quiet');
     const write = (text: string) => ctx.stderr.write(text);
     const tty = progressMode === 'tty' || (progressMode === 'auto' && !!ctx.stderr.isTTY);
-    const ttyRenderer = !quiet && tty ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns ?? 80) : undefined;
+    const ttyRenderer =
+      !quiet && tty
+        ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns ?? 80)
+        : undefined;
     const onEvent = quiet ? () => {} : (ttyRenderer?.event ?? new PlainRenderer(write).event);
     try {
       const result = await ctx.backend.build(request, onEvent);

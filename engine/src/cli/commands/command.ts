@@ -18,6 +18,8 @@ export interface Command {
   flags: FlagSpec[];
   /** Positional argument count: [min, max] (max undefined = any). */
   args: [number, number?];
+  /** Flags end at the first positional argument (`run IMAGE CMD --flag` passes --flag to CMD). */
+  stopAtPositional?: boolean;
   run(ctx: CliContext, args: ParsedArgs): Promise<number | void>;
 }
 

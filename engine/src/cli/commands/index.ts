@@ -8,11 +8,25 @@ import { login } from './login';
 import { pull } from './pull';
 import { push } from './push';
 import { rmi } from './rmi';
+import { run } from './run';
 import { save } from './save';
 import { system } from './system';
 import { tag } from './tag';
 
-export const commands: Command[] = [build, pull, push, images, rmi, tag, inspect, save, load, login, system];
+export const commands: Command[] = [
+  build,
+  run,
+  pull,
+  push,
+  images,
+  rmi,
+  tag,
+  inspect,
+  save,
+  load,
+  login,
+  system,
+];
 
 /** docker-style aliases: `berth image ls`, `berth image pull`, … */
 export const aliases: Record<string, string[]> = {

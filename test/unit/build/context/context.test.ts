@@ -26,9 +26,18 @@ describe('BuildContext', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('resolves wildcards per path component, sorted', () => {
-    assert.deepEqual(ctx.resolve('*.txt').map((e) => e.rel), ['a.txt', 'b.txt']);
-    assert.deepEqual(ctx.resolve('s?b/*').map((e) => e.rel), ['sub/deep', 'sub/x.txt']);
-    assert.deepEqual(ctx.resolve('[ab].txt').map((e) => e.rel), ['a.txt', 'b.txt']);
+    assert.deepEqual(
+      ctx.resolve('*.txt').map((e) => e.rel),
+      ['a.txt', 'b.txt'],
+    );
+    assert.deepEqual(
+      ctx.resolve('s?b/*').map((e) => e.rel),
+      ['sub/deep', 'sub/x.txt'],
+    );
+    assert.deepEqual(
+      ctx.resolve('[ab].txt').map((e) => e.rel),
+      ['a.txt', 'b.txt'],
+    );
   });
 
   it('keeps `..` and absolute links inside the context', () => {
@@ -38,11 +47,16 @@ describe('BuildContext', () => {
   });
 
   it('hides what .dockerignore excludes, and says so', () => {
-    assert.deepEqual(ctx.resolve('*.log').map((e) => e.rel), ['keep.log']);
+    assert.deepEqual(
+      ctx.resolve('*.log').map((e) => e.rel),
+      ['keep.log'],
+    );
     assert.throws(() => ctx.resolve('c.log'), /"c.log" is excluded by \.dockerignore/);
     assert.throws(() => ctx.resolve('nope.txt'), /"nope.txt" not found in the build context/);
     const all = [...ctx.walk(ctx.entry('')!)].map((f) => f.rel);
-    assert.ok(all.includes('keep.log') && !all.includes('c.log') && !all.includes('tmp') && !all.includes('tmp/t'));
+    assert.ok(
+      all.includes('keep.log') && !all.includes('c.log') && !all.includes('tmp') && !all.includes('tmp/t'),
+    );
   });
 
   it('digests content, mode and names, not times', () => {

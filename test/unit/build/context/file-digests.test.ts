@@ -25,7 +25,10 @@ describe('FileDigests', () => {
     const data = JSON.parse(readFileSync(store, 'utf8'));
     data.files[file].digest = 'sha256:remembered';
     writeFileSync(store, JSON.stringify(data));
-    assert.equal(new FileDigests(store, -1).digest(file, statSync(file, { bigint: true })), 'sha256:remembered');
+    assert.equal(
+      new FileDigests(store, -1).digest(file, statSync(file, { bigint: true })),
+      'sha256:remembered',
+    );
   });
 
   it('does not remember a file changed just now (it could change again within the clock tick)', () => {

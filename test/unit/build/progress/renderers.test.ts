@@ -1,11 +1,21 @@
 import * as assert from 'node:assert/strict';
 import { BuildError } from '../../../../engine/src/build/errors';
-import { classicError, classicStream, type ClassicMessage } from '../../../../engine/src/build/progress/classic-stream';
+import {
+  classicError,
+  classicStream,
+  type ClassicMessage,
+} from '../../../../engine/src/build/progress/classic-stream';
 import type { BuildEvent } from '../../../../engine/src/build/progress/events';
 import { PlainRenderer } from '../../../../engine/src/build/progress/plain';
 
 const events: BuildEvent[] = [
-  { kind: 'step-start', step: 1, name: '[1/2] FROM docker.io/library/busybox:latest', classic: 'Step 1/3 : FROM busybox', time: 1000 },
+  {
+    kind: 'step-start',
+    step: 1,
+    name: '[1/2] FROM docker.io/library/busybox:latest',
+    classic: 'Step 1/3 : FROM busybox',
+    time: 1000,
+  },
   { kind: 'step-done', step: 1, time: 1000, result: ' ---> 9df1fd4a6dd3' },
   { kind: 'step-start', step: 2, classic: 'Step 2/3 : ENV A=b', time: 1000 },
   { kind: 'step-done', step: 2, time: 1000 },
@@ -52,7 +62,10 @@ describe('progress renderers', () => {
       logTail: ['last words'],
       location: { file: 'Dockerfile', startLine: 2, endLine: 2 },
     });
-    const line = classicError(err, 'FROM a\nRUN false\n') as { errorDetail: { code: number; message: string }; error: string };
+    const line = classicError(err, 'FROM a\nRUN false\n') as {
+      errorDetail: { code: number; message: string };
+      error: string;
+    };
     assert.equal(line.errorDetail.code, 1);
     assert.match(line.error, /^process .* exit code: 1\nlast words\nDockerfile:2\n/);
     assert.match(line.error, / 2 \| >>> RUN false/);

@@ -5,7 +5,12 @@ import { dispatchMetadata, parsePortSpec, type ArgInputs } from '../../../../eng
 
 function run(text: string, inputs: Partial<ArgInputs> = {}): StageState {
   const state = StageState.fromImage(
-    { platform: { architecture: 'amd64', os: 'linux' }, config: { Env: ['PATH=/bin'], Cmd: ['sh'] }, history: [], layers: [] },
+    {
+      platform: { architecture: 'amd64', os: 'linux' },
+      config: { Env: ['PATH=/bin'], Cmd: ['sh'] },
+      history: [],
+      layers: [],
+    },
     'k',
     '\\',
   );

@@ -5,7 +5,12 @@ import { runArgs, runHistory } from '../../../../engine/src/build/steps/run';
 
 function setup(text: string): { state: StageState; command: CommandOf<'RUN'> } {
   const state = StageState.fromImage(
-    { platform: { architecture: 'amd64', os: 'linux' }, config: { Env: ['PATH=/bin'] }, history: [], layers: [] },
+    {
+      platform: { architecture: 'amd64', os: 'linux' },
+      config: { Env: ['PATH=/bin'] },
+      history: [],
+      layers: [],
+    },
     'k',
     '\\',
   );
@@ -30,7 +35,11 @@ describe('RUN', () => {
       script: { name: 'EOF', data: '#!/bin/sh\necho 1\n' },
     });
     const piped = setup('RUN cat <<EOT > /x\nline\nEOT');
-    assert.deepEqual(runArgs(piped.state, piped.command).args, ['/bin/sh', '-c', 'cat <<EOT > /x\nline\nEOT']);
+    assert.deepEqual(runArgs(piped.state, piped.command).args, [
+      '/bin/sh',
+      '-c',
+      'cat <<EOT > /x\nline\nEOT',
+    ]);
   });
 
   it('puts the declared ARGs in the history entry, ENV values winning', () => {
