@@ -309,6 +309,7 @@ async function exportImage(
     cache.putImage(key, written);
   }
   step.status(`writing image ${written.config.digest}`);
+  store.blobs.syncNames();
   const tags: string[] = [];
   for (const tag of request.tags ?? []) {
     const name = formatReference(parseReference(tag));

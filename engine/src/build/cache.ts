@@ -57,6 +57,8 @@ export class BuildCache {
   }
 
   putStep(key: string, record: CachedStep): void {
+    // The record points at the layer blob: its name must be durable first.
+    this.store.blobs.syncNames();
     this.write(`step-${key}`, record);
     this.newContent.push(record.layer);
   }
@@ -71,6 +73,7 @@ export class BuildCache {
   }
 
   putImage(key: string, record: CachedImage): void {
+    this.store.blobs.syncNames();
     this.write(`image-${key}`, record);
   }
 

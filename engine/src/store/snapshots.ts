@@ -219,7 +219,8 @@ export class SnapshotStore {
   /**
    * Makes the directory `fsDir` (on the store's file system, already holding the layer's files in
    * this store's whiteout format) the snapshot `chainId`: the builder's overlay upper dirs become
-   * snapshots without a copy. When the snapshot exists already, `fsDir` is left to the caller.
+   * snapshots without a copy. Durability as for unpacked snapshots (settle() confirms them). When
+   * the snapshot exists already, `fsDir` is left to the caller.
    */
   adopt(
     request: { chainId: Digest; parent?: Digest; diffId: Digest; size: number },
@@ -238,19 +239,11 @@ export class SnapshotStore {
         size: request.size,
         whiteouts: this.asRoot ? 'overlay' : 'oci',
         created: new Date().toISOString(),
+        bootId: currentBootId(),
+        synced: false,
       };
-      const dirFd = fs.openSync(tmp, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-      try {
-        this.calls.syncfs(dirFd);
-      } finally {
-        fs.closeSync(dirFd);
-      }
-      const metaFd = fs.openSync(join(tmp, 'snapshot.json'), 'wx', 0o644);
-      fs.writeFileSync(metaFd, JSON.stringify(info));
-      fs.fsyncSync(metaFd);
-      fs.closeSync(metaFd);
+      this.writeInfo(tmp, info);
       fs.renameSync(tmp, join(this.dir, digestHex(request.chainId)));
-      fsyncDir(this.dir);
       return info;
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });
