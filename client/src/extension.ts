@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     buildDiagnostics,
     runChoices: new RunChoicesStore(context.globalState),
   };
-  language = new LanguageClientStarter(context);
+  language = new LanguageClientStarter(context, engine);
   const loadedEmitter = new vscode.EventEmitter<BerthViewName>();
   context.subscriptions.push(
     log,

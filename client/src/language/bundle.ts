@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 
 export type { LanguageClient };
+export { syncLocalImages } from './imageSync';
 
 export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));

@@ -1,7 +1,9 @@
 // Starts the Dockerfile language server when it is first needed (a Dockerfile is open), not at
-// activation: the views and the status bar activate Berth without any Dockerfile in sight.
+// activation: the views and the status bar activate Berth without any Dockerfile in sight. Once it
+// runs, it hears about the engine's images (language/imageSync.ts).
 import * as vscode from 'vscode';
 
+import type { EngineConnection } from '../engine/connection';
 import { loadLanguageBundle } from '../lazy';
 import type { LanguageClient } from './bundle';
 
@@ -13,7 +15,12 @@ export class LanguageClientStarter implements vscode.Disposable {
   readonly onDidStart = this.startedEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  private imageSync: vscode.Disposable | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly engine: EngineConnection,
+  ) {
     this.subscription = vscode.workspace.onDidOpenTextDocument((document) => {
       if (document.languageId === 'dockerfile') void this.start();
     });
@@ -31,6 +38,7 @@ export class LanguageClientStarter implements vscode.Disposable {
       .startLanguageClient(this.context)
       .then((client) => {
         this.client = client;
+        this.imageSync = loadLanguageBundle().syncLocalImages(client, this.engine);
         this.startedEmitter.fire(client);
         return client;
       });
@@ -39,6 +47,7 @@ export class LanguageClientStarter implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.subscription.dispose();
+    this.imageSync?.dispose();
     this.startedEmitter.dispose();
     await this.client?.stop();
   }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { BerthApi, BerthViewItem, BerthViewName } from '../../../../client/src/api';
 import {
   activateBerth,
+  completionsAt,
   keyboard,
   openDockerfile,
   screenshot,
@@ -164,6 +165,19 @@ describe('extension: containers, images, logs and shells on a real engine', func
     // What the image holds: run it and read its output.
     const output = await runAndCollect(tag);
     assert.equal(output.trim(), 'built-by-berth');
+    // The language server heard about the new image: FROM completion offers it.
+    const next = await openDockerfile('FROM \n', `from-${suffix}/Dockerfile`);
+    const repository = tag.split(':')[0];
+    let labels: string[] = [];
+    await waitUntil(
+      async () => {
+        labels = (await completionsAt(next.document.uri, new vscode.Position(0, 5))).map((i) =>
+          typeof i.label === 'string' ? i.label : i.label.label,
+        );
+        return labels.includes(repository);
+      },
+      { what: () => `${repository} among the FROM completions: ${labels.slice(0, 10).join(', ')}…` },
+    );
   });
 
   it('turns a failing build step into a diagnostic at its Dockerfile line', async () => {
