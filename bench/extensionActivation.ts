@@ -25,6 +25,7 @@ for (const builtin of [
   'zlib',
   'perf_hooks',
 ]) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed name: loaded for its side effect
   require(builtin);
 }
 
