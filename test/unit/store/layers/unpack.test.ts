@@ -60,13 +60,17 @@ describe('layer unpacking', () => {
     whiteouts: 'oci',
     ...extra,
   });
-  const unpack = (entries: CraftedEntry[] | Buffer, extra: Partial<UnpackOptions> = {}) =>
-    unpackLayer(
+  /** Unpacks into an empty dest, as a snapshot's fresh temp dir is. */
+  const unpack = (entries: CraftedEntry[] | Buffer, extra: Partial<UnpackOptions> = {}) => {
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.mkdirSync(dest);
+    return unpackLayer(
       Readable.from([Array.isArray(entries) ? craftTar(entries) : entries]),
       'none',
       dest,
       options(extra),
     );
+  };
 
   /** Nothing but `snapshot/` and the untouched `outside/victim` exists in the work dir. */
   function assertNothingOutside(): void {
@@ -100,6 +104,14 @@ describe('layer unpacking', () => {
     const result = await unpackLayer(Readable.from([gzipSync(tar)]), 'gzip', dest, options());
     assert.equal(result.diffId, `sha256:${createHash('sha256').update(tar).digest('hex')}`);
     assert.equal(result.tarSize, tar.length);
+  });
+
+  it('unpacks only into an empty directory (it trusts that nothing else is there)', async () => {
+    fs.writeFileSync(join(dest, 'stray'), 'x');
+    await assert.rejects(
+      unpackLayer(Readable.from([craftTar([{ path: 'a', body: 'b' }])]), 'none', dest, options()),
+      /is not empty/,
+    );
   });
 
   it('refuses ".." paths', async () => {
