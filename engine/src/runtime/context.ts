@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Cgroup } from './cgroups';
 import type { CgroupHost } from './cgroups';
 import { readCgroupHost } from './cgroups';
+import { HelperPool } from './linux/helper';
 import type { HostSyscalls } from './linux/host';
 import type { StateStore } from './state';
 
@@ -17,14 +18,17 @@ export class RuntimeContext {
   private capabilities?: bigint;
   private lastCapability?: number;
   readonly isRoot = process.getuid?.() === 0;
+  /** berth-init helpers started ahead of time (none for one-shot callers like the CLI). */
+  readonly helpers: HelperPool;
 
   constructor(
     readonly store: StateStore,
     readonly host: HostSyscalls,
     readonly log: RuntimeLog,
-    cgroupHost?: CgroupHost,
+    options: { cgroupHost?: CgroupHost; prestartedHelpers: number },
   ) {
-    this.cgroups = cgroupHost;
+    this.cgroups = options.cgroupHost;
+    this.helpers = new HelperPool(host, options.prestartedHelpers);
   }
 
   cgroupHost(): CgroupHost {
@@ -49,7 +53,7 @@ export class RuntimeContext {
   sendConsole(socketPath: string, master: number): void {
     const sock = this.host.connectUnix(socketPath);
     try {
-      this.host.sendFd(sock, master, Buffer.from('/dev/ptmx'));
+      this.host.sendFds(sock, [master], Buffer.from('/dev/ptmx'));
     } finally {
       this.host.close(sock);
     }

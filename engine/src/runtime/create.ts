@@ -162,7 +162,7 @@ export async function createContainer(
 
     const stdio = prepareStdio(options.stdio ?? ['ignore', 'ignore', 'ignore'], host);
     undo.add(() => stdio.closeAll());
-    const fds = new ChildFds(options.preserveFds ?? []);
+    const fds = new ChildFds(stdio.child, options.preserveFds ?? []);
     const listener = host.listenUnix(store.startSocket(id));
     parentFds.push(listener);
     const detach = options.detach ?? false;
@@ -260,9 +260,10 @@ export async function createContainer(
     };
 
     const result = await runInit({
+      helper: ctx.helpers.take(),
+      host,
       program,
       fds,
-      stdio: stdio.child,
       onSync: async (point, ids) => {
         if (point === SyncPoint.USERNS_MAPS) {
           writeFileSync(`/proc/${ids.helperPid}/uid_map`, idMapText(spec.linux!.uidMappings!));

@@ -1,14 +1,14 @@
 // The config.json `berth-runtime spec` writes: the same shape as runc's default (a shell in a
 // read-only busybox-style rootfs, few capabilities, no_new_privs), hostname "berth".
 import type { Spec } from '../oci/runtime-spec';
-import { ociRuntimeVersion } from '../oci/runtime-spec';
 import { defaultPath } from './process';
 
 const smallCaps = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
 
 export function defaultSpec(options: { rootless?: { uid: number; gid: number } } = {}): Spec {
   const spec: Spec = {
-    ociVersion: ociRuntimeVersion,
+    // It uses only runtime-spec 1.0 fields: say so, so that older runtimes (crun 1.8) take it too.
+    ociVersion: '1.0.2',
     process: {
       terminal: true,
       user: { uid: 0, gid: 0 },

@@ -63,7 +63,7 @@ export async function execInContainer(
   const opened: number[] = [];
   const stdio = prepareStdio(options.stdio ?? ['ignore', 'ignore', 'ignore'], host);
   try {
-    const fds = new ChildFds(options.preserveFds ?? []);
+    const fds = new ChildFds(stdio.child, options.preserveFds ?? []);
     const namespaceFds = openNamespaces(record.pid, namespaces.has, fds, opened);
     let consoleParent = -1;
     let consoleChild: number | undefined;
@@ -99,9 +99,10 @@ export async function execInContainer(
       },
     });
     const result = await runInit({
+      helper: ctx.helpers.take(),
+      host,
       program,
       fds,
-      stdio: stdio.child,
       untilExec: true,
       onSync: () => undefined,
     });
@@ -144,7 +145,7 @@ export async function execHookInContainer(
 ): Promise<void> {
   const opened: number[] = [];
   try {
-    const fds = new ChildFds();
+    const fds = new ChildFds([0, 1, 2]);
     const nsFds = openNamespaces(pid, namespaces.has, fds, opened);
     const program = new InitProgram();
     for (const type of ['user', 'pid', 'time'] as const) {
@@ -164,9 +165,10 @@ export async function execHookInContainer(
       state: JSON.stringify(state),
     });
     const result = await runInit({
+      helper: ctx.helpers.take(),
+      host: ctx.host,
       program,
       fds,
-      stdio: ['ignore', 'ignore', 'inherit'],
       untilExec: true,
       onSync: () => undefined,
     });

@@ -47,6 +47,16 @@ export function buildCreateProgram(sys: InitSyscalls, plan: CreatePlan): void {
       'linux.namespaces has no "mount": berth-runtime needs a mount namespace to set up the root filesystem',
     );
   }
+  // The supervisor moves us into the cgroup while we set up the mounts; wait for it only where
+  // it matters: before a namespaced cgroup2 mount (it shows the namespace's root), else before
+  // the credentials and exec.
+  const cgroupMount = (spec.mounts ?? []).some((m) => m.type === 'cgroup' || m.type === 'cgroup2');
+  const early = cgroupMount && plan.rootfs.cgroup.version === 2 && plan.rootfs.cgroup.namespaced;
+  const enterCgroup = () => {
+    sys.waitCgroup();
+    if (ns.create.has('cgroup')) sys.unshare(CLONE.NEWCGROUP);
+  };
+  if (early) enterCgroup();
   if (ns.create.has('mount')) setupRootfs(sys, plan.rootfs);
   if (spec.hostname) sys.sethostname(spec.hostname);
   if (spec.domainname) sys.setdomainname(spec.domainname);
@@ -54,6 +64,7 @@ export function buildCreateProgram(sys: InitSyscalls, plan: CreatePlan): void {
     checkSysctl(key, ns);
     sys.writeFile(`/proc/sys/${key.replace(/\./g, '/')}`, value);
   }
+  if (!early) enterCgroup();
   setupProcess(sys, plan.process);
 }
 
@@ -76,6 +87,7 @@ export function buildExecProgram(sys: InitSyscalls, plan: ExecPlan): void {
     const fd = plan.namespaceFds.get(type);
     if (fd !== undefined) sys.setns(fd, namespaceFlags[type]);
   }
+  sys.waitCgroup();
   setupProcess(sys, plan.process);
 }
 

@@ -2,7 +2,7 @@
 // sockets: `echo > /dev/stdout` must work inside) whose parent ends become Node streams.
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import type { StdioEntry } from './linux/helper';
+import { openSync } from 'node:fs';
 import type { HostSyscalls } from './linux/host';
 
 /** For each of stdin, stdout, stderr: an fd to hand over, ours, none, or a new pipe. */
@@ -15,9 +15,10 @@ export interface ProcessStreams {
 }
 
 export interface PreparedStdio {
-  child: [StdioEntry, StdioEntry, StdioEntry];
+  /** Our fds to give the container as its 0, 1, 2. */
+  child: [number, number, number];
   streams: ProcessStreams;
-  /** Closes the child's ends of our pipes in this process, once the helper has them. */
+  /** Closes the child's ends (pipes, /dev/null) in this process, once the helper has them. */
   closeChildEnds(): void;
   /** Closes everything (a failed create). */
   closeAll(): void;
@@ -26,8 +27,17 @@ export interface PreparedStdio {
 export function prepareStdio(specs: [StdioSpec, StdioSpec, StdioSpec], host: HostSyscalls): PreparedStdio {
   const childEnds: number[] = [];
   const streams: ProcessStreams = {};
-  const child = specs.map((spec, i): StdioEntry => {
-    if (spec !== 'pipe') return spec;
+  let devNull = -1;
+  const child = specs.map((spec, i): number => {
+    if (spec === 'inherit') return i;
+    if (typeof spec === 'number') return spec;
+    if (spec === 'ignore') {
+      if (devNull < 0) {
+        devNull = openSync('/dev/null', 'r+');
+        childEnds.push(devNull);
+      }
+      return devNull;
+    }
     const [r, w] = host.pipe();
     const [ours, theirs] = i === 0 ? [w, r] : [r, w];
     childEnds.push(theirs);
@@ -36,7 +46,7 @@ export function prepareStdio(specs: [StdioSpec, StdioSpec, StdioSpec], host: Hos
     else if (i === 1) streams.stdout = stream;
     else streams.stderr = stream;
     return theirs;
-  }) as [StdioEntry, StdioEntry, StdioEntry];
+  }) as [number, number, number];
   return {
     child,
     streams,

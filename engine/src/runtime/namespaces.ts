@@ -60,11 +60,16 @@ export function planNamespaces(spec: Spec): NamespacePlan {
   return plan;
 }
 
-/** Flags for the single unshare() the container's first process makes (all but user/pid/time). */
+/**
+ * Flags for the unshare() the container's first process makes right after the fork: all but
+ * user, pid and time (made before the fork) and cgroup (made once the process is in its cgroup,
+ * which becomes the namespace's root).
+ */
 export function unshareFlags(plan: NamespacePlan): number {
   let flags = 0;
   for (const type of plan.create) {
-    if (type !== 'user' && type !== 'pid' && type !== 'time') flags |= namespaceFlags[type];
+    if (type !== 'user' && type !== 'pid' && type !== 'time' && type !== 'cgroup')
+      flags |= namespaceFlags[type];
   }
   return flags;
 }

@@ -34,6 +34,11 @@ export interface RuntimeOptions {
   host?: HostSyscalls;
   /** The host's cgroup layout, for tests. */
   cgroupHost?: CgroupHost;
+  /**
+   * berth-init helpers kept started ahead of time, so that forking this Node process is not on a
+   * container's critical path (default 1; one-shot callers such as the CLI use 0).
+   */
+  prestartedHelpers?: number;
 }
 
 export interface ExitStatus {
@@ -104,12 +109,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         else console.error(`berth-runtime: warning: ${message}`);
       },
     };
-    this.ctx = new RuntimeContext(
-      new StateStore(this.root),
-      options.host ?? hostSyscalls,
-      log,
-      options.cgroupHost,
-    );
+    this.ctx = new RuntimeContext(new StateStore(this.root), options.host ?? hostSyscalls, log, {
+      cgroupHost: options.cgroupHost,
+      prestartedHelpers: options.prestartedHelpers ?? 1,
+    });
+  }
+
+  /** Ends the prestarted helpers (containers keep running). */
+  close(): void {
+    this.ctx.helpers.close();
   }
 
   /** Sets up the container and parks its first process until start(). */

@@ -124,6 +124,7 @@ describe('container init program', () => {
       'remount("/", MS_RDONLY)',
       'sethostname("box")',
       'write_file("/proc/sys/net/ipv4/ip_forward", "1")',
+      'wait_cgroup()',
       'chdir("/work")',
       'setsid()',
       'write_file("/proc/self/oom_score_adj", "100")',
@@ -187,6 +188,28 @@ describe('container init program', () => {
     );
   });
 
+  it('enters a cgroup namespace only once in the cgroup, before a namespaced cgroup2 mount', () => {
+    const spec = minimalSpec();
+    spec.linux!.namespaces!.push({ type: 'cgroup' });
+    spec.mounts = [{ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup' }];
+    const p = plan(spec);
+    p.rootfs.cgroup = { version: 2, hostPath: '/sys/fs/cgroup/berth/c1', namespaced: true };
+    const program = new InitProgram();
+    buildCreateProgram(program, p);
+    const t = program.texts;
+    assert.ok(t.indexOf('wait_cgroup()') < t.indexOf('unshare(CLONE_NEWCGROUP)'));
+    assert.ok(
+      t.indexOf('unshare(CLONE_NEWCGROUP)') <
+        t.indexOf(
+          'mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID|MS_NODEV|MS_NOEXEC, null, IN_ROOT)',
+        ),
+    );
+    assert.ok(
+      t.indexOf('unshare(CLONE_NEWNS|CLONE_NEWUTS)') < t.indexOf('wait_cgroup()'),
+      'the other namespaces come first',
+    );
+  });
+
   it('stops before pivot_root for the create hooks', () => {
     const p = plan(minimalSpec());
     p.rootfs.syncForHooks = true;
@@ -240,12 +263,13 @@ describe('container init program', () => {
       cgroupProcs: [14],
       process: { ...p.process, start: undefined },
     });
-    assert.deepEqual(program.texts.slice(0, 5), [
+    assert.deepEqual(program.texts.slice(0, 6), [
       'setns(12, CLONE_NEWUSER)',
       'setns(11, CLONE_NEWPID)',
       'fork(supervise, cgroup.procs [14])',
       'setns(13, CLONE_NEWNET)',
       'setns(10, CLONE_NEWNS)',
+      'wait_cgroup()',
     ]);
     assert.ok(!program.texts.includes('ready()'), 'exec runs right away');
   });

@@ -8,8 +8,9 @@
 // TypeScript and unit-tested there; this file holds no policy.
 //
 // Usage: berth-init <sync-fd>
-//   The sync fd is a Unix stream socket. The runtime writes the program (u32 length + bytes) and
-//   later acknowledgements; the helper writes framed messages (u32 type, u32 length, payload).
+//   The sync fd is a Unix stream socket. The runtime sends the program with the fds it refers to
+//   (see receive_program) and later acknowledgements; the helper writes framed messages (u32 type,
+//   u32 length, payload). It may be started ahead of time and wait there for a program.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +79,7 @@ enum {
   OP_CLOSE = 36,
   OP_REMOUNT = 37,
   OP_RUN_HOOK = 38,
+  OP_WAIT_CGROUP = 39,
 };
 
 // Messages to the runtime. Keep in sync with `Message` in init-program.ts.
@@ -117,6 +119,7 @@ static int report_fd = -1; // where failures go: sync_fd, then the `start` conne
 static int root_fd = -1;   // the container's root, for IN_ROOT resolution
 static uint32_t current_op;
 static char exec_path[4096];
+static int cgroup_gate = -1; // closes when the supervisor has put us in the container's cgroups
 static arg_t start_state = {.kind = 1, .len = 0, .bytes = NULL}; // the state `start` sent, for startContainer hooks
 
 static void write_all(int fd, const void *buf, size_t len) {
@@ -668,20 +671,25 @@ static void close_all_but(int keep) {
 
 // Splits into the supervisor (which waits for the container's first process and mirrors its
 // exit) and that first process (which continues the program). After an unshare(CLONE_NEWPID)
-// the child is pid 1 of the new namespace. The supervisor puts the child in the container's
-// cgroups before the child goes on.
+// the child is pid 1 of the new namespace. The supervisor also puts the child in the
+// container's cgroups.
 static void op_fork(op_t *op) {
   int detach = (int)num(op, 0);
   int exit_fd = (int)num(op, 1);
   arg_t *join = bytes(op, 2); // cgroup.procs fds (int32 each) to put the child in
-  // The child waits on this gate until the supervisor has reported its pid, so the runtime
-  // always learns the pid before the child's next message.
-  int gate[2];
+  // The child waits on `gate` until the supervisor has reported its pid, so the runtime always
+  // learns the pid before the child's next message. The cgroup migration (which can wait for an
+  // RCU grace period) runs while the child sets up its mounts; the child waits on
+  // `cgroup_gate` (OP_WAIT_CGROUP) before anything that needs the cgroup.
+  int gate[2], joined[2];
   CHECK("pipe2", pipe2(gate, O_CLOEXEC));
+  CHECK("pipe2", pipe2(joined, O_CLOEXEC));
   pid_t pid = fork();
   if (pid < 0) fail("fork", errno);
   if (pid == 0) {
     close(gate[1]);
+    close(joined[1]);
+    cgroup_gate = joined[0];
     char c;
     while (read(gate[0], &c, 1) < 0 && errno == EINTR) {
     }
@@ -690,7 +698,10 @@ static void op_fork(op_t *op) {
     return;
   }
   close(gate[0]);
-  // Into the container's cgroups before it runs anything (cgroup.procs fds the runtime opened).
+  close(joined[0]);
+  int32_t p = pid;
+  send_msg(sync_fd, MSG_PID, &p, 4);
+  close(gate[1]);
   char pid_text[16];
   int pid_len = snprintf(pid_text, sizeof(pid_text), "%d", pid);
   for (uint32_t i = 0; i + 4 <= join->len; i += 4) {
@@ -702,9 +713,7 @@ static void op_fork(op_t *op) {
       fail("write(cgroup.procs)", err);
     }
   }
-  int32_t p = pid;
-  send_msg(sync_fd, MSG_PID, &p, 4);
-  close(gate[1]);
+  close(joined[1]);
   if (detach) _exit(0);
   // The supervisor holds nothing the container's users wait on (pipes, sockets, the tty).
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -822,8 +831,61 @@ static void run(op_t *op) {
     case OP_CLOSE: close((int)num(op, 0)); break;
     case OP_REMOUNT: op_remount(op); break;
     case OP_RUN_HOOK: op_run_hook(op); break;
+    case OP_WAIT_CGROUP: {
+      char c;
+      while (read(cgroup_gate, &c, 1) < 0 && errno == EINTR) {
+      }
+      close(cgroup_gate);
+      cgroup_gate = -1;
+      break;
+    }
     default: fail("unknown op", EINVAL);
   }
+}
+
+// The sync socket and the fds the program uses live at or above these numbers while the
+// container's fds (stdio, preserved fds, the program's own) are put in place below them.
+enum { SYNC_FD_MIN = 200, STAGING_FD_MIN = 300, MAX_FDS = 253 };
+
+// Receives the program and the fds it needs: one sendmsg of [u32 program length][u32 fd count]
+// [i32 target per fd][program] with the fds attached (SCM_RIGHTS). Each fd goes to its target
+// number, so the helper can be started before anyone knows which container it will become.
+static char *receive_program(uint32_t *size) {
+  uint32_t head[2];
+  struct iovec iov = {.iov_base = head, .iov_len = sizeof(head)};
+  char control[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
+  ssize_t n;
+  do {
+    n = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+  } while (n < 0 && errno == EINTR);
+  if (n != (ssize_t)sizeof(head)) _exit(n == 0 ? 0 : 2); // 0: the runtime went away before using us
+  int received[MAX_FDS];
+  int count = 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+    memcpy(received + count, CMSG_DATA(c), (size_t)k * sizeof(int));
+    count += k;
+  }
+  if ((msg.msg_flags & MSG_CTRUNC) || (uint32_t)count != head[1]) fail("recvmsg", EBADMSG);
+  int32_t targets[MAX_FDS];
+  if (read_full(sync_fd, targets, (size_t)count * 4) < 0) _exit(2);
+  // Two steps, so that a target equal to a received fd's current number cannot clobber it.
+  for (int i = 0; i < count; i++) {
+    int staged = fcntl(received[i], F_DUPFD_CLOEXEC, STAGING_FD_MIN);
+    if (staged < 0) fail("fcntl", errno);
+    close(received[i]);
+    received[i] = staged;
+  }
+  for (int i = 0; i < count; i++) {
+    if (dup2(received[i], targets[i]) < 0) fail("dup2", errno);
+    close(received[i]);
+  }
+  *size = head[0];
+  char *buf = malloc(*size ? *size : 1);
+  if (!buf || read_full(sync_fd, buf, *size) < 0) _exit(2);
+  return buf;
 }
 
 int main(int argc, char **argv) {
@@ -831,13 +893,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "berth-init: run by berth's runtime, not by hand (usage: berth-init <sync-fd>)\n");
     return 2;
   }
-  sync_fd = atoi(argv[1]);
+  int given = atoi(argv[1]);
+  sync_fd = fcntl(given, F_DUPFD_CLOEXEC, SYNC_FD_MIN);
+  if (sync_fd < 0) return 2;
+  close(given);
   report_fd = sync_fd;
-  if (fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0) return 2;
   uint32_t size;
-  if (read_full(sync_fd, &size, 4) < 0) return 2;
-  char *buf = malloc(size ? size : 1);
-  if (!buf || read_full(sync_fd, buf, size) < 0) return 2;
+  char *buf = receive_program(&size);
   decode(buf, size);
   for (current_op = 0; current_op < op_count; current_op++) run(&ops[current_op]);
   return 0;

@@ -1,10 +1,11 @@
 // Runs berth-init with a program and speaks its protocol: the program goes in, PID / SYNC / ERROR
 // / READY messages come out, and each SYNC waits for the runtime's part (uid maps, cgroup, hooks).
-import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import type { HostSyscalls } from './host';
 import { ErrnoError } from './libc';
 import type { InitProgram } from './init-program';
 import { Message, Op, SyncPoint } from './init-program';
@@ -25,34 +26,107 @@ export function initBinaryPath(): string {
 }
 
 /**
- * The fd numbers the helper will see. Preserved fds (--preserve-fds) come first at 3…, then the
- * sync socket, then everything the program refers to.
+ * The fds a container's init gets, each at the number the program refers to it by: stdio at
+ * 0-2, preserved fds (--preserve-fds) at 3…, then everything else the program uses.
  */
 export class ChildFds {
-  readonly sync: number;
-  private readonly extra: number[] = [];
+  private readonly fds: number[];
+  private readonly targets: number[];
 
-  constructor(readonly preserved: number[] = []) {
-    this.sync = 3 + preserved.length;
+  constructor(
+    stdio: [number, number, number],
+    readonly preserved: number[] = [],
+  ) {
+    this.fds = [...stdio, ...preserved];
+    this.targets = this.fds.map((_, i) => i);
   }
 
-  /** Places a parent fd in the child and returns its number there. */
+  /** Passes one of our fds to the init; returns its number there. */
   add(parentFd: number): number {
-    this.extra.push(parentFd);
-    return this.sync + this.extra.length;
+    const target = this.targets.length;
+    this.fds.push(parentFd);
+    this.targets.push(target);
+    return target;
   }
 
-  stdio(std: [StdioEntry, StdioEntry, StdioEntry]): StdioOptions {
-    return [...std, ...this.preserved, 'pipe', ...this.extra];
+  /** [u32 program length][u32 fd count][i32 targets…][program]: what berth-init reads. */
+  message(program: Buffer): { data: Buffer; fds: number[] } {
+    const head = Buffer.alloc(8 + 4 * this.targets.length);
+    head.writeUInt32LE(program.length, 0);
+    head.writeUInt32LE(this.fds.length, 4);
+    this.targets.forEach((t, i) => head.writeInt32LE(t, 8 + 4 * i));
+    return { data: Buffer.concat([head, program]), fds: this.fds };
   }
 }
 
-export type StdioEntry = number | 'ignore' | 'inherit';
+/** A started berth-init, waiting for its program on its sync socket. */
+export interface InitHelper {
+  process: ChildProcess;
+  /** Our end of the sync socket: messages are read through `socket`, the program sent with sendmsg. */
+  fd: number;
+  socket: Socket;
+}
+
+export function startHelper(host: HostSyscalls): InitHelper {
+  const [ours, theirs] = host.socketPair();
+  let child: ChildProcess;
+  try {
+    child = spawn(initBinaryPath(), ['3'], {
+      stdio: ['ignore', 'ignore', 'ignore', theirs],
+      detached: true, // its own session: a terminal's ^C does not reach the supervisor
+      env: {},
+    });
+  } finally {
+    host.close(theirs);
+  }
+  return { process: child, fd: ours, socket: new Socket({ fd: ours, readable: true, writable: true }) };
+}
+
+/**
+ * Helpers started ahead of time, so that starting one (a fork of this large Node process) is not
+ * on a container's critical path. Idle helpers do not keep Node alive.
+ */
+export class HelperPool {
+  private readonly idle: InitHelper[] = [];
+
+  constructor(
+    private readonly host: HostSyscalls,
+    private readonly size: number,
+  ) {}
+
+  take(): InitHelper {
+    let helper: InitHelper | undefined;
+    while ((helper = this.idle.shift())) {
+      if (helper.process.exitCode === null && helper.process.signalCode === null) break;
+    }
+    if (this.size > 0) setImmediate(() => this.fill());
+    if (!helper) return startHelper(this.host);
+    helper.process.ref();
+    helper.socket.ref();
+    return helper;
+  }
+
+  fill(): void {
+    while (this.idle.length < this.size) {
+      const helper = startHelper(this.host);
+      helper.process.unref();
+      helper.socket.unref();
+      helper.process.on('error', () => undefined);
+      this.idle.push(helper);
+    }
+  }
+
+  /** Ends the idle helpers (they exit on EOF). */
+  close(): void {
+    for (const helper of this.idle.splice(0)) helper.socket.destroy();
+  }
+}
 
 export interface RunInitOptions {
+  helper: InitHelper;
+  host: HostSyscalls;
   program: InitProgram;
   fds: ChildFds;
-  stdio: [StdioEntry, StdioEntry, StdioEntry];
   /** Does the runtime's part at a sync point; the helper waits until it resolves. */
   onSync(point: SyncPoint, ids: { helperPid: number; containerPid: number }): Promise<void> | void;
   /** The program ends with exec (no READY): resolve once the user's program started. */
@@ -97,12 +171,8 @@ function initError(program: InitProgram, index: number, errno: number, call: str
 
 export function runInit(options: RunInitOptions): Promise<InitResult> {
   const { program, fds } = options;
-  const helper = spawn(initBinaryPath(), [String(fds.sync)], {
-    stdio: fds.stdio(options.stdio),
-    detached: true, // its own session: a terminal's ^C does not reach the supervisor
-    env: {},
-  });
-  const sync = helper.stdio[fds.sync] as Socket;
+  const helper = options.helper.process;
+  const sync = options.helper.socket;
   let containerPid = -1;
 
   return new Promise<InitResult>((resolve, reject) => {
@@ -204,9 +274,11 @@ export function runInit(options: RunInitOptions): Promise<InitResult> {
     });
     helper.on('error', (err) => finish(err));
 
-    const encoded = program.encode();
-    const head = Buffer.alloc(4);
-    head.writeUInt32LE(encoded.length, 0);
-    sync.write(Buffer.concat([head, encoded]));
+    try {
+      const { data, fds: passed } = fds.message(program.encode());
+      options.host.sendFds(options.helper.fd, passed, data);
+    } catch (err) {
+      finish(err as Error);
+    }
   });
 }

@@ -13,8 +13,8 @@ export interface HostSyscalls {
   /** A listening Unix stream socket bound at `path`, close-on-exec. */
   listenUnix(path: string): number;
   connectUnix(path: string): number;
-  /** Sends `fd` over a Unix socket (SCM_RIGHTS) with `data` as the message. */
-  sendFd(socket: number, fd: number, data: Buffer): void;
+  /** Sends `fds` over a Unix socket (SCM_RIGHTS) with `data` as the message, all of it. */
+  sendFds(socket: number, fds: number[], data: Buffer): void;
   /** Receives one fd sent with SCM_RIGHTS; waits up to `timeoutMs` for it. */
   recvFd(socket: number, timeoutMs: number): number;
   pidfdOpen(pid: number): number;
@@ -66,41 +66,52 @@ function sockaddr(path: string): { addr: Buffer; dirFd: number } {
   return { addr, dirFd };
 }
 
-/** msghdr with one iovec and room for one SCM_RIGHTS fd, in memory that does not move. */
+/** msghdr with one iovec and room for `maxFds` SCM_RIGHTS fds, in memory that does not move. */
 class FdMessage {
   private readonly iov: bigint;
   private readonly control: bigint;
   private readonly data: bigint;
+  private readonly controlSize: number;
   readonly header = Buffer.alloc(56);
 
-  constructor(readonly length: number) {
+  constructor(
+    readonly length: number,
+    maxFds: number,
+  ) {
+    // CMSG_SPACE(4 * n): a 16-byte cmsghdr, then the ints padded to 8 bytes.
+    this.controlSize = 16 + Math.ceil((4 * Math.max(maxFds, 1)) / 8) * 8;
     this.data = koffi.alloc('uint8_t', Math.max(length, 1)) as bigint;
     this.iov = koffi.alloc('uint8_t', 16) as bigint;
-    this.control = koffi.alloc('uint8_t', 24) as bigint;
+    this.control = koffi.alloc('uint8_t', this.controlSize) as bigint;
     const iov = Buffer.from(koffi.view(this.iov, 16));
     iov.writeBigUInt64LE(this.data, 0);
     iov.writeBigUInt64LE(BigInt(length), 8);
     this.header.writeBigUInt64LE(this.iov, 16); // msg_iov
     this.header.writeBigUInt64LE(1n, 24); // msg_iovlen
     this.header.writeBigUInt64LE(this.control, 32); // msg_control
-    this.header.writeBigUInt64LE(24n, 40); // msg_controllen
+    this.header.writeBigUInt64LE(BigInt(this.controlSize), 40); // msg_controllen
   }
 
   setData(data: Buffer): void {
     data.copy(Buffer.from(koffi.view(this.data, this.length)));
   }
 
-  setFd(fd: number): void {
-    const c = Buffer.from(koffi.view(this.control, 24));
+  setFds(fds: number[]): void {
+    const c = Buffer.from(koffi.view(this.control, this.controlSize));
     c.fill(0);
-    c.writeBigUInt64LE(20n, 0); // cmsg_len = CMSG_LEN(sizeof(int))
+    if (fds.length === 0) {
+      this.header.writeBigUInt64LE(0n, 32);
+      this.header.writeBigUInt64LE(0n, 40);
+      return;
+    }
+    c.writeBigUInt64LE(BigInt(16 + 4 * fds.length), 0); // cmsg_len = CMSG_LEN(4 * n)
     c.writeInt32LE(SOL_SOCKET, 8);
     c.writeInt32LE(SCM_RIGHTS, 12);
-    c.writeInt32LE(fd, 16);
+    fds.forEach((fd, i) => c.writeInt32LE(fd, 16 + 4 * i));
   }
 
   fd(): number {
-    const c = Buffer.from(koffi.view(this.control, 24));
+    const c = Buffer.from(koffi.view(this.control, this.controlSize));
     if (c.readBigUInt64LE(0) < 20n || c.readInt32LE(8) !== SOL_SOCKET || c.readInt32LE(12) !== SCM_RIGHTS)
       return -1;
     return c.readInt32LE(16);
@@ -178,16 +189,16 @@ export const hostSyscalls: HostSyscalls = {
     }
   },
 
-  sendFd(sock, fd, data) {
-    const msg = new FdMessage(data.length);
+  sendFds(sock, fds, data) {
+    if (fds.length > 253)
+      throw new Error(`cannot pass ${fds.length} fds in one message (the kernel takes 253)`);
+    const msg = new FdMessage(data.length, fds.length);
     try {
       msg.setData(data);
-      msg.setFd(fd);
-      check(
-        'sendmsg',
-        `${sock}, SCM_RIGHTS ${fd}`,
-        Number(sendmsg(sock, msg.header, 0x4000 /* MSG_NOSIGNAL */)),
-      );
+      msg.setFds(fds);
+      const n = Number(sendmsg(sock, msg.header, 0x4000 /* MSG_NOSIGNAL */));
+      check('sendmsg', `${sock}, ${fds.length} fds`, n);
+      if (n !== data.length) throw new Error(`sendmsg on ${sock} sent ${n} of ${data.length} bytes`);
     } finally {
       msg.free();
     }
@@ -195,7 +206,7 @@ export const hostSyscalls: HostSyscalls = {
 
   recvFd(sock, timeoutMs) {
     if (!pollFd(sock, timeoutMs)) throw new ErrnoError('recvmsg', `${sock}, SCM_RIGHTS`, 110 /* ETIMEDOUT */);
-    const msg = new FdMessage(64);
+    const msg = new FdMessage(64, 1);
     try {
       const n = Number(recvmsg(sock, msg.header, 0x40000000 /* MSG_CMSG_CLOEXEC */));
       check('recvmsg', `${sock}, SCM_RIGHTS`, n);

@@ -45,6 +45,7 @@ export enum Op {
   CLOSE = 36,
   REMOUNT = 37,
   RUN_HOOK = 38,
+  WAIT_CGROUP = 39,
 }
 
 /** Messages from the helper; the same numbers as in berth-init.c. */
@@ -86,10 +87,12 @@ export interface InitSyscalls {
   unshare(flags: number): void;
   setns(fd: number, nstype: number): void;
   /**
-   * Splits off the container's first process; the rest of the program runs in it. The
-   * supervisor writes its pid to `cgroupProcs` (fds of cgroup.procs files) before it goes on.
+   * Splits off the container's first process; the rest of the program runs in it. Meanwhile the
+   * supervisor writes its pid to `cgroupProcs` (fds of cgroup.procs files): see waitCgroup().
    */
   fork(options: { detach: boolean; exitFd: number; cgroupProcs: number[] }): void;
+  /** Waits until the supervisor has put this process in the container's cgroups. */
+  waitCgroup(): void;
   sync(point: SyncPoint): void;
   mount(
     source: string | null,
@@ -182,6 +185,9 @@ export class InitProgram implements InitSyscalls {
       [options.detach ? 1 : 0, options.exitFd, fds],
       `fork(${options.detach ? 'detach' : 'supervise'}, cgroup.procs [${options.cgroupProcs.join(', ')}])`,
     );
+  }
+  waitCgroup(): void {
+    this.add(Op.WAIT_CGROUP, [], 'wait_cgroup()');
   }
   sync(point: SyncPoint): void {
     this.add(Op.SYNC, [point], `sync(${SyncPoint[point]})`);
