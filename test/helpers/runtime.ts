@@ -1,7 +1,7 @@
 // Containers for the runtime's engine tests and benchmarks: a busybox root filesystem made once
 // per process, bundles around it, and probes that ask the container what it sees.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -24,6 +24,8 @@ let rootfs: string | undefined;
 export function scratchDir(): string {
   if (!scratch) {
     scratch = mkdtempSync(join(tmpdir(), 'berth-rt-test-'));
+    // Traversable by everyone: root in a user namespace is an ordinary uid on the host.
+    chmodSync(scratch, 0o711);
     process.on('exit', () => rmSync(scratch!, { recursive: true, force: true }));
   }
   return scratch;

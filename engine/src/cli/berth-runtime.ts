@@ -89,7 +89,7 @@ function runtime(): Runtime {
   return new Runtime({
     root: globals.root,
     log: { debug: (m) => log('debug', m), warn: (m) => log('warning', m) },
-    prestartedHelpers: 0,
+    zygote: false,
   });
 }
 

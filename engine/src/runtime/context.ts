@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { Cgroup } from './cgroups';
 import type { CgroupHost } from './cgroups';
 import { readCgroupHost } from './cgroups';
-import { HelperPool } from './linux/helper';
+import type { InitHelper } from './linux/helper';
+import { startHelper, Zygote } from './linux/helper';
 import type { HostSyscalls } from './linux/host';
 import type { StateStore } from './state';
 
@@ -18,17 +19,28 @@ export class RuntimeContext {
   private capabilities?: bigint;
   private lastCapability?: number;
   readonly isRoot = process.getuid?.() === 0;
-  /** berth-init helpers started ahead of time (none for one-shot callers like the CLI). */
-  readonly helpers: HelperPool;
+  /** Forks berth-init helpers for a long-lived runtime; one-shot callers (the CLI) start their own. */
+  private readonly zygote?: Zygote;
+  readonly seccompCompiler: 'auto' | 'berth';
 
   constructor(
     readonly store: StateStore,
     readonly host: HostSyscalls,
     readonly log: RuntimeLog,
-    options: { cgroupHost?: CgroupHost; prestartedHelpers: number },
+    options: { cgroupHost?: CgroupHost; zygote: boolean; seccompCompiler?: 'auto' | 'berth' },
   ) {
     this.cgroups = options.cgroupHost;
-    this.helpers = new HelperPool(host, options.prestartedHelpers);
+    this.seccompCompiler = options.seccompCompiler ?? 'auto';
+    if (options.zygote) this.zygote = new Zygote(host);
+  }
+
+  /** A berth-init helper waiting for a program. */
+  helper(): InitHelper {
+    return this.zygote ? this.zygote.take() : startHelper(this.host);
+  }
+
+  close(): Promise<void> {
+    return this.zygote?.close() ?? Promise.resolve();
   }
 
   cgroupHost(): CgroupHost {

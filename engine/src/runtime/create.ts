@@ -1,7 +1,6 @@
 // `create`: from a bundle to a parked container (its namespaces, mounts, cgroup and credentials
 // set up, waiting on its start socket). Any failure undoes everything made so far: no process,
 // cgroup, mount (they live in the container's mount namespace) or state is left behind.
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { NamespaceType, Spec, State } from '../oci/runtime-spec';
@@ -14,15 +13,15 @@ import { runHooks } from './hooks';
 import { buildCreateProgram, idMapText } from './init-plan';
 import type { ProcessStreams, StdioSpec } from './io';
 import { prepareStdio } from './io';
-import { ChildFds, runInit } from './linux/helper';
+import { ChildFds, exitReport, runInit } from './linux/helper';
 import { InitProgram, SyncPoint } from './linux/init-program';
 import { planNamespaces } from './namespaces';
-import { defaultPath, envValue } from './process';
+import { defaultPath, envValue, personalityValue } from './process';
 import type { SourceKind } from './rootfs';
 import { rootfsPath } from './rootfs';
 import type { RuntimeContext } from './context';
 import { compileSeccomp } from './seccomp';
-import { loadSpec } from './spec';
+import { checkSupported, loadSpec, validateSpec } from './spec';
 import type { ContainerRecord } from './state';
 import { processStartTime } from './state';
 import { execHookInContainer } from './exec';
@@ -51,8 +50,8 @@ export interface CreateOptions {
 
 export interface CreatedContainer {
   record: ContainerRecord;
-  /** Present unless detached: exits when the container does, with its status. */
-  supervisor?: ChildProcess;
+  /** Unless detached: the raw wait status, reported by the supervisor when the process ends. */
+  exit?: Promise<number | null>;
   streams: ProcessStreams;
   /** With process.terminal and no console socket: the pty master, ours to read and close. */
   consoleFd?: number;
@@ -130,6 +129,8 @@ export async function createContainer(
   undo.add(() => parentFds.forEach((fd) => host.close(fd)));
   try {
     const spec = options.spec ?? loadSpec(options.bundle);
+    if (options.spec) validateSpec(spec);
+    checkSupported(spec, (m) => ctx.log.warn(m));
     const process = spec.process!;
     const rootfs = rootfsPath(spec, options.bundle);
     if (!existsSync(rootfs))
@@ -140,7 +141,7 @@ export async function createContainer(
       ctx.log.warn(
         `capabilities not available to berth-runtime here, dropped: ${caps.unavailable.join(', ')}`,
       );
-    const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp) : undefined;
+    const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, ctx.seccompCompiler) : undefined;
     if (seccomp?.unknown.length)
       ctx.log.debug(
         `seccomp: syscalls unknown to ${seccomp.compiler}, left to the default action: ${seccomp.unknown.join(', ')}`,
@@ -167,10 +168,17 @@ export async function createContainer(
     parentFds.push(listener);
     const detach = options.detach ?? false;
     let exitFd = -1;
+    let statusFd = -1;
+    let statusOurs = -1;
     if (!detach) {
       const fd = openSync(store.exitFile(id), 'w', 0o600);
       parentFds.push(fd);
       exitFd = fds.add(fd);
+      const [ours, theirs] = host.socketPair();
+      statusOurs = ours;
+      undo.add(() => host.close(ours));
+      parentFds.push(theirs);
+      statusFd = fds.add(theirs);
     }
     let consoleParent = -1;
     let consoleChild = -1;
@@ -212,6 +220,7 @@ export async function createContainer(
       detach,
       exitFd,
       cgroupProcs,
+      statusFd,
       rootfs: {
         spec,
         bundle: options.bundle,
@@ -229,6 +238,7 @@ export async function createContainer(
         lastCap: ctx.lastCap(),
         seccomp: seccomp && { filter: seccomp.filter, flags: seccomp.flags },
         setgroupsAllowed: !namespaces.create.has('user') || ctx.isRoot,
+        personality: personalityValue(spec.linux?.personality),
         env,
         consoleFd: process.terminal ? consoleChild : undefined,
         preserveFds: options.preserveFds?.length ?? 0,
@@ -260,7 +270,7 @@ export async function createContainer(
     };
 
     const result = await runInit({
-      helper: ctx.helpers.take(),
+      helper: ctx.helper(),
       host,
       program,
       fds,
@@ -316,7 +326,7 @@ export async function createContainer(
     if (options.pidFile) writeFileAtomic(options.pidFile, String(result.pid));
     return {
       record,
-      supervisor: detach ? undefined : result.helper,
+      exit: detach ? undefined : exitReport(statusOurs),
       streams: stdio.streams,
       consoleFd,
       cgroup,

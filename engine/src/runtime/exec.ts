@@ -1,6 +1,5 @@
 // `exec`: a new process inside a running container (its namespaces, cgroup, seccomp filter), and
 // createContainer hooks, which run inside the container's namespaces before pivot_root.
-import type { ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import type { Hook, NamespaceType, Process, State } from '../oci/runtime-spec';
 import { resolveCapabilities } from './capabilities';
@@ -10,7 +9,7 @@ import { withHome, writeFileAtomic } from './create';
 import { buildExecProgram } from './init-plan';
 import type { ProcessStreams, StdioSpec } from './io';
 import { prepareStdio } from './io';
-import { ChildFds, runInit } from './linux/helper';
+import { ChildFds, exitReport, runInit } from './linux/helper';
 import { InitProgram } from './linux/init-program';
 import type { NamespacePlan } from './namespaces';
 import { namespaceFlags, namespaceProcName, planNamespaces } from './namespaces';
@@ -29,8 +28,8 @@ export interface ExecOptions {
 
 export interface ExecedProcess {
   pid: number;
-  /** Exits with the process's status (absent when detached). */
-  supervisor?: ChildProcess;
+  /** The raw wait status, reported when the process ends (absent when detached). */
+  exit?: Promise<number | null>;
   streams: ProcessStreams;
   consoleFd?: number;
 }
@@ -62,6 +61,7 @@ export async function execInContainer(
   const namespaces = planNamespaces(config);
   const opened: number[] = [];
   const stdio = prepareStdio(options.stdio ?? ['ignore', 'ignore', 'ignore'], host);
+  let statusOurs = -1;
   try {
     const fds = new ChildFds(stdio.child, options.preserveFds ?? []);
     const namespaceFds = openNamespaces(record.pid, namespaces.has, fds, opened);
@@ -79,13 +79,23 @@ export async function execInContainer(
       opened.push(fd);
       return fds.add(fd);
     });
+    let statusFd = -1;
+    if (!options.detach) {
+      const [ours, theirs] = host.socketPair();
+      statusOurs = ours;
+      opened.push(theirs);
+      statusFd = fds.add(theirs);
+    }
     const caps = resolveCapabilities(proc.capabilities, ctx.ownCapabilities());
-    const seccomp = config.linux?.seccomp ? compileSeccomp(config.linux.seccomp) : undefined;
+    const seccomp = config.linux?.seccomp
+      ? compileSeccomp(config.linux.seccomp, ctx.seccompCompiler)
+      : undefined;
     const program = new InitProgram();
     buildExecProgram(program, {
       namespaceFds,
       detach: options.detach ?? false,
       exitFd: -1,
+      statusFd,
       cgroupProcs,
       process: {
         process: proc,
@@ -99,7 +109,7 @@ export async function execInContainer(
       },
     });
     const result = await runInit({
-      helper: ctx.helpers.take(),
+      helper: ctx.helper(),
       host,
       program,
       fds,
@@ -123,12 +133,13 @@ export async function execInContainer(
     if (options.pidFile) writeFileAtomic(options.pidFile, String(result.pid));
     return {
       pid: result.pid,
-      supervisor: options.detach ? undefined : result.helper,
+      exit: options.detach ? undefined : exitReport(statusOurs),
       streams: stdio.streams,
       consoleFd,
     };
   } catch (err) {
     stdio.closeAll();
+    if (statusOurs >= 0) host.close(statusOurs);
     throw err;
   } finally {
     opened.forEach((fd) => host.close(fd));
@@ -152,7 +163,10 @@ export async function execHookInContainer(
       const fd = nsFds.get(type);
       if (fd !== undefined) program.setns(fd, namespaceFlags[type]);
     }
-    program.fork({ detach: false, exitFd: -1, cgroupProcs: [] });
+    const [ours, theirs] = ctx.host.socketPair();
+    opened.push(theirs);
+    const exit = exitReport(ours);
+    program.fork({ detach: false, exitFd: -1, cgroupProcs: [], statusFd: fds.add(theirs) });
     for (const type of ['ipc', 'uts', 'network', 'cgroup', 'mount'] as const) {
       const fd = nsFds.get(type);
       if (fd !== undefined) program.setns(fd, namespaceFlags[type]);
@@ -164,22 +178,18 @@ export async function execHookInContainer(
       timeout: hook.timeout ?? 0,
       state: JSON.stringify(state),
     });
-    const result = await runInit({
-      helper: ctx.helpers.take(),
+    await runInit({
+      helper: ctx.helper(),
       host: ctx.host,
       program,
       fds,
       untilExec: true,
       onSync: () => undefined,
     });
-    await new Promise<void>((resolve, reject) => {
-      const check = (code: number | null) =>
-        code === 0
-          ? resolve()
-          : reject(new Error(`createContainer hook ${hook.path} failed (exit code ${code})`));
-      if (result.helper.exitCode !== null) check(result.helper.exitCode);
-      else result.helper.once('exit', check);
-    });
+    // Our copies go now: the status socket only closes once nobody but the supervisor holds it.
+    opened.splice(0).forEach((fd) => ctx.host.close(fd));
+    const status = await exit;
+    if (status !== 0) throw new Error(`createContainer hook ${hook.path} failed (wait status ${status})`);
   } finally {
     opened.forEach((fd) => ctx.host.close(fd));
   }

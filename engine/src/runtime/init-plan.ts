@@ -24,6 +24,8 @@ export interface CreatePlan {
   exitFd: number;
   /** Child fds of the container's cgroup.procs files. */
   cgroupProcs: number[];
+  /** Child fd of the socket where the supervisor reports the exit status (-1: none). */
+  statusFd: number;
 }
 
 /** Types entered before the fork (they apply to children): user, then pid and time. */
@@ -34,7 +36,12 @@ const joinOrder: NamespaceType[] = ['ipc', 'uts', 'network', 'cgroup', 'mount'];
 export function buildCreateProgram(sys: InitSyscalls, plan: CreatePlan): void {
   const { spec, namespaces: ns } = plan;
   enterBeforeFork(sys, ns, plan.namespaceFds, spec);
-  sys.fork({ detach: plan.detach, exitFd: plan.exitFd, cgroupProcs: plan.cgroupProcs });
+  sys.fork({
+    detach: plan.detach,
+    exitFd: plan.exitFd,
+    cgroupProcs: plan.cgroupProcs,
+    statusFd: plan.statusFd,
+  });
   for (const type of joinOrder) {
     const fd = plan.namespaceFds.get(type);
     if (ns.join.has(type) && fd !== undefined) sys.setns(fd, namespaceFlags[type]);
@@ -74,6 +81,7 @@ export interface ExecPlan {
   detach: boolean;
   exitFd: number;
   cgroupProcs: number[];
+  statusFd: number;
   process: ProcessContext;
 }
 
@@ -82,7 +90,12 @@ export function buildExecProgram(sys: InitSyscalls, plan: ExecPlan): void {
     const fd = plan.namespaceFds.get(type);
     if (fd !== undefined) sys.setns(fd, namespaceFlags[type]);
   }
-  sys.fork({ detach: plan.detach, exitFd: plan.exitFd, cgroupProcs: plan.cgroupProcs });
+  sys.fork({
+    detach: plan.detach,
+    exitFd: plan.exitFd,
+    cgroupProcs: plan.cgroupProcs,
+    statusFd: plan.statusFd,
+  });
   for (const type of joinOrder) {
     const fd = plan.namespaceFds.get(type);
     if (fd !== undefined) sys.setns(fd, namespaceFlags[type]);

@@ -21,6 +21,18 @@ export interface ProcessContext {
   preserveFds: number;
   /** For `create`: park on this listening socket until `start`; absent for `exec`. */
   start?: { listenerFd: number; hooks: HookCall[] };
+  /** linux.personality, as the personality(2) value. */
+  personality?: number;
+}
+
+/** linux.personality's domains (sys/personality.h). */
+export function personalityValue(p: { domain: string; flags?: string[] } | undefined): number | undefined {
+  if (!p) return undefined;
+  const domains: Record<string, number> = { LINUX: 0x0000, LINUX32: 0x0008 };
+  const value = domains[p.domain];
+  if (value === undefined) throw new Error(`linux.personality.domain "${p.domain}" is not LINUX or LINUX32`);
+  if (p.flags?.length) throw new Error('linux.personality.flags are not supported by berth-runtime yet');
+  return value;
 }
 
 export const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -48,6 +60,7 @@ export function setupProcess(sys: InitSyscalls, ctx: ProcessContext): void {
     sys.console(p.consoleSize?.height ?? 0, p.consoleSize?.width ?? 0, ctx.consoleFd);
   }
   if (p.oomScoreAdj !== undefined) sys.writeFile('/proc/self/oom_score_adj', String(p.oomScoreAdj));
+  if (ctx.personality !== undefined) sys.personality(ctx.personality);
   for (const r of p.rlimits ?? []) {
     const resource = RLIMIT[r.type];
     if (resource === undefined)

@@ -86,6 +86,11 @@ export function setupRootfs(sys: InitSyscalls, ctx: RootfsContext): void {
 function mountEntry(sys: InitSyscalls, m: Mount, ctx: RootfsContext): 'bind' | 'other' {
   const dest = containerPath(m.destination);
   const opts = parseMountOptions(m.options);
+  if (opts.unsupported.length) {
+    throw new Error(
+      `mounts: option ${opts.unsupported.join(', ')} on "${m.destination}" is not supported by berth-runtime yet`,
+    );
+  }
   const type = m.type || (opts.bind ? 'bind' : '');
   let kind: 'bind' | 'other' = 'other';
 

@@ -35,10 +35,12 @@ export interface RuntimeOptions {
   /** The host's cgroup layout, for tests. */
   cgroupHost?: CgroupHost;
   /**
-   * berth-init helpers kept started ahead of time, so that forking this Node process is not on a
-   * container's critical path (default 1; one-shot callers such as the CLI use 0).
+   * Start container helpers from a zygote (a long-lived berth-init) instead of forking this Node
+   * process each time (default true; one-shot callers such as the CLI use false).
    */
-  prestartedHelpers?: number;
+  zygote?: boolean;
+  /** Compile seccomp filters with libseccomp when installed ('auto'), or always with berth's own compiler. */
+  seccompCompiler?: 'auto' | 'berth';
 }
 
 export interface ExitStatus {
@@ -90,6 +92,14 @@ function signalNumber(signal: string | number): number {
   return n;
 }
 
+/** A raw wait status as an ExitStatus (null: the supervisor died without reporting: -1). */
+function exitStatus(raw: number | null, oomKilled: boolean): ExitStatus {
+  if (raw === null) return { exitCode: -1, signal: null, oomKilled };
+  const sig = raw & 0x7f;
+  if (sig === 0) return { exitCode: (raw >> 8) & 0xff, signal: null, oomKilled };
+  return { exitCode: 128 + sig, signal: signalName(sig), oomKilled };
+}
+
 function signalName(n: number): NodeJS.Signals | null {
   return (Object.entries(constants.signals).find(([, v]) => v === n)?.[0] as NodeJS.Signals) ?? null;
 }
@@ -111,37 +121,35 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     };
     this.ctx = new RuntimeContext(new StateStore(this.root), options.host ?? hostSyscalls, log, {
       cgroupHost: options.cgroupHost,
-      prestartedHelpers: options.prestartedHelpers ?? 1,
+      zygote: options.zygote ?? true,
+      seccompCompiler: options.seccompCompiler ?? 'auto',
     });
   }
 
-  /** Ends the prestarted helpers (containers keep running). */
-  close(): void {
-    this.ctx.helpers.close();
+  /** Ends the zygote; resolves once it has exited (containers keep running). */
+  close(): Promise<void> {
+    return this.ctx.close();
   }
 
   /** Sets up the container and parks its first process until start(). */
   async create(id: string, options: CreateOptions): Promise<ContainerHandle> {
     const created = await createContainer(this.ctx, id, options);
-    const exited = created.supervisor ? this.supervise(id, created) : undefined;
+    const exited = created.exit ? this.supervise(id, created) : undefined;
     return { id, pid: created.record.pid, ...created.streams, consoleFd: created.consoleFd, exited };
   }
 
   private supervise(id: string, created: CreatedContainer): Promise<ExitStatus> {
-    const exited = new Promise<ExitStatus>((resolve) => {
-      created.supervisor!.once('exit', (code, signal) => {
-        let oomKilled = false;
-        try {
-          oomKilled = created.cgroup.oomKills() > 0;
-        } catch {
-          // the cgroup is gone already (deleted)
-        }
-        const exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
-        const status: ExitStatus = { exitCode, signal, oomKilled };
-        if (oomKilled) this.emit('oom', id);
-        this.emit('exit', id, status);
-        resolve(status);
-      });
+    const exited = created.exit!.then((raw) => {
+      let oomKilled = false;
+      try {
+        oomKilled = created.cgroup.oomKills() > 0;
+      } catch {
+        // the cgroup is gone already (deleted)
+      }
+      const status = exitStatus(raw, oomKilled);
+      if (oomKilled) this.emit('oom', id);
+      this.emit('exit', id, status);
+      return status;
     });
     this.supervised.set(id, exited);
     return exited;
@@ -339,15 +347,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       }
     }
     // The supervisor of a container created by another runtime process left its status here.
-    let exitCode = -1;
-    let signal: NodeJS.Signals | null = null;
+    let raw: number | null = null;
     try {
-      const raw = Number(readFileSync(this.ctx.store.exitFile(id), 'utf8').trim());
-      if ((raw & 0x7f) === 0) exitCode = (raw >> 8) & 0xff;
-      else {
-        signal = signalName(raw & 0x7f);
-        exitCode = 128 + (raw & 0x7f);
-      }
+      raw = Number(readFileSync(this.ctx.store.exitFile(id), 'utf8').trim());
     } catch {
       // no supervisor recorded it (a detached create): unknown
     }
@@ -358,7 +360,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     } catch {
       // cgroup removed
     }
-    return { exitCode, signal, oomKilled };
+    return exitStatus(raw, oomKilled);
   }
 
   /** Runs another process in a running container. */
@@ -368,18 +370,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (!lifecycle.canExec(status))
       throw new LifecycleError(`cannot exec in container "${id}": it is ${status}, not running`, status);
     const execed = await execInContainer(this.ctx, record, proc, options);
-    const supervisor = execed.supervisor;
-    const exited = supervisor
-      ? new Promise<ExitStatus>((resolve) =>
-          supervisor.once('exit', (code, signal) =>
-            resolve({
-              exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0),
-              signal,
-              oomKilled: false,
-            }),
-          ),
-        )
-      : undefined;
+    const exited = execed.exit?.then((raw) => exitStatus(raw, false));
     return { pid: execed.pid, ...execed.streams, consoleFd: execed.consoleFd, exited };
   }
 

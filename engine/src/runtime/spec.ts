@@ -82,3 +82,36 @@ export function validateSpec(spec: unknown): asserts spec is Spec {
     }
   }
 }
+
+/**
+ * Fields berth-runtime does not apply yet. Those that change what the container may do or get
+ * are refused (applying less than asked would be silent); LSM labels only warn, since engines
+ * set them whenever the host has the LSM and the container still runs as the engine intends.
+ */
+export function checkSupported(spec: Spec, warn: (message: string) => void): void {
+  const refuse = (what: string) => {
+    throw new SpecError(
+      `config.json: ${what} is not supported by berth-runtime yet: remove it, or use runc for this container`,
+    );
+  };
+  const p = spec.process;
+  const l = spec.linux;
+  if (p?.scheduler) refuse('process.scheduler');
+  if (p?.ioPriority) refuse('process.ioPriority');
+  if (p?.execCPUAffinity) refuse('process.execCPUAffinity');
+  if (l?.intelRdt) refuse('linux.intelRdt');
+  if (l?.netDevices && Object.keys(l.netDevices).length) refuse('linux.netDevices');
+  if (l?.memoryPolicy) refuse('linux.memoryPolicy');
+  if (l?.resources?.rdma && Object.keys(l.resources.rdma).length) refuse('linux.resources.rdma');
+  if (l?.seccomp?.listenerPath || l?.seccomp?.defaultAction === 'SCMP_ACT_NOTIFY')
+    refuse('seccomp user notification (listenerPath, SCMP_ACT_NOTIFY)');
+  for (const m of spec.mounts ?? []) {
+    if (m.uidMappings?.length || m.gidMappings?.length) refuse(`mounts: id-mapped mount at ${m.destination}`);
+  }
+  if (p?.apparmorProfile)
+    warn(
+      `process.apparmorProfile "${p.apparmorProfile}" is not applied: berth-runtime has no AppArmor support yet`,
+    );
+  if (p?.selinuxLabel) warn(`process.selinuxLabel is not applied: berth-runtime has no SELinux support yet`);
+  if (l?.mountLabel) warn(`linux.mountLabel is not applied: berth-runtime has no SELinux support yet`);
+}

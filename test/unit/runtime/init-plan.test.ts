@@ -23,6 +23,7 @@ function plan(spec: Spec, overrides: Partial<CreatePlan> = {}): CreatePlan {
     detach: false,
     exitFd: 5,
     cgroupProcs: [6, 7],
+    statusFd: 4,
     rootfs: {
       spec,
       bundle: '/b',
@@ -261,6 +262,7 @@ describe('container init program', () => {
       detach: false,
       exitFd: -1,
       cgroupProcs: [14],
+      statusFd: -1,
       process: { ...p.process, start: undefined },
     });
     assert.deepEqual(program.texts.slice(0, 6), [

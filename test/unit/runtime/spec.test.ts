@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSpec } from '../../../engine/src/runtime/default-spec';
-import { loadSpec, SpecError, validateSpec } from '../../../engine/src/runtime/spec';
+import { checkSupported, loadSpec, SpecError, validateSpec } from '../../../engine/src/runtime/spec';
 
 describe('config.json', () => {
   it('accepts the default spec', () => {
@@ -50,5 +50,32 @@ describe('config.json', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+});
+
+describe('fields berth-runtime does not apply yet', () => {
+  it('refuses the ones that would change what the container gets, naming them', () => {
+    const spec = defaultSpec();
+    spec.process!.scheduler = { policy: 'SCHED_FIFO', priority: 1 };
+    assert.throws(
+      () => checkSupported(spec, () => undefined),
+      /process.scheduler is not supported by berth-runtime yet/,
+    );
+    const idmapped = defaultSpec();
+    idmapped.mounts!.push({
+      destination: '/data',
+      type: 'bind',
+      source: '/d',
+      uidMappings: [{ containerID: 0, hostID: 1, size: 1 }],
+    });
+    assert.throws(() => checkSupported(idmapped, () => undefined), /id-mapped mount at \/data/);
+  });
+
+  it('warns about LSM labels it cannot apply', () => {
+    const spec = defaultSpec();
+    spec.process!.apparmorProfile = 'docker-default';
+    const warnings: string[] = [];
+    checkSupported(spec, (w) => warnings.push(w));
+    assert.match(warnings[0], /apparmorProfile "docker-default" is not applied/);
   });
 });

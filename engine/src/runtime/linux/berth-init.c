@@ -7,7 +7,7 @@
 // errno. Every decision (which mounts, which flags, which order, which capabilities) is made in
 // TypeScript and unit-tested there; this file holds no policy.
 //
-// Usage: berth-init <sync-fd>
+// Usage: berth-init <sync-fd>, or berth-init --zygote <fd> (see run_zygote)
 //   The sync fd is a Unix stream socket. The runtime sends the program with the fds it refers to
 //   (see receive_program) and later acknowledgements; the helper writes framed messages (u32 type,
 //   u32 length, payload). It may be started ahead of time and wait there for a program.
@@ -89,6 +89,7 @@ enum {
   MSG_ERROR = 3,
   MSG_READY = 4,
   MSG_CONSOLE = 5,
+  MSG_EXIT = 6,
 };
 
 // Flags of the `where` argument taken by path ops.
@@ -660,23 +661,27 @@ static void op_exec(op_t *op) {
   fail("execve", errno);
 }
 
-static void close_all_but(int keep) {
-  if (keep < 3) {
-    syscall(SYS_close_range, 3, ~0U, 0);
-    return;
+// Closes every fd from 3 up except the (up to two) given ones.
+static void close_all_except(int a, int b) {
+  int keep[2] = {a < b ? a : b, a < b ? b : a};
+  int from = 3;
+  for (int i = 0; i < 2; i++) {
+    if (keep[i] < from) continue;
+    if (keep[i] > from) syscall(SYS_close_range, from, keep[i] - 1, 0);
+    from = keep[i] + 1;
   }
-  if (keep > 3) syscall(SYS_close_range, 3, keep - 1, 0);
-  syscall(SYS_close_range, keep + 1, ~0U, 0);
+  syscall(SYS_close_range, from, ~0U, 0);
 }
 
-// Splits into the supervisor (which waits for the container's first process and mirrors its
-// exit) and that first process (which continues the program). After an unshare(CLONE_NEWPID)
-// the child is pid 1 of the new namespace. The supervisor also puts the child in the
-// container's cgroups.
+// Splits into the supervisor (which waits for the container's first process, reports its exit
+// status and mirrors it) and that first process (which continues the program). After an
+// unshare(CLONE_NEWPID) the child is pid 1 of the new namespace. The supervisor also puts the
+// child in the container's cgroups.
 static void op_fork(op_t *op) {
   int detach = (int)num(op, 0);
-  int exit_fd = (int)num(op, 1);
-  arg_t *join = bytes(op, 2); // cgroup.procs fds (int32 each) to put the child in
+  int exit_fd = (int)num(op, 1);    // a file for the raw wait status (-1: none)
+  arg_t *join = bytes(op, 2);       // cgroup.procs fds (int32 each) to put the child in
+  int status_fd = (int)num(op, 3);  // a socket for MSG_EXIT (-1: none)
   // The child waits on `gate` until the supervisor has reported its pid, so the runtime always
   // learns the pid before the child's next message. The cgroup migration (which can wait for an
   // RCU grace period) runs while the child sets up its mounts; the child waits on
@@ -695,12 +700,13 @@ static void op_fork(op_t *op) {
     }
     close(gate[0]);
     if (exit_fd >= 0) close(exit_fd);
+    if (status_fd >= 0) close(status_fd);
     return;
   }
   close(gate[0]);
   close(joined[0]);
-  int32_t p = pid;
-  send_msg(sync_fd, MSG_PID, &p, 4);
+  int32_t pids[2] = {pid, getpid()};
+  send_msg(sync_fd, MSG_PID, pids, sizeof(pids));
   close(gate[1]);
   char pid_text[16];
   int pid_len = snprintf(pid_text, sizeof(pid_text), "%d", pid);
@@ -718,7 +724,7 @@ static void op_fork(op_t *op) {
   // The supervisor holds nothing the container's users wait on (pipes, sockets, the tty).
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   for (int i = 0; i < 3; i++) dup2(devnull, i);
-  close_all_but(exit_fd);
+  close_all_except(exit_fd, status_fd);
   signal(SIGINT, SIG_IGN);
   signal(SIGTERM, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
@@ -731,6 +737,11 @@ static void op_fork(op_t *op) {
     int n = snprintf(line, sizeof(line), "%d\n", status);
     write_all(exit_fd, line, (size_t)n);
     close(exit_fd);
+  }
+  if (status_fd >= 0) {
+    int32_t st = status;
+    send_msg(status_fd, MSG_EXIT, &st, 4);
+    close(status_fd);
   }
   if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
@@ -750,8 +761,8 @@ static void op_fork(op_t *op) {
 }
 
 static void op_sync(op_t *op) {
-  uint32_t tag = (uint32_t)num(op, 0);
-  send_msg(sync_fd, MSG_SYNC, &tag, 4);
+  uint32_t payload[2] = {(uint32_t)num(op, 0), (uint32_t)getpid()};
+  send_msg(sync_fd, MSG_SYNC, payload, sizeof(payload));
   char ack;
   if (read_full(sync_fd, &ack, 1) < 0 || ack != 'c') _exit(121); // the runtime gave up
 }
@@ -888,19 +899,59 @@ static char *receive_program(uint32_t *size) {
   return buf;
 }
 
-int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "berth-init: run by berth's runtime, not by hand (usage: berth-init <sync-fd>)\n");
-    return 2;
-  }
-  int given = atoi(argv[1]);
-  sync_fd = fcntl(given, F_DUPFD_CLOEXEC, SYNC_FD_MIN);
+static int run_helper(int given_fd) {
+  sync_fd = fcntl(given_fd, F_DUPFD_CLOEXEC, SYNC_FD_MIN);
   if (sync_fd < 0) return 2;
-  close(given);
+  close(given_fd);
   report_fd = sync_fd;
   uint32_t size;
   char *buf = receive_program(&size);
   decode(buf, size);
   for (current_op = 0; current_op < op_count; current_op++) run(&ops[current_op]);
   return 0;
+}
+
+static void note_child(int sig) { (void)sig; }
+
+// Zygote mode: started once by a long-lived runtime, it forks a fresh helper for each socket it
+// receives, so the runtime never forks its own (large, multithreaded) process per container. It
+// reaps the helpers itself (their CPU time then counts in its own, and in the runtime's once the
+// zygote ends).
+static int run_zygote(int fd) {
+  struct sigaction sa = {.sa_handler = note_child}; // no SA_RESTART: recvmsg returns EINTR
+  sigaction(SIGCHLD, &sa, NULL);
+  for (;;) {
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    char control[CMSG_SPACE(sizeof(int))];
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
+    ssize_t n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break; // the runtime closed its end
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) continue;
+    int helper_fd;
+    memcpy(&helper_fd, CMSG_DATA(c), sizeof(int));
+    pid_t pid = fork();
+    if (pid == 0) {
+      signal(SIGCHLD, SIG_DFL);
+      close(fd);
+      setsid();
+      _exit(run_helper(helper_fd));
+    }
+    close(helper_fd);
+  }
+  // Helpers still running become init's (or the subreaper's) when we exit.
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 3 && strcmp(argv[1], "--zygote") == 0) return run_zygote(atoi(argv[2]));
+  if (argc != 2) {
+    fprintf(stderr, "berth-init: run by berth's runtime, not by hand (usage: berth-init [--zygote] <fd>)\n");
+    return 2;
+  }
+  return run_helper(atoi(argv[1]));
 }

@@ -1,5 +1,6 @@
-// Runs berth-init with a program and speaks its protocol: the program goes in, PID / SYNC / ERROR
-// / READY messages come out, and each SYNC waits for the runtime's part (uid maps, cgroup, hooks).
+// Starts berth-init helpers (directly, or forked by a zygote) and speaks their protocol: the
+// program and its fds go in, PID / SYNC / ERROR / READY messages come out, each SYNC waits for the
+// runtime's part (uid maps, hooks), and the supervisor reports the exit status on its own socket.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,8 +11,14 @@ import { ErrnoError } from './libc';
 import type { InitProgram } from './init-program';
 import { Message, Op, SyncPoint } from './init-program';
 
+let binaryPath: string | undefined;
+
 /** Where the build puts berth-init (npm run build compiles berth-init.c). */
 export function initBinaryPath(): string {
+  return (binaryPath ??= findInitBinary());
+}
+
+function findInitBinary(): string {
   const fromEnv = process.env.BERTH_INIT;
   if (fromEnv) return fromEnv;
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
@@ -59,66 +66,78 @@ export class ChildFds {
   }
 }
 
-/** A started berth-init, waiting for its program on its sync socket. */
+/** A berth-init helper waiting for its program on its sync socket. */
 export interface InitHelper {
-  process: ChildProcess;
   /** Our end of the sync socket: messages are read through `socket`, the program sent with sendmsg. */
   fd: number;
   socket: Socket;
 }
 
+function binaryArgs(args: string[], fd: number): { args: string[]; stdio: ('ignore' | number)[] } {
+  return { args, stdio: ['ignore', 'ignore', 'ignore', fd] };
+}
+
+/** Starts one helper as our child: for one-shot callers (the CLI) that would not reuse a zygote. */
 export function startHelper(host: HostSyscalls): InitHelper {
   const [ours, theirs] = host.socketPair();
-  let child: ChildProcess;
   try {
-    child = spawn(initBinaryPath(), ['3'], {
-      stdio: ['ignore', 'ignore', 'ignore', theirs],
-      detached: true, // its own session: a terminal's ^C does not reach the supervisor
-      env: {},
-    });
+    const { args, stdio } = binaryArgs(['3'], theirs);
+    // Its own session: a terminal's ^C does not reach the supervisor. Its exit is reported on
+    // a socket, so nothing here needs to wait for it.
+    spawn(initBinaryPath(), args, { stdio, detached: true, env: {} }).unref();
   } finally {
     host.close(theirs);
   }
-  return { process: child, fd: ours, socket: new Socket({ fd: ours, readable: true, writable: true }) };
+  return { fd: ours, socket: new Socket({ fd: ours, readable: true, writable: true }) };
 }
 
 /**
- * Helpers started ahead of time, so that starting one (a fork of this large Node process) is not
- * on a container's critical path. Idle helpers do not keep Node alive.
+ * A long-lived berth-init in zygote mode: it forks a fresh helper for each socket we send it, so
+ * this (large, multithreaded) Node process never forks per container. Forking Node costs a few
+ * ms of CPU and blocks the event loop until the exec; forking the zygote costs microseconds.
  */
-export class HelperPool {
-  private readonly idle: InitHelper[] = [];
+export class Zygote {
+  private child?: ChildProcess;
+  private fd = -1;
 
-  constructor(
-    private readonly host: HostSyscalls,
-    private readonly size: number,
-  ) {}
+  constructor(private readonly host: HostSyscalls) {}
+
+  private start(): void {
+    const [ours, theirs] = this.host.socketPair();
+    try {
+      const { args, stdio } = binaryArgs(['--zygote', '3'], theirs);
+      this.child = spawn(initBinaryPath(), args, { stdio, detached: true, env: {} });
+    } finally {
+      this.host.close(theirs);
+    }
+    this.child.unref();
+    this.child.on('error', () => undefined);
+    this.fd = ours;
+  }
 
   take(): InitHelper {
-    let helper: InitHelper | undefined;
-    while ((helper = this.idle.shift())) {
-      if (helper.process.exitCode === null && helper.process.signalCode === null) break;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) {
+      if (this.fd >= 0) this.host.close(this.fd);
+      this.start();
     }
-    if (this.size > 0) setImmediate(() => this.fill());
-    if (!helper) return startHelper(this.host);
-    helper.process.ref();
-    helper.socket.ref();
-    return helper;
+    const [ours, theirs] = this.host.socketPair();
+    try {
+      this.host.sendFds(this.fd, [theirs], Buffer.from('F'));
+    } finally {
+      this.host.close(theirs);
+    }
+    return { fd: ours, socket: new Socket({ fd: ours, readable: true, writable: true }) };
   }
 
-  fill(): void {
-    while (this.idle.length < this.size) {
-      const helper = startHelper(this.host);
-      helper.process.unref();
-      helper.socket.unref();
-      helper.process.on('error', () => undefined);
-      this.idle.push(helper);
-    }
-  }
-
-  /** Ends the idle helpers (they exit on EOF). */
-  close(): void {
-    for (const helper of this.idle.splice(0)) helper.socket.destroy();
+  /** Ends the zygote (it exits on EOF); helpers and containers it started keep running. */
+  close(): Promise<void> {
+    const child = this.child;
+    if (this.fd >= 0) this.host.close(this.fd);
+    this.fd = -1;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    child.ref(); // keep Node up until it is gone
+    return new Promise((resolve) => child.once('exit', () => resolve()));
   }
 }
 
@@ -135,10 +154,10 @@ export interface RunInitOptions {
 }
 
 export interface InitResult {
-  /** berth-init's supervisor half: it exits with the container's status (unless detached). */
-  helper: ChildProcess;
   /** The container's first process, as seen from the runtime's pid namespace. */
   pid: number;
+  /** The supervisor that waits for it. */
+  supervisorPid: number;
 }
 
 /** A failed op in the container's init: the call, the op's arguments and errno. */
@@ -171,42 +190,39 @@ function initError(program: InitProgram, index: number, errno: number, call: str
 
 export function runInit(options: RunInitOptions): Promise<InitResult> {
   const { program, fds } = options;
-  const helper = options.helper.process;
   const sync = options.helper.socket;
   let containerPid = -1;
+  let supervisorPid = -1;
 
   return new Promise<InitResult>((resolve, reject) => {
     let settled = false;
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
     let queue = Promise.resolve();
+    const timeoutMs = options.timeoutMs ?? 60000;
     const timer = setTimeout(
-      () =>
-        finish(
-          new Error(
-            `berth-init did not finish within ${options.timeoutMs ?? 60000} ms (stuck at a mount or hook?)`,
-          ),
-        ),
-      options.timeoutMs ?? 60000,
+      () => finish(new Error(`berth-init did not finish within ${timeoutMs} ms (stuck at a mount or hook?)`)),
+      timeoutMs,
     );
 
     const finish = (err: Error | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // Closing the socket also stops a helper waiting at a sync point.
+      sync.destroy();
       if (err) {
-        helper.kill('SIGKILL');
-        if (containerPid > 0) {
-          try {
-            process.kill(containerPid, 'SIGKILL');
-          } catch {
-            // already gone
+        for (const pid of [supervisorPid, containerPid]) {
+          if (pid > 0) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
           }
         }
-        sync.destroy();
-        reject(Object.assign(err, { helperPid: helper.pid, containerPid }));
+        reject(Object.assign(err, { containerPid }));
       } else {
-        sync.destroy();
-        resolve({ helper, pid: containerPid });
+        resolve({ pid: containerPid, supervisorPid });
       }
     };
 
@@ -214,12 +230,14 @@ export function runInit(options: RunInitOptions): Promise<InitResult> {
       switch (type) {
         case Message.PID:
           containerPid = payload.readInt32LE(0);
+          supervisorPid = payload.readInt32LE(4);
           break;
         case Message.SYNC: {
           const point = payload.readUInt32LE(0) as SyncPoint;
+          const helperPid = payload.readInt32LE(4);
           queue = queue.then(async () => {
             try {
-              await options.onSync(point, { helperPid: helper.pid ?? -1, containerPid });
+              await options.onSync(point, { helperPid, containerPid });
               if (!settled) sync.write('c');
             } catch (err) {
               finish(err as Error);
@@ -245,34 +263,15 @@ export function runInit(options: RunInitOptions): Promise<InitResult> {
 
     sync.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 8) {
-        const len = buffered.readUInt32LE(4);
-        if (buffered.length < 8 + len) break;
-        const type = buffered.readUInt32LE(0);
-        const payload = buffered.subarray(8, 8 + len);
-        buffered = buffered.subarray(8 + len);
+      for (const [type, payload] of takeFrames(buffered, (rest) => (buffered = rest)))
         onMessage(type, payload);
-      }
     });
     sync.on('end', () => {
-      // The init closed its end: exec happened (exec programs) or it died before READY.
-      if (options.untilExec && containerPid > 0) {
-        void queue.then(() => finish(null));
-        return;
-      }
-      helper.once('exit', (code, signal) =>
-        finish(
-          new Error(`berth-init ended before the container was ready (${signal ?? `exit code ${code}`})`),
-        ),
-      );
-      if (helper.exitCode !== null || helper.signalCode !== null) {
-        finish(new Error(`berth-init ended before the container was ready (exit code ${helper.exitCode})`));
-      }
+      // The init closed its end: exec happened (exec programs), or it died before READY.
+      if (options.untilExec && containerPid > 0) void queue.then(() => finish(null));
+      else finish(new Error('berth-init ended before the container was ready (killed, or out of memory?)'));
     });
-    sync.on('error', () => {
-      /* 'end' or the helper's exit reports it */
-    });
-    helper.on('error', (err) => finish(err));
+    sync.on('error', (err) => finish(err));
 
     try {
       const { data, fds: passed } = fds.message(program.encode());
@@ -280,5 +279,37 @@ export function runInit(options: RunInitOptions): Promise<InitResult> {
     } catch (err) {
       finish(err as Error);
     }
+  });
+}
+
+/** Splits complete [u32 type][u32 length][payload] frames off `buffer`; hands back the rest. */
+function takeFrames(buffer: Buffer, rest: (b: Buffer) => void): [number, Buffer][] {
+  const frames: [number, Buffer][] = [];
+  while (buffer.length >= 8 && buffer.length >= 8 + buffer.readUInt32LE(4)) {
+    const len = buffer.readUInt32LE(4);
+    frames.push([buffer.readUInt32LE(0), buffer.subarray(8, 8 + len)]);
+    buffer = buffer.subarray(8 + len);
+  }
+  rest(buffer);
+  return frames;
+}
+
+/**
+ * The raw wait status the supervisor reports on the status socket (MSG_EXIT) when the
+ * container's process ends; null if the socket closed without one (the supervisor was killed).
+ */
+export function exitReport(fd: number): Promise<number | null> {
+  const socket = new Socket({ fd, readable: true, writable: false });
+  return new Promise((resolve) => {
+    let buffered: Buffer = Buffer.alloc(0);
+    let status: number | null = null;
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (const [type, payload] of takeFrames(buffered, (rest) => (buffered = rest))) {
+        if (type === Message.EXIT) status = payload.readInt32LE(0);
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(status));
   });
 }

@@ -72,6 +72,9 @@ class FdMessage {
   private readonly control: bigint;
   private readonly data: bigint;
   private readonly controlSize: number;
+  private readonly dataView: Buffer;
+  private readonly controlView: Buffer;
+  private readonly iovView: Buffer;
   readonly header = Buffer.alloc(56);
 
   constructor(
@@ -83,27 +86,33 @@ class FdMessage {
     this.data = koffi.alloc('uint8_t', Math.max(length, 1)) as bigint;
     this.iov = koffi.alloc('uint8_t', 16) as bigint;
     this.control = koffi.alloc('uint8_t', this.controlSize) as bigint;
-    const iov = Buffer.from(koffi.view(this.iov, 16));
-    iov.writeBigUInt64LE(this.data, 0);
-    iov.writeBigUInt64LE(BigInt(length), 8);
+    this.dataView = Buffer.from(koffi.view(this.data, Math.max(length, 1)));
+    this.controlView = Buffer.from(koffi.view(this.control, this.controlSize));
+    this.iovView = Buffer.from(koffi.view(this.iov, 16));
+    this.iovView.writeBigUInt64LE(this.data, 0);
+    this.iovView.writeBigUInt64LE(BigInt(length), 8);
     this.header.writeBigUInt64LE(this.iov, 16); // msg_iov
     this.header.writeBigUInt64LE(1n, 24); // msg_iovlen
     this.header.writeBigUInt64LE(this.control, 32); // msg_control
     this.header.writeBigUInt64LE(BigInt(this.controlSize), 40); // msg_controllen
   }
 
+  /** The bytes to send: at most `length`; the iovec is cut to their size. */
   setData(data: Buffer): void {
-    data.copy(Buffer.from(koffi.view(this.data, this.length)));
+    data.copy(this.dataView);
+    this.iovView.writeBigUInt64LE(BigInt(data.length), 8);
   }
 
   setFds(fds: number[]): void {
-    const c = Buffer.from(koffi.view(this.control, this.controlSize));
+    const c = this.controlView;
     c.fill(0);
     if (fds.length === 0) {
       this.header.writeBigUInt64LE(0n, 32);
       this.header.writeBigUInt64LE(0n, 40);
       return;
     }
+    this.header.writeBigUInt64LE(this.control, 32);
+    this.header.writeBigUInt64LE(BigInt(16 + Math.ceil((4 * fds.length) / 8) * 8), 40);
     c.writeBigUInt64LE(BigInt(16 + 4 * fds.length), 0); // cmsg_len = CMSG_LEN(4 * n)
     c.writeInt32LE(SOL_SOCKET, 8);
     c.writeInt32LE(SCM_RIGHTS, 12);
@@ -111,7 +120,7 @@ class FdMessage {
   }
 
   fd(): number {
-    const c = Buffer.from(koffi.view(this.control, this.controlSize));
+    const c = this.controlView;
     if (c.readBigUInt64LE(0) < 20n || c.readInt32LE(8) !== SOL_SOCKET || c.readInt32LE(12) !== SCM_RIGHTS)
       return -1;
     return c.readInt32LE(16);
@@ -123,6 +132,8 @@ class FdMessage {
     koffi.free(this.control);
   }
 }
+
+let sendBuffer: FdMessage | undefined;
 
 function pollFd(fd: number, timeoutMs: number): boolean {
   const pfd = Buffer.alloc(8);
@@ -192,16 +203,18 @@ export const hostSyscalls: HostSyscalls = {
   sendFds(sock, fds, data) {
     if (fds.length > 253)
       throw new Error(`cannot pass ${fds.length} fds in one message (the kernel takes 253)`);
-    const msg = new FdMessage(data.length, fds.length);
-    try {
-      msg.setData(data);
-      msg.setFds(fds);
-      const n = Number(sendmsg(sock, msg.header, 0x4000 /* MSG_NOSIGNAL */));
-      check('sendmsg', `${sock}, ${fds.length} fds`, n);
-      if (n !== data.length) throw new Error(`sendmsg on ${sock} sent ${n} of ${data.length} bytes`);
-    } finally {
-      msg.free();
+    // One message buffer, grown when needed and reused: allocating native memory per call
+    // cost more than the call itself.
+    if (!sendBuffer || sendBuffer.length < data.length) {
+      sendBuffer?.free();
+      sendBuffer = new FdMessage(Math.max(data.length, 16384), 253);
     }
+    const msg = sendBuffer;
+    msg.setData(data);
+    msg.setFds(fds);
+    const n = Number(sendmsg(sock, msg.header, 0x4000 /* MSG_NOSIGNAL */));
+    check('sendmsg', `${sock}, ${fds.length} fds`, n);
+    if (n !== data.length) throw new Error(`sendmsg on ${sock} sent ${n} of ${data.length} bytes`);
   },
 
   recvFd(sock, timeoutMs) {

@@ -55,6 +55,7 @@ export enum Message {
   ERROR = 3,
   READY = 4,
   CONSOLE = 5,
+  EXIT = 6,
 }
 
 /** The points where the helper waits for the runtime to do its part. */
@@ -90,7 +91,7 @@ export interface InitSyscalls {
    * Splits off the container's first process; the rest of the program runs in it. Meanwhile the
    * supervisor writes its pid to `cgroupProcs` (fds of cgroup.procs files): see waitCgroup().
    */
-  fork(options: { detach: boolean; exitFd: number; cgroupProcs: number[] }): void;
+  fork(options: { detach: boolean; exitFd: number; cgroupProcs: number[]; statusFd: number }): void;
   /** Waits until the supervisor has put this process in the container's cgroups. */
   waitCgroup(): void;
   sync(point: SyncPoint): void;
@@ -142,8 +143,8 @@ type Arg = number | bigint | string | Buffer;
 export interface RecordedCall {
   op: Op;
   args: Arg[];
-  /** `mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, null)` */
-  text: string;
+  /** `mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, null)`, rendered on demand. */
+  readonly text: string;
 }
 
 const q = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
@@ -162,8 +163,17 @@ const hex = (n: bigint) => `0x${n.toString(16)}`;
 export class InitProgram implements InitSyscalls {
   readonly calls: RecordedCall[] = [];
 
-  private add(op: Op, args: Arg[], text: string): void {
-    this.calls.push({ op, args, text });
+  // Rendering every call's text costs more than the container setup needs: only errors and
+  // tests read it, so it is made on first use.
+  private add(op: Op, args: Arg[], text: () => string): void {
+    let rendered: string | undefined;
+    this.calls.push({
+      op,
+      args,
+      get text() {
+        return (rendered ??= text());
+      },
+    });
   }
 
   /** The recorded calls as text, one per call: what unit tests compare. */
@@ -172,25 +182,26 @@ export class InitProgram implements InitSyscalls {
   }
 
   unshare(flags: number): void {
-    this.add(Op.UNSHARE, [flags], `unshare(${clone(flags)})`);
+    this.add(Op.UNSHARE, [flags], () => `unshare(${clone(flags)})`);
   }
   setns(fd: number, nstype: number): void {
-    this.add(Op.SETNS, [fd, nstype], `setns(${fd}, ${clone(nstype)})`);
+    this.add(Op.SETNS, [fd, nstype], () => `setns(${fd}, ${clone(nstype)})`);
   }
-  fork(options: { detach: boolean; exitFd: number; cgroupProcs: number[] }): void {
+  fork(options: { detach: boolean; exitFd: number; cgroupProcs: number[]; statusFd: number }): void {
     const fds = Buffer.alloc(options.cgroupProcs.length * 4);
     options.cgroupProcs.forEach((fd, i) => fds.writeInt32LE(fd, i * 4));
     this.add(
       Op.FORK,
-      [options.detach ? 1 : 0, options.exitFd, fds],
-      `fork(${options.detach ? 'detach' : 'supervise'}, cgroup.procs [${options.cgroupProcs.join(', ')}])`,
+      [options.detach ? 1 : 0, options.exitFd, fds, options.statusFd],
+      () =>
+        `fork(${options.detach ? 'detach' : 'supervise'}, cgroup.procs [${options.cgroupProcs.join(', ')}])`,
     );
   }
   waitCgroup(): void {
-    this.add(Op.WAIT_CGROUP, [], 'wait_cgroup()');
+    this.add(Op.WAIT_CGROUP, [], () => 'wait_cgroup()');
   }
   sync(point: SyncPoint): void {
-    this.add(Op.SYNC, [point], `sync(${SyncPoint[point]})`);
+    this.add(Op.SYNC, [point], () => `sync(${SyncPoint[point]})`);
   }
   mount(
     source: string | null,
@@ -203,65 +214,69 @@ export class InitProgram implements InitSyscalls {
     this.add(
       Op.MOUNT,
       [source ?? '', target, fstype ?? '', flags, data ?? '', w],
-      `mount(${q(source)}, ${q(target)}, ${q(fstype)}, ${ms(flags)}, ${q(data)}${where(w)})`,
+      () => `mount(${q(source)}, ${q(target)}, ${q(fstype)}, ${ms(flags)}, ${q(data)}${where(w)})`,
     );
   }
   umount2(target: string, flags: number, w = 0): void {
-    this.add(Op.UMOUNT2, [target, flags, w], `umount2(${q(target)}, ${flags}${where(w)})`);
+    this.add(Op.UMOUNT2, [target, flags, w], () => `umount2(${q(target)}, ${flags}${where(w)})`);
   }
   openRoot(path: string): void {
-    this.add(Op.OPEN_ROOT, [path], `open_root(${q(path)})`);
+    this.add(Op.OPEN_ROOT, [path], () => `open_root(${q(path)})`);
   }
   mkdirs(path: string, mode: number, w = 0): void {
-    this.add(Op.MKDIRS, [path, mode, w], `mkdirs(${q(path)}, ${octal(mode)}${where(w)})`);
+    this.add(Op.MKDIRS, [path, mode, w], () => `mkdirs(${q(path)}, ${octal(mode)}${where(w)})`);
   }
   mkfile(path: string, mode: number, w = 0): void {
-    this.add(Op.MKFILE, [path, mode, w], `mkfile(${q(path)}, ${octal(mode)}${where(w)})`);
+    this.add(Op.MKFILE, [path, mode, w], () => `mkfile(${q(path)}, ${octal(mode)}${where(w)})`);
   }
   mknod(path: string, mode: number, major: number, minor: number, w = 0): void {
     this.add(
       Op.MKNOD,
       [path, mode, major, minor, w],
-      `mknod(${q(path)}, ${octal(mode)}, ${major}:${minor}${where(w)})`,
+      () => `mknod(${q(path)}, ${octal(mode)}, ${major}:${minor}${where(w)})`,
     );
   }
   symlink(target: string, path: string, w = 0): void {
-    this.add(Op.SYMLINK, [target, path, w], `symlink(${q(target)}, ${q(path)}${where(w)})`);
+    this.add(Op.SYMLINK, [target, path, w], () => `symlink(${q(target)}, ${q(path)}${where(w)})`);
   }
   chown(path: string, uid: number, gid: number, w = 0): void {
-    this.add(Op.CHOWN, [path, uid, gid, w], `chown(${q(path)}, ${uid}, ${gid}${where(w)})`);
+    this.add(Op.CHOWN, [path, uid, gid, w], () => `chown(${q(path)}, ${uid}, ${gid}${where(w)})`);
   }
   pivotRoot(path: string): void {
-    this.add(Op.PIVOT_ROOT, [path], `pivot_root(${q(path)})`);
+    this.add(Op.PIVOT_ROOT, [path], () => `pivot_root(${q(path)})`);
   }
   chroot(path: string): void {
-    this.add(Op.CHROOT, [path], `chroot(${q(path)})`);
+    this.add(Op.CHROOT, [path], () => `chroot(${q(path)})`);
   }
   chdir(path: string): void {
-    this.add(Op.CHDIR, [path], `chdir(${q(path)})`);
+    this.add(Op.CHDIR, [path], () => `chdir(${q(path)})`);
   }
   writeFile(path: string, data: string): void {
-    this.add(Op.WRITE_FILE, [path, data], `write_file(${q(path)}, ${q(data)})`);
+    this.add(Op.WRITE_FILE, [path, data], () => `write_file(${q(path)}, ${q(data)})`);
   }
   sethostname(name: string): void {
-    this.add(Op.SETHOSTNAME, [name], `sethostname(${q(name)})`);
+    this.add(Op.SETHOSTNAME, [name], () => `sethostname(${q(name)})`);
   }
   setdomainname(name: string): void {
-    this.add(Op.SETDOMAINNAME, [name], `setdomainname(${q(name)})`);
+    this.add(Op.SETDOMAINNAME, [name], () => `setdomainname(${q(name)})`);
   }
   setgroups(gids: number[]): void {
     const buf = Buffer.alloc(gids.length * 4);
     gids.forEach((g, i) => buf.writeUInt32LE(g, i * 4));
-    this.add(Op.SETGROUPS, [buf], `setgroups([${gids.join(', ')}])`);
+    this.add(Op.SETGROUPS, [buf], () => `setgroups([${gids.join(', ')}])`);
   }
   setresgid(r: number, e: number, s: number): void {
-    this.add(Op.SETRESGID, [r, e, s], `setresgid(${r}, ${e}, ${s})`);
+    this.add(Op.SETRESGID, [r, e, s], () => `setresgid(${r}, ${e}, ${s})`);
   }
   setresuid(r: number, e: number, s: number): void {
-    this.add(Op.SETRESUID, [r, e, s], `setresuid(${r}, ${e}, ${s})`);
+    this.add(Op.SETRESUID, [r, e, s], () => `setresuid(${r}, ${e}, ${s})`);
   }
   prctl(option: number, a2 = 0, a3 = 0, a4 = 0, a5 = 0): void {
-    this.add(Op.PRCTL, [option, a2, a3, a4, a5], `prctl(${prName(option)}, ${a2}, ${a3}, ${a4}, ${a5})`);
+    this.add(
+      Op.PRCTL,
+      [option, a2, a3, a4, a5],
+      () => `prctl(${prName(option)}, ${a2}, ${a3}, ${a4}, ${a5})`,
+    );
   }
   capset(effective: bigint, permitted: bigint, inheritable: bigint): void {
     const lo = (n: bigint) => Number(n & 0xffffffffn);
@@ -269,95 +284,99 @@ export class InitProgram implements InitSyscalls {
     this.add(
       Op.CAPSET,
       [lo(effective), hi(effective), lo(permitted), hi(permitted), lo(inheritable), hi(inheritable)],
-      `capset(e=${hex(effective)}, p=${hex(permitted)}, i=${hex(inheritable)})`,
+      () => `capset(e=${hex(effective)}, p=${hex(permitted)}, i=${hex(inheritable)})`,
     );
   }
   setrlimit(resource: number, soft: bigint, hard: bigint): void {
-    this.add(Op.SETRLIMIT, [resource, soft, hard], `setrlimit(${resource}, ${soft}, ${hard})`);
+    this.add(Op.SETRLIMIT, [resource, soft, hard], () => `setrlimit(${resource}, ${soft}, ${hard})`);
   }
   umask(mask: number): void {
-    this.add(Op.UMASK, [mask], `umask(${octal(mask)})`);
+    this.add(Op.UMASK, [mask], () => `umask(${octal(mask)})`);
   }
   seccomp(flags: number, filter: Buffer): void {
     this.add(
       Op.SECCOMP,
       [flags, filter],
-      `seccomp(SECCOMP_SET_MODE_FILTER, ${flags}, ${filter.length / 8} instructions)`,
+      () => `seccomp(SECCOMP_SET_MODE_FILTER, ${flags}, ${filter.length / 8} instructions)`,
     );
   }
   setsid(): void {
-    this.add(Op.SETSID, [], 'setsid()');
+    this.add(Op.SETSID, [], () => 'setsid()');
   }
   console(rows: number, cols: number, channelFd: number): void {
-    this.add(Op.CONSOLE, [rows, cols, channelFd], `console(${rows}x${cols}, ${channelFd})`);
+    this.add(Op.CONSOLE, [rows, cols, channelFd], () => `console(${rows}x${cols}, ${channelFd})`);
   }
   findExec(name: string, path: string): void {
-    this.add(Op.FIND_EXEC, [name, path], `find_exec(${q(name)}, ${q(path)})`);
+    this.add(Op.FIND_EXEC, [name, path], () => `find_exec(${q(name)}, ${q(path)})`);
   }
   ready(): void {
-    this.add(Op.READY, [], 'ready()');
+    this.add(Op.READY, [], () => 'ready()');
   }
   waitStart(listenerFd: number, minFd: number): void {
-    this.add(Op.WAIT_START, [listenerFd, minFd], `wait_start(${listenerFd})`);
+    this.add(Op.WAIT_START, [listenerFd, minFd], () => `wait_start(${listenerFd})`);
   }
   exec(args: string[], env: string[], preserveFds: number): void {
     this.add(
       Op.EXEC,
       [nulJoin(args), nulJoin(env), preserveFds],
-      `execve(${q(args[0] ?? '')}, ${JSON.stringify(args)})`,
+      () => `execve(${q(args[0] ?? '')}, ${JSON.stringify(args)})`,
     );
   }
   maskPath(path: string): void {
-    this.add(Op.MASK_PATH, [path], `mask_path(${q(path)})`);
+    this.add(Op.MASK_PATH, [path], () => `mask_path(${q(path)})`);
   }
   readonlyPath(path: string): void {
-    this.add(Op.READONLY_PATH, [path], `readonly_path(${q(path)})`);
+    this.add(Op.READONLY_PATH, [path], () => `readonly_path(${q(path)})`);
   }
   personality(domain: number): void {
-    this.add(Op.PERSONALITY, [domain], `personality(0x${domain.toString(16)})`);
+    this.add(Op.PERSONALITY, [domain], () => `personality(0x${domain.toString(16)})`);
   }
   close(fd: number): void {
-    this.add(Op.CLOSE, [fd], `close(${fd})`);
+    this.add(Op.CLOSE, [fd], () => `close(${fd})`);
   }
   remount(path: string, flags: number, w = 0): void {
-    this.add(Op.REMOUNT, [path, flags, w], `remount(${q(path)}, ${ms(flags)}${where(w)})`);
+    this.add(Op.REMOUNT, [path, flags, w], () => `remount(${q(path)}, ${ms(flags)}${where(w)})`);
   }
   runHook(hook: HookCall): void {
     this.add(
       Op.RUN_HOOK,
       [hook.path, nulJoin(hook.args), nulJoin(hook.env), hook.state, hook.timeout],
-      `run_hook(${q(hook.path)})`,
+      () => `run_hook(${q(hook.path)})`,
     );
   }
 
   /** The binary program: "BRTH", op count, then per op: code, argc, tagged args (little-endian). */
   encode(): Buffer {
-    const parts: Buffer[] = [];
-    const head = Buffer.alloc(8);
-    head.write('BRTH', 0, 'latin1');
-    head.writeUInt32LE(this.calls.length, 4);
-    parts.push(head);
+    const bytes = (arg: Arg) => (typeof arg === 'string' ? Buffer.byteLength(arg) : (arg as Buffer).length);
+    let size = 8;
     for (const call of this.calls) {
-      const h = Buffer.alloc(8);
-      h.writeUInt32LE(call.op, 0);
-      h.writeUInt32LE(call.args.length, 4);
-      parts.push(h);
+      size += 8;
+      for (const arg of call.args)
+        size += typeof arg === 'number' || typeof arg === 'bigint' ? 9 : 5 + bytes(arg);
+    }
+    const out = Buffer.allocUnsafe(size);
+    out.write('BRTH', 0, 'latin1');
+    out.writeUInt32LE(this.calls.length, 4);
+    let at = 8;
+    for (const call of this.calls) {
+      out.writeUInt32LE(call.op, at);
+      out.writeUInt32LE(call.args.length, at + 4);
+      at += 8;
       for (const arg of call.args) {
         if (typeof arg === 'number' || typeof arg === 'bigint') {
-          const b = Buffer.alloc(9);
-          b.writeUInt8(0, 0);
-          b.writeBigInt64LE(BigInt.asIntN(64, BigInt(arg)), 1);
-          parts.push(b);
+          out.writeUInt8(0, at);
+          out.writeBigInt64LE(BigInt.asIntN(64, BigInt(arg)), at + 1);
+          at += 9;
         } else {
-          const data = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : arg;
-          const b = Buffer.alloc(5);
-          b.writeUInt8(1, 0);
-          b.writeUInt32LE(data.length, 1);
-          parts.push(b, data);
+          out.writeUInt8(1, at);
+          const n =
+            typeof arg === 'string' ? out.write(arg, at + 5, 'utf8') : (arg.copy(out, at + 5), arg.length);
+          out.writeUInt32LE(n, at + 1);
+          at += 5 + n;
         }
       }
     }
-    return Buffer.concat(parts);
+    return out;
   }
 }
 
