@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +113,22 @@ describe('layer unpacking', () => {
       unpackLayer(Readable.from([craftTar([{ path: 'a', body: 'b' }])]), 'none', dest, options()),
       /is not empty/,
     );
+  });
+
+  it('unpacks zstd layers (zlib where Node has zstd, else the zstd command)', async function () {
+    const tar = craftTar([{ path: 'z', body: 'zstd content' }]);
+    let compressed: Buffer;
+    try {
+      compressed = execFileSync('zstd', ['-c', '-q'], { input: tar });
+    } catch {
+      console.log('skip: needs the zstd command (apt-get install zstd) to make the test layer');
+      return this.skip();
+    }
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.mkdirSync(dest);
+    const result = await unpackLayer(Readable.from([compressed]), 'zstd', dest, options());
+    assert.equal(fs.readFileSync(join(dest, 'z'), 'utf8'), 'zstd content');
+    assert.equal(result.diffId, `sha256:${createHash('sha256').update(tar).digest('hex')}`);
   });
 
   it('refuses ".." paths', async () => {
