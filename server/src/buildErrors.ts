@@ -1,6 +1,6 @@
 // Errors BuildKit raises while converting the Dockerfile to a build (after parsing), that we can
-// detect from the text alone: a malformed `# check=` directive, EXPOSE specs that are not ports,
-// and a stage copying from itself. The parser reports everything earlier than that.
+// detect from the text alone: a malformed `# check=` directive and EXPOSE specs that are not ports.
+// The parser reports everything else BuildKit refuses before building (stage graph included).
 import type { Range } from 'vscode-languageserver-types';
 import { parseCheckOptions } from './rules/checkConfig';
 import type { DockerfileDocument } from './document';
@@ -31,15 +31,6 @@ export function buildErrors(document: DockerfileDocument): BuildError[] {
           if (arg.value.includes('$')) continue;
           const message = portError(arg.value);
           if (message) errors.push({ range: arg.range, message });
-        }
-      }
-      if ((instruction.name === 'COPY' || instruction.name === 'ADD') && stage.name !== undefined) {
-        const from = instruction.flags.find((f) => f.name === 'from');
-        if (from?.value?.toLowerCase() === stage.name && from.valueSpan) {
-          errors.push({
-            range: from.valueSpan.range,
-            message: `circular dependency detected on stage: ${stage.name}`,
-          });
         }
       }
     }
