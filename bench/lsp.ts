@@ -192,14 +192,16 @@ async function main(): Promise<void> {
     .map((f) => path.join(corpusDir, f));
 
   const results: Record<string, Metrics> = {};
-  for (const server of [berth, peer]) {
+  // --only=berth skips the (slow) peer, for quick iterations; reports always come from full runs.
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  for (const server of [berth, peer].filter((s) => !only || s.name === only)) {
     process.stderr.write(`${server.name}…\n`);
     results[server.name] = await run(server, largeFiles, corpus);
   }
 
   const rows = Object.keys(results.berth).map((metric) => {
     const ours = results.berth[metric];
-    const theirs = results[peer.name][metric];
+    const theirs = results[peer.name]?.[metric];
     const ratio =
       typeof ours === 'object' && typeof theirs === 'object'
         ? Math.round((theirs.median / ours.median) * 10) / 10

@@ -77,7 +77,7 @@ export function runScripts(document: DockerfileDocument): readonly RunScript[] {
 
 /** True when another stage builds on, copies from or mounts `stage` (so its size matters less). */
 export function isIntermediate(document: DockerfileDocument, stage: Stage): boolean {
-  return document.symbols.stageReferences.some((r) => r.stage === stage);
+  return document.symbols.isReferenced(stage);
 }
 
 export interface RunInvocation {

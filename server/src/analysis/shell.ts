@@ -25,9 +25,36 @@ export interface ShellScript {
   readonly hasPipe: boolean;
 }
 
-const operatorChars = new Set(['&', '|', ';', '(', ')', '\n']);
-/** Characters that end a plain run inside a word. */
-const special = new Set([' ', '\t', '\r', '\n', '&', '|', ';', '(', ')', '<', '>', "'", '"', '\\', '$', '`']);
+// Character classes (ASCII) for the scanner.
+const PLAIN = 0;
+const SPACE = 1; // space, tab, CR
+const OPERATOR = 2; // & | ; ( ) and newline
+const REDIRECT = 3; // < >
+const SINGLE = 4; // '
+const DOUBLE = 5; // "
+const BACKSLASH = 6;
+const DOLLAR = 7;
+const BACKTICK = 8;
+const classes = new Uint8Array(128);
+for (const c of ' \t\r') classes[c.charCodeAt(0)] = SPACE;
+for (const c of '&|;()\n') classes[c.charCodeAt(0)] = OPERATOR;
+classes['<'.charCodeAt(0)] = REDIRECT;
+classes['>'.charCodeAt(0)] = REDIRECT;
+classes["'".charCodeAt(0)] = SINGLE;
+classes['"'.charCodeAt(0)] = DOUBLE;
+classes['\\'.charCodeAt(0)] = BACKSLASH;
+classes['$'.charCodeAt(0)] = DOLLAR;
+classes['`'.charCodeAt(0)] = BACKTICK;
+
+function classOf(code: number): number {
+  return code < 128 ? classes[code] : PLAIN;
+}
+
+const NEWLINE = 10;
+const CR = 13;
+const SPACE_CODE = 32;
+const TAB = 9;
+const HASH = 35;
 
 /**
  * Tokenizes `text.slice(start, end)` as a shell script. When `dockerfileEscape` is given, the
@@ -40,29 +67,100 @@ export function tokenizeShell(
   end: number,
   dockerfileEscape?: string,
 ): ShellScript {
-  const commands: ShellCommand[] = [];
-  let words: ShellWord[] = [];
-  let hasPipe = false;
-  let i = start;
+  return new Tokenizer(text, end, dockerfileEscape === undefined ? -1 : dockerfileEscape.charCodeAt(0)).run(
+    start,
+  );
+}
 
-  const finish = (terminator: string) => {
-    if (words.length > 0) commands.push({ words, terminator });
-    words = [];
-  };
+class Tokenizer {
+  private readonly commands: ShellCommand[] = [];
+  private words: ShellWord[] = [];
+  private hasPipe = false;
 
-  /** If a Dockerfile continuation starts at `at`, returns the offset after it (and skipped lines). */
-  const continuation = (at: number): number => {
-    if (dockerfileEscape === undefined || text[at] !== dockerfileEscape) return -1;
+  constructor(
+    private readonly text: string,
+    private readonly end: number,
+    private readonly escape: number,
+  ) {}
+
+  run(start: number): ShellScript {
+    const { text, end } = this;
+    let i = start;
+    while (i < end) {
+      const code = text.charCodeAt(i);
+      if (code === this.escape) {
+        const next = this.continuation(i);
+        if (next >= 0) {
+          i = next;
+          continue;
+        }
+      }
+      const kind = classOf(code);
+      if (kind === SPACE) {
+        i++;
+        continue;
+      }
+      if (code === HASH && this.words.length === 0) {
+        // A shell comment runs to the end of the line.
+        const nl = text.indexOf('\n', i);
+        i = nl < 0 || nl >= end ? end : nl;
+        continue;
+      }
+      if (kind === OPERATOR) {
+        const c = text[i];
+        const two = i + 1 < end ? text[i + 1] : '';
+        if ((c === '&' || c === '|' || c === ';') && two === c) {
+          this.finish(c + c);
+          i += 2;
+        } else {
+          if (c === '|') this.hasPipe = true;
+          this.finish(c === '(' || c === ')' ? ';' : c);
+          i++;
+        }
+        continue;
+      }
+      if (kind === REDIRECT) {
+        // Redirections: skip the operator and its target so they never look like arguments.
+        i++;
+        while (i < end && (classOf(text.charCodeAt(i)) === REDIRECT || text[i] === '&')) i++;
+        while (i < end && (text.charCodeAt(i) === SPACE_CODE || text.charCodeAt(i) === TAB)) i++;
+        i = this.readWord(i).end;
+        continue;
+      }
+      const word = this.readWord(i);
+      if (word.end === i) {
+        i++;
+        continue;
+      }
+      // `2>&1`: a file-descriptor number glued to a redirection is not an argument.
+      const after = word.end < end ? classOf(text.charCodeAt(word.end)) : PLAIN;
+      if (!(after === REDIRECT && /^\d+$/.test(word.value))) this.words.push(word);
+      i = word.end;
+    }
+    this.finish('');
+    return { commands: this.commands, hasPipe: this.hasPipe };
+  }
+
+  private finish(terminator: string): void {
+    if (this.words.length > 0) this.commands.push({ words: this.words, terminator });
+    this.words = [];
+  }
+
+  /** If a Dockerfile continuation starts at `at`, the offset after it (and skipped lines), else -1. */
+  private continuation(at: number): number {
+    const { text, end } = this;
+    if (this.escape < 0 || text.charCodeAt(at) !== this.escape) return -1;
     let j = at + 1;
-    while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
-    if (text[j] === '\r') j++;
-    if (j < end && text[j] !== '\n') return -1;
+    while (j < end && (text.charCodeAt(j) === SPACE_CODE || text.charCodeAt(j) === TAB)) j++;
+    if (text.charCodeAt(j) === CR) j++;
+    if (j < end && text.charCodeAt(j) !== NEWLINE) return -1;
     j++;
     // Lines that are empty or start with '#' are removed from a continued instruction.
     while (j < end) {
       let k = j;
-      while (k < end && (text[k] === ' ' || text[k] === '\t')) k++;
-      if (text[k] === '#' || text[k] === '\n' || text[k] === '\r') {
+      while (k < end && (text.charCodeAt(k) === SPACE_CODE || text.charCodeAt(k) === TAB)) k++;
+      const c = text.charCodeAt(k);
+      if (c === HASH || c === NEWLINE || c === CR) {
         const nl = text.indexOf('\n', k);
         j = nl < 0 || nl >= end ? end : nl + 1;
         continue;
@@ -70,127 +168,68 @@ export function tokenizeShell(
       break;
     }
     return j;
-  };
-
-  while (i < end) {
-    const c = text[i];
-    const next = continuation(i);
-    if (next >= 0) {
-      i = next;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      i++;
-      continue;
-    }
-    if (c === '#' && words.length === 0) {
-      // A shell comment runs to the end of the line.
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 || nl >= end ? end : nl;
-      continue;
-    }
-    if (operatorChars.has(c)) {
-      const two = text.slice(i, i + 2);
-      if (two === '&&' || two === '||' || two === ';;') {
-        finish(two);
-        i += 2;
-      } else {
-        if (c === '|') hasPipe = true;
-        finish(c === '(' || c === ')' ? ';' : c);
-        i++;
-      }
-      continue;
-    }
-    if (c === '<' || c === '>') {
-      // Redirections: skip the operator and its target so they never look like arguments.
-      i++;
-      while (i < end && (text[i] === '<' || text[i] === '>' || text[i] === '&')) i++;
-      while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
-      i = readWord(text, i, end, dockerfileEscape, continuation).end;
-      continue;
-    }
-    const word = readWord(text, i, end, dockerfileEscape, continuation);
-    if (word.end === i) {
-      i++;
-      continue;
-    }
-    // `2>&1`: a file-descriptor number glued to a redirection is not an argument.
-    const fdRedirect = /^\d+$/.test(word.value) && (text[word.end] === '>' || text[word.end] === '<');
-    if (!fdRedirect) words.push(word);
-    i = word.end;
   }
-  finish('');
-  return { commands, hasPipe };
-}
 
-function readWord(
-  text: string,
-  start: number,
-  end: number,
-  dockerfileEscape: string | undefined,
-  continuation: (at: number) => number,
-): ShellWord {
-  let value = '';
-  let i = start;
-  while (i < end) {
-    const c = text[i];
-    if (dockerfileEscape !== undefined && c === dockerfileEscape) {
-      const next = continuation(i);
-      if (next >= 0) break;
-    }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || operatorChars.has(c) || c === '<' || c === '>')
-      break;
-    if (c === "'") {
-      const close = text.indexOf("'", i + 1);
-      const stop = close < 0 || close >= end ? end : close;
-      value += text.slice(i + 1, stop);
-      i = stop + 1;
-      continue;
-    }
-    if (c === '"') {
-      i++;
-      while (i < end && text[i] !== '"') {
-        if (text[i] === '\\' && i + 1 < end) {
-          const next = continuation(i);
-          if (next >= 0) {
-            i = next;
+  private readWord(start: number): ShellWord {
+    const { text, end } = this;
+    let value = '';
+    let i = start;
+    while (i < end) {
+      const code = text.charCodeAt(i);
+      if (code === this.escape && this.continuation(i) >= 0) break;
+      const kind = classOf(code);
+      if (kind === SPACE || kind === OPERATOR || kind === REDIRECT) break;
+      if (kind === SINGLE) {
+        const close = text.indexOf("'", i + 1);
+        const stop = close < 0 || close >= end ? end : close;
+        value += text.slice(i + 1, stop);
+        i = stop + 1;
+      } else if (kind === DOUBLE) {
+        i++;
+        while (i < end && text.charCodeAt(i) !== 34) {
+          if (text.charCodeAt(i) === 92 && i + 1 < end) {
+            const next = this.continuation(i);
+            if (next >= 0) {
+              i = next;
+              continue;
+            }
+            value += text[i + 1];
+            i += 2;
             continue;
           }
-          value += text[i + 1];
-          i += 2;
-          continue;
+          // A run of plain characters inside the quotes: copy it in one slice.
+          let j = i + 1;
+          while (j < end && text.charCodeAt(j) !== 34 && text.charCodeAt(j) !== 92) j++;
+          value += text.slice(i, j);
+          i = j;
         }
-        value += text[i];
         i++;
+      } else if (kind === BACKSLASH && i + 1 < end) {
+        value += text[i + 1];
+        i += 2;
+      } else if (kind === DOLLAR && (text[i + 1] === '(' || text[i + 1] === '{')) {
+        const close = matching(text, i + 1, end);
+        value += text.slice(i, close);
+        i = close;
+      } else if (kind === BACKTICK) {
+        const close = text.indexOf('`', i + 1);
+        const stop = close < 0 || close >= end ? end : close + 1;
+        value += text.slice(i, stop);
+        i = stop;
+      } else {
+        // A run of ordinary characters: copy it in one slice.
+        let j = i + 1;
+        while (j < end) {
+          const c = text.charCodeAt(j);
+          if (c === this.escape || (c < 128 && classes[c] !== PLAIN)) break;
+          j++;
+        }
+        value += text.slice(i, j);
+        i = j;
       }
-      i++;
-      continue;
     }
-    if (c === '\\' && i + 1 < end) {
-      value += text[i + 1];
-      i += 2;
-      continue;
-    }
-    if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
-      const close = matching(text, i + 1, end);
-      value += text.slice(i, close);
-      i = close;
-      continue;
-    }
-    if (c === '`') {
-      const close = text.indexOf('`', i + 1);
-      const stop = close < 0 || close >= end ? end : close + 1;
-      value += text.slice(i, stop);
-      i = stop;
-      continue;
-    }
-    // A run of ordinary characters: copy it in one slice.
-    let j = i + 1;
-    while (j < end && !special.has(text[j]) && text[j] !== dockerfileEscape) j++;
-    value += text.slice(i, j);
-    i = j;
+    return { value, start, end: Math.min(i, end) };
   }
-  return { value, start, end: Math.min(i, end) };
 }
 
 /** Offset just past the bracket matching the one at `open`, honouring nesting and quotes. */

@@ -115,9 +115,20 @@ export class Symbols {
     return this.dockerfile.stageAt(instruction.startOffset);
   }
 
+  private readonly parents = new Map<Stage, Stage | undefined>();
+
   /** The stage a FROM builds on, when its base names an earlier stage. */
   baseStage(stage: Stage): Stage | undefined {
-    return parentStage(this.dockerfile, stage);
+    if (!this.parents.has(stage)) this.parents.set(stage, parentStage(this.dockerfile, stage));
+    return this.parents.get(stage);
+  }
+
+  private referenced: Set<Stage> | undefined;
+
+  /** True when another stage builds on, copies from or mounts `stage`. */
+  isReferenced(stage: Stage): boolean {
+    this.referenced ??= new Set(this.stageReferences.map((r) => r.stage));
+    return this.referenced.has(stage);
   }
 
   /** The stage a `--from`/`from=` value names: a stage name or a stage index, before `before`. */

@@ -13,7 +13,10 @@ export const ConsistentInstructionCasing: Rule = {
   severity: 'warning',
   fix: 'Rewrites the keyword in the majority case.',
   check(context) {
-    const instructions = [...context.instructions()].map((i) => i.instruction).filter((i) => i.known);
+    const instructions = context
+      .instructions()
+      .map((i) => i.instruction)
+      .filter((i) => i.known);
     let lower = 0;
     let upper = 0;
     for (const instruction of instructions) {

@@ -11,10 +11,9 @@ export const CopyFromUnknownStage: Rule = {
   hadolint: ['DL3022'],
   fix: 'Replaces the name with the stage it resembles.',
   check(context) {
-    for (const stage of context.dockerfile.stages) {
-      const earlier = context.dockerfile.stages
-        .filter((s) => s.index < stage.index && s.name !== undefined)
-        .map((s) => s.name!);
+    const stages = context.dockerfile.stages;
+    const named = new Set(stages.map((s) => s.name));
+    for (const stage of stages) {
       for (const instruction of stage.instructions) {
         const from = instruction.flags.find((f) => f.name === 'from');
         if ((instruction.name !== 'COPY' && instruction.name !== 'ADD') || !from?.value || !from.valueSpan)
@@ -23,7 +22,10 @@ export const CopyFromUnknownStage: Rule = {
         if (/[/:@.$]/.test(value) || /^\d+$/.test(value) || context.symbols.stageNamed(value, stage.index))
           continue;
         // BuildKit also resolves names of later stages; only a near-miss of an earlier one is a likely typo.
-        if (context.dockerfile.stages.some((s) => s.name === value.toLowerCase())) continue;
+        if (named.has(value.toLowerCase())) continue;
+        const earlier = stages
+          .filter((s) => s.index < stage.index && s.name !== undefined)
+          .map((s) => s.name!);
         const suggestion = didYouMean(value.toLowerCase(), earlier);
         if (!suggestion) continue;
         const message = `\`--from=${value}\` names no stage (did you mean ${suggestion}?); BuildKit would pull an image called ${value}`;

@@ -1,5 +1,5 @@
 import { tokenizeShell } from '../analysis/shell';
-import type { Instruction, Stage } from '../../../engine/src/dockerfile/model';
+import type { Stage } from '../../../engine/src/dockerfile/model';
 import type { Rule, RuleContext } from './rule';
 import { buildkitRuleUrl } from './support';
 
@@ -14,15 +14,17 @@ export function jsonForm(command: string): string | undefined {
   return `[${commands[0].words.map((w) => JSON.stringify(w.value)).join(', ')}]`;
 }
 
-/** True when a SHELL instruction precedes `instruction` in its stage or in the stages it builds on. */
-function shellChanged(context: RuleContext, stage: Stage, instruction: Instruction): boolean {
-  for (let current: Stage | undefined = stage; current; current = context.symbols.baseStage(current)) {
-    for (const i of current.instructions) {
-      if (current === stage && i.startOffset >= instruction.startOffset) break;
-      if (i.name === 'SHELL') return true;
-    }
+/** Offset of the first SHELL of each stage, or of the nearest SHELL in the stages it builds on (-1). */
+function shellOffsets(context: RuleContext): Map<Stage, number> {
+  const offsets = new Map<Stage, number>();
+  for (const stage of context.dockerfile.stages) {
+    const own = stage.instructions.find((i) => i.name === 'SHELL');
+    const parent = context.symbols.baseStage(stage);
+    // A SHELL anywhere in a parent stage applies from this stage's start.
+    const inherited = parent && (offsets.get(parent) ?? Infinity) !== Infinity ? -1 : Infinity;
+    offsets.set(stage, Math.min(inherited, own ? own.startOffset : Infinity));
   }
-  return false;
+  return offsets;
 }
 
 export const JSONArgsRecommended: Rule = {
@@ -35,10 +37,12 @@ export const JSONArgsRecommended: Rule = {
   hadolint: ['DL3025'],
   fix: 'Rewrites a simple command line (no shell syntax) in JSON form.',
   check(context) {
+    let shells: Map<Stage, number> | undefined;
     for (const { instruction, stage } of context.instructions()) {
       if (instruction.name !== 'CMD' && instruction.name !== 'ENTRYPOINT') continue;
       if (!stage || instruction.form !== 'shell' || !instruction.argsText) continue;
-      if (shellChanged(context, stage, instruction)) continue;
+      shells ??= shellOffsets(context);
+      if (shells.get(stage)! < instruction.startOffset) continue;
       const json = jsonForm(instruction.argsText.value);
       context.report(
         instruction.keyword,

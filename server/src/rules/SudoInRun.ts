@@ -15,6 +15,8 @@ export const SudoInRun: Rule = {
     for (const run of runScripts(context.document)) {
       for (const command of run.script.commands) {
         const words = command.words;
+        // Fast path: sudo can only come first or after VAR=value assignments.
+        if (words[0].value !== 'sudo' && !words[0].value.includes('=')) continue;
         let i = 0;
         while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i].value)) i++;
         if (words[i]?.value !== 'sudo') continue;

@@ -27,6 +27,8 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
   const settings = environment.settings;
   const dockerfile = document.dockerfile;
   const fileConfig = fileCheckConfig(dockerfile.directives);
+  // Per-instruction `# check=` comments are rare: look findings up only when there are some.
+  const scoped = dockerfile.instructions.some((i) => i.comments.some((c) => /check\s*=/i.test(c)));
   const results: LintResult[] = [];
   for (const rule of allRules) {
     const configured = settings.rules[rule.name] ?? 'default';
@@ -50,7 +52,7 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
       continue;
     }
     for (const finding of findings) {
-      const config = configFor(document, fileConfig, finding);
+      const config = scoped ? configFor(document, fileConfig, finding) : fileConfig;
       if (isSkipped(rule, config, configured !== 'default')) continue;
       let severity: Severity = configured === 'default' ? (rule.severity as Severity) : configured;
       if (rule.source === 'buildkit' && config.error) severity = 'error';

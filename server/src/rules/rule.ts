@@ -47,6 +47,8 @@ export interface ReportOptions {
   readonly tags?: readonly DiagnosticTag[];
 }
 
+const instructionsKey = Symbol('instructions');
+
 export class RuleContext {
   constructor(
     readonly document: DockerfileDocument,
@@ -72,13 +74,17 @@ export class RuleContext {
     this.sink.push({ rule: this.rule, range, message, fixes: options.fixes ?? [], tags: options.tags });
   }
 
-  /** Every instruction, ONBUILD triggers excluded, with the stage it belongs to. */
-  *instructions(): Iterable<{ instruction: Instruction; stage: Stage | undefined }> {
-    for (const instruction of this.dockerfile.globalArgs) yield { instruction, stage: undefined };
-    for (const stage of this.dockerfile.stages) {
-      yield { instruction: stage.from, stage };
-      for (const instruction of stage.instructions) yield { instruction, stage };
-    }
+  /** Every instruction (global ARGs, then each stage's FROM and body), with the stage it belongs to. */
+  instructions(): readonly { instruction: Instruction; stage: Stage | undefined }[] {
+    return this.document.cached(instructionsKey, () => {
+      const out: { instruction: Instruction; stage: Stage | undefined }[] = [];
+      for (const instruction of this.dockerfile.globalArgs) out.push({ instruction, stage: undefined });
+      for (const stage of this.dockerfile.stages) {
+        out.push({ instruction: stage.from, stage });
+        for (const instruction of stage.instructions) out.push({ instruction, stage });
+      }
+      return out;
+    });
   }
 
   /** A span of the document from offsets. */

@@ -25,21 +25,30 @@ export function didYouMean(
   return best;
 }
 
+let previousRow = new Uint16Array(64);
+let currentRow = new Uint16Array(64);
+
+/** Edit distance, capped at 3 (all "did you mean" needs). */
 function levenshtein(a: string, b: string): number {
   if (Math.abs(a.length - b.length) >= 3) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
+  if (b.length + 1 > previousRow.length) {
+    previousRow = new Uint16Array(b.length + 1);
+    currentRow = new Uint16Array(b.length + 1);
   }
-  return previous[b.length];
+  for (let j = 0; j <= b.length; j++) previousRow[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    currentRow[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(previousRow[j] + 1, currentRow[j - 1] + 1, previousRow[j - 1] + cost);
+      currentRow[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin >= 3) return 3;
+    [previousRow, currentRow] = [currentRow, previousRow];
+  }
+  return previousRow[b.length];
 }
 
 /** Go's %q for the plain strings rule messages quote. */
