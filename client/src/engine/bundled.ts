@@ -51,9 +51,12 @@ export class BundledEngine {
     const log = openSync(this.logFile, 'a');
     let exitedEarly: Promise<never>;
     try {
-      const child = spawn(this.berthdPath, BundledEngine.args(socketPath, settings), {
+      // bin/berthd is a Node script: run it with the editor's own Node (Electron's, in desktop VS
+      // Code, which ELECTRON_RUN_AS_NODE turns into plain Node), so no separate Node install is needed.
+      const child = spawn(process.execPath, [this.berthdPath, ...BundledEngine.args(socketPath, settings)], {
         detached: true,
         stdio: ['ignore', log, log],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       });
       exitedEarly = new Promise<never>((_, reject) => {
         child.once('error', (err) => reject(new Error(`could not run ${this.berthdPath}: ${err.message}`)));

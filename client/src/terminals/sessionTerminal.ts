@@ -34,6 +34,8 @@ export class SessionTerminal implements vscode.Pseudoterminal {
   private readonly closeEmitter = new vscode.EventEmitter<number | void>();
   readonly onDidClose = this.closeEmitter.event;
   private session: TerminalSession | undefined;
+  /** Keystrokes typed before the session was ready (an exec takes a moment to start). */
+  private pendingInput: string[] = [];
   private closed = false;
   private dimensions: vscode.TerminalDimensions | undefined;
 
@@ -53,7 +55,8 @@ export class SessionTerminal implements vscode.Pseudoterminal {
   }
 
   handleInput(data: string): void {
-    this.session?.write?.(data);
+    if (this.session) this.session.write?.(data);
+    else this.pendingInput.push(data);
   }
 
   setDimensions(dimensions: vscode.TerminalDimensions): void {
@@ -75,6 +78,8 @@ export class SessionTerminal implements vscode.Pseudoterminal {
     if (this.closed) return session.close();
     this.session = session;
     if (this.dimensions) session.resize?.(this.dimensions);
+    for (const data of this.pendingInput) session.write?.(data);
+    this.pendingInput = [];
     const decoder = new StringDecoder('utf8');
     session.output.on('data', (chunk: Buffer | string) => {
       const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);

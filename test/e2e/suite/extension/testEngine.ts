@@ -1,17 +1,30 @@
-// A private container engine for the extension's e2e tests, on its own socket with its own state
-// under a temp dir, loaded with the busybox test image. BERTH_E2E_ENGINE picks it: `dockerd` (Debian's
-// Docker Engine, the reference) or `berthd` (Berth's own engine, the product path).
+// The container engines the extension's e2e tests run against, each private (own socket and state
+// under a temp dir) and loaded with the busybox test image:
+// - `berthd`, Berth's own engine, started the product's way: the extension's Start Engine command with
+//   berth.engine.dataRoot/execRoot pointing at the temp dir, stopped with Stop Engine;
+// - `dockerd`, Debian's Docker Engine, the reference, started here (the extension only connects).
+// BERTH_E2E_ENGINES picks them (comma-separated; default: both).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 
 import Docker from 'dockerode';
 
 import { pingSocket, waitNearSocket } from '../../../../client/src/engine/socketWait';
 import { makeBusyboxLayout, skopeoEnv } from '../../../helpers/busybox-image';
 import { haveBusybox } from '../../../helpers/busybox-rootfs';
+import { EXTENSION_ID } from '../helpers';
 
-export type EngineKind = 'dockerd' | 'berthd';
+export type EngineKind = 'berthd' | 'dockerd';
 
 export interface TestEngine {
   readonly kind: EngineKind;
@@ -19,13 +32,20 @@ export interface TestEngine {
   readonly docker: Docker;
   /** The test image, loaded: `busybox:latest`. */
   readonly image: string;
+  /** Why this engine cannot build images yet, or undefined when it can. */
+  readonly cannotBuild: string | undefined;
   stop(): Promise<void>;
 }
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..', '..');
+const global = vscode.ConfigurationTarget.Global;
 
-export function engineKind(): EngineKind {
-  return process.env.BERTH_E2E_ENGINE === 'berthd' ? 'berthd' : 'dockerd';
+export function enginesUnderTest(): EngineKind[] {
+  const listed = (process.env.BERTH_E2E_ENGINES || 'berthd,dockerd').split(',').map((e) => e.trim());
+  return listed.filter((e): e is EngineKind => e === 'berthd' || e === 'dockerd');
+}
+
+function bundledBerthd(): string {
+  return path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'bin', 'berthd');
 }
 
 /** Why the engine tests cannot run here, or undefined when they can. */
@@ -34,51 +54,97 @@ export function whyNoEngine(kind: EngineKind): string | undefined {
   if (!haveBusybox()) return 'needs busybox-static for the test image (run .ci/setup)';
   if (kind === 'dockerd' && !existsSync('/usr/sbin/dockerd'))
     return 'needs dockerd (apt-get install docker.io)';
-  if (kind === 'berthd' && !existsSync(path.join(repoRoot, 'bin', 'berthd'))) return 'needs bin/berthd';
+  if (kind === 'berthd' && !existsSync(bundledBerthd()))
+    return `needs the bundled engine at ${bundledBerthd()}`;
   return undefined;
 }
 
-function engineCommand(kind: EngineKind, dir: string, socketPath: string): [string, string[]] {
-  const common = [
+export async function startTestEngine(kind: EngineKind): Promise<TestEngine> {
+  // Short path: Unix socket paths are limited to 107 bytes.
+  const dir = mkdtempSync('/tmp/bx-e2e-');
+  try {
+    const started = kind === 'berthd' ? await startBundledBerthd(dir) : await startDockerd(dir);
+    const docker = new Docker({ socketPath: started.socketPath });
+    await loadBusybox(docker, dir);
+    return {
+      kind,
+      ...started,
+      docker,
+      image: 'busybox:latest',
+      cannotBuild: await whyCannotBuild(docker, dir),
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** The product path: the extension starts its bundled berthd (Start Engine) in `dir`. */
+async function startBundledBerthd(dir: string): Promise<{ socketPath: string; stop(): Promise<void> }> {
+  const execRoot = path.join(dir, 'exec');
+  const engine = vscode.workspace.getConfiguration('berth.engine');
+  await engine.update('socket', undefined, global);
+  await engine.update('dataRoot', path.join(dir, 'data'), global);
+  await engine.update('execRoot', execRoot, global);
+  await vscode.commands.executeCommand('berth.engine.start');
+  const socketPath = path.join(execRoot, 'berth.sock');
+  if (!(await pingSocket(socketPath)))
+    throw new Error(`Start Engine did not bring berthd up on ${socketPath}`);
+  const pidFile = path.join(execRoot, 'berthd.pid');
+  return {
+    socketPath,
+    stop: async () => {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await vscode.commands.executeCommand('berth.engine.stop');
+      if (isAlive(pid)) {
+        process.kill(pid, 'SIGKILL');
+        throw new Error(`Stop Engine left berthd (pid ${pid}) running; killed it`);
+      }
+      await engine.update('dataRoot', undefined, global);
+      await engine.update('execRoot', undefined, global);
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The reference: Debian's dockerd on a private socket; the extension connects through berth.engine.socket. */
+async function startDockerd(dir: string): Promise<{ socketPath: string; stop(): Promise<void> }> {
+  const socketPath = path.join(dir, 'engine.sock');
+  const args = [
+    '-H',
+    `unix://${socketPath}`,
     '--data-root',
     path.join(dir, 'data'),
     '--exec-root',
     path.join(dir, 'exec'),
     '--pidfile',
     path.join(dir, 'engine.pid'),
+    // No iptables or bridge: the tests need neither, and they must not touch the host's firewall.
+    '--iptables=false',
+    '--ip-masq=false',
+    '--bridge=none',
+    '--storage-driver=overlay2',
   ];
-  if (kind === 'berthd')
-    return [path.join(repoRoot, 'bin', 'berthd'), ['--host', `unix://${socketPath}`, ...common]];
-  // No iptables or bridge: the tests need neither, and they must not touch the host's firewall.
-  return [
-    '/usr/sbin/dockerd',
-    [
-      '-H',
-      `unix://${socketPath}`,
-      ...common,
-      '--iptables=false',
-      '--ip-masq=false',
-      '--bridge=none',
-      '--storage-driver=overlay2',
-    ],
-  ];
-}
-
-export async function startTestEngine(kind: EngineKind): Promise<TestEngine> {
-  // Short path: Unix socket paths are limited to 107 bytes.
-  const dir = mkdtempSync('/tmp/bx-e2e-');
-  const socketPath = path.join(dir, 'engine.sock');
-  const [command, args] = engineCommand(kind, dir, socketPath);
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/sbin/dockerd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const failure = exited.then((code): never => {
-    throw new Error(`${kind} exited (${code}) before answering: ${output.join('').slice(-2000)}`);
+    throw new Error(`dockerd exited (${code}) before answering: ${output.join('').slice(-2000)}`);
   });
   failure.catch(() => undefined);
   const stop = async () => {
+    await vscode.workspace.getConfiguration('berth.engine').update('socket', undefined, global);
     if (child.exitCode === null) {
       child.kill('SIGTERM');
       await exited;
@@ -88,16 +154,21 @@ export async function startTestEngine(kind: EngineKind): Promise<TestEngine> {
   try {
     await waitNearSocket(socketPath, () => pingSocket(socketPath), {
       deadlineMs: 30_000,
-      what: `${kind} on ${socketPath}`,
+      what: `dockerd on ${socketPath}`,
       failure,
     });
-    const docker = new Docker({ socketPath });
-    await loadBusybox(docker, dir);
-    return { kind, socketPath, docker, image: 'busybox:latest', stop };
+    await vscode.workspace.getConfiguration('berth.engine').update('socket', socketPath, global);
   } catch (err) {
     await stop();
     throw err;
   }
+  return { socketPath, stop };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString();
 }
 
 /** busybox:latest from Debian's busybox-static: an OCI layout, turned into a docker-archive by skopeo. */
@@ -112,13 +183,36 @@ async function loadBusybox(docker: Docker, dir: string): Promise<void> {
       env: skopeoEnv(),
     },
   );
-  const response = (await docker.loadImage(createReadStream(archive))) as NodeJS.ReadableStream;
-  const body = await new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (c: Buffer) => chunks.push(c));
-    response.on('end', () => resolve(Buffer.concat(chunks).toString()));
-    response.on('error', reject);
-  });
+  const body = await readAll((await docker.loadImage(createReadStream(archive))) as NodeJS.ReadableStream);
   if (/"error"/.test(body)) throw new Error(`loading busybox failed: ${body}`);
   rmSync(archive, { force: true });
+  rmSync(layout.layoutDir, { recursive: true, force: true });
+}
+
+/**
+ * Asks the engine to build a one-line Dockerfile. An engine that says it has no builder (yet) makes
+ * the build tests skip, naming its answer; any other failure fails the run.
+ */
+async function whyCannotBuild(docker: Docker, dir: string): Promise<string | undefined> {
+  const context = path.join(dir, 'probe');
+  mkdirSync(context);
+  writeFileSync(path.join(context, 'Dockerfile'), 'FROM busybox:latest\n');
+  let answer: string;
+  let status: number | undefined;
+  try {
+    const stream = (await docker.buildImage(
+      { context, src: ['Dockerfile'] },
+      { t: 'berth-e2e-probe:latest' },
+    )) as NodeJS.ReadableStream;
+    answer = /"error"\s*:\s*"([^"]*)"/.exec(await readAll(stream))?.[1] ?? '';
+  } catch (err) {
+    status = (err as { statusCode?: number }).statusCode;
+    answer = (err as { json?: { message?: string } }).json?.message ?? (err as Error).message;
+  }
+  if (!answer) {
+    await docker.getImage('berth-e2e-probe:latest').remove();
+    return undefined;
+  }
+  if (status === 501 || /not (available|implemented|supported)/i.test(answer)) return answer;
+  throw new Error(`the engine failed to build FROM busybox:latest: ${answer}`);
 }
