@@ -225,9 +225,9 @@ class Parser {
     const trigger = instruction.trigger;
     const heredocOwner = trigger && instruction.name === 'ONBUILD' ? trigger : instruction;
     if (
+      line.text.includes('<<') &&
       heredocKeywords.has(heredocOwner.keyword.value.toLowerCase()) &&
-      heredocOwner.form !== 'json' &&
-      line.text.includes('<<')
+      heredocOwner.form !== 'json'
     ) {
       this.heredocs(line, instruction);
     }

@@ -13,6 +13,7 @@ const execFormUnexpanded = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTH
 const neverExpanded = new Set(['MAINTAINER', 'ONBUILD']);
 
 const BACKSLASH = 0x5c;
+const NONE: readonly VariableReference[] = [];
 
 /**
  * References in an instruction's arguments and flag values. `argsStart`/`argsEnd` index the joined
@@ -25,7 +26,10 @@ export function argumentVariables(
   argsEnd: number,
   escapeChar: number,
   src: SourceText,
-): VariableReference[] {
+): readonly VariableReference[] {
+  // Most instructions have no `$` at all: share one empty list.
+  if (instruction.flags.length === 0 && !instruction.trigger && line.text.indexOf('$', argsStart) < 0)
+    return NONE;
   const out: VariableReference[] = [];
   for (const flag of instruction.flags) {
     if (flag.valueSpan) {

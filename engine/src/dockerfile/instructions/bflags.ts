@@ -16,8 +16,11 @@ export interface FlagValues {
 
 export type FlagsResult = FlagValues | { readonly error: string; readonly flag: Flag };
 
+const NO_FLAGS: FlagValues = { values: new Map(), lists: new Map(), used: new Map() };
+
 /** BFlags.Parse: the first problem stops, as in BuildKit. */
 export function parseFlags(flags: readonly Flag[], accepted: ReadonlyMap<string, FlagInfo>): FlagsResult {
+  if (flags.length === 0) return NO_FLAGS; // most instructions: nothing to allocate
   const values = new Map<string, string>();
   const lists = new Map<string, string[]>();
   const used = new Map<string, Flag>();
