@@ -1,8 +1,62 @@
-// Shell wildcard patterns of `${V#p}`, `${V%p}`, `${V/p/r}` as BuildKit evaluates them: `*` and `?`
-// wildcards turned into a regular expression (no bracket expressions), Go regexp match semantics.
+// What `${V<op>word}` evaluates to, as BuildKit computes it: the default/alternative/required
+// operators, and the shell wildcard patterns of `${V#p}`, `${V%p}`, `${V/p/r}` (`*` and `?` turned
+// into a regular expression, no bracket expressions, Go regexp match semantics).
 
 export interface PatternError {
   readonly error: string;
+}
+
+/**
+ * `${name<op>word}` for the operators `-`, `+`, `?`, `#`, `##`, `%`, `%%` (each also after `:`,
+ * `nullIsUnset`); `value` is undefined when the variable is unset; `modifier` is the operator as
+ * written, for the error text.
+ */
+export function applyModifier(
+  name: string,
+  value: string | undefined,
+  op: string,
+  nullIsUnset: boolean,
+  word: string,
+  modifier: string,
+): string | PatternError {
+  const unset = value === undefined || (nullIsUnset && value === '');
+  switch (op) {
+    case '-':
+      return unset ? word : (value as string);
+    case '+':
+      return unset ? '' : word;
+    case '?':
+      if (value === undefined)
+        return { error: `${name}: ${word !== '' ? word : 'is not allowed to be unset'}` };
+      if (nullIsUnset && value === '')
+        return { error: `${name}: ${word !== '' ? word : 'is not allowed to be empty'}` };
+      return value;
+    case '%':
+    case '#': {
+      // `%`/`#` take the shortest match, `%%`/`##` the longest.
+      const greedy = word.length > 0 && word[0] === op;
+      const pattern = greedy ? word.slice(1) : word;
+      const trimmed =
+        op === '%' ? trimSuffix(pattern, value ?? '', greedy) : trimPrefix(pattern, value ?? '', greedy);
+      return typeof trimmed === 'string'
+        ? trimmed
+        : { error: `invalid pattern (${pattern}) in substitution: ${trimmed.error}` };
+    }
+    default:
+      return { error: `unsupported modifier (${modifier}) in substitution` };
+  }
+}
+
+/** `${V/pattern/replacement}` (first match) and `${V//pattern/replacement}` (every match). */
+export function applyReplacement(
+  value: string,
+  pattern: string,
+  replacement: string,
+  all: boolean,
+): string | PatternError {
+  const re = patternToRegExp(pattern, true, false);
+  if (!(re instanceof RegExp)) return { error: `invalid pattern (${pattern}) in substitution: ${re.error}` };
+  return all ? replaceAllGo(re, value, replacement) : replaceFirst(re, value, replacement);
 }
 
 /** Go's `.`: any character but a newline (JS `.` also refuses `\r`, U+2028 and U+2029). */
