@@ -95,6 +95,10 @@ async function startBundledBerthd(dir: string): Promise<{ socketPath: string; st
     socketPath,
     stop: async () => {
       const pid = Number(readFileSync(pidFile, 'utf8'));
+      // berthd leaves containers running when it stops (by design): remove what the tests left.
+      const docker = new Docker({ socketPath });
+      for (const c of await docker.listContainers({ all: true }))
+        await docker.getContainer(c.Id).remove({ force: true });
       await vscode.commands.executeCommand('berth.engine.stop');
       if (isAlive(pid)) {
         process.kill(pid, 'SIGKILL');
@@ -102,7 +106,8 @@ async function startBundledBerthd(dir: string): Promise<{ socketPath: string; st
       }
       await engine.update('dataRoot', undefined, global);
       await engine.update('execRoot', undefined, global);
-      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      // Processes of removed containers may still be finishing their last writes.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 20 });
     },
   };
 }
