@@ -728,6 +728,7 @@ static void op_fork(op_t *op) {
   signal(SIGINT, SIG_IGN);
   signal(SIGTERM, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN); // the runtime may be gone: the exit file still records the status
   int status;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) _exit(122);

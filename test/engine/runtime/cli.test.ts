@@ -1,0 +1,138 @@
+// bin/berth-runtime as engines call it: runc's commands and flags, exit codes, state JSON, logs.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { hostSyscalls } from '../../../engine/src/runtime/linux/host';
+import {
+  removeTestCgroupParents,
+  runtimeTestsBlocked,
+  scratchDir,
+  sharedRootfs,
+  uniqueId,
+} from '../../helpers/runtime';
+
+const bin = resolve(__dirname, '../../../../bin/berth-runtime');
+
+describe('berth-runtime command line', function () {
+  this.timeout(120000);
+  let root: string;
+  let bundle: string;
+
+  /** Runs the CLI; returns its exit status and output. */
+  function cli(...args: string[]): { status: number; stdout: string; stderr: string } {
+    // A created container keeps the stdio it was given: with pipes, spawnSync would wait for it.
+    const stdio = args.includes('create') ? 'ignore' : 'pipe';
+    const r = spawnSync(bin, ['--root', root, ...args], {
+      cwd: bundle,
+      encoding: 'utf8',
+      timeout: 60000,
+      stdio,
+    });
+    return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  }
+
+  function setArgs(args: string[], id: string): void {
+    const config = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
+    config.process.terminal = false;
+    config.process.args = args;
+    config.root = { path: sharedRootfs(), readonly: true };
+    config.linux.cgroupsPath = `/berth-test/${id}`;
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(config));
+  }
+
+  before(function () {
+    const blocked = runtimeTestsBlocked();
+    if (blocked) {
+      console.log(`skip: runtime engine tests ${blocked}`);
+      this.skip();
+    }
+    root = join(scratchDir(), uniqueId('cli-state'));
+    bundle = join(scratchDir(), uniqueId('cli-bundle'));
+    mkdirSync(bundle);
+  });
+  after(removeTestCgroupParents);
+
+  it('writes a default config.json with spec, and refuses to overwrite it', () => {
+    assert.equal(cli('spec').status, 0);
+    const config = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
+    assert.equal(config.ociVersion, '1.0.2');
+    assert.deepEqual(config.process.args, ['sh']);
+    const again = cli('spec');
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /config.json already exists: remove it first/);
+  });
+
+  it('runs a container to completion and exits with its status', () => {
+    const id = uniqueId('cli-run');
+    setArgs(['sh', '-c', 'echo hello from $(hostname); exit 3'], id);
+    const r = cli('run', id);
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stdout, 'hello from berth\n');
+    assert.equal(cli('state', id).status, 1, 'run removes the container');
+  });
+
+  it('drives the lifecycle: create, state, list, start, exec, ps, kill, delete', () => {
+    const id = uniqueId('cli-life');
+    setArgs(['sh', '-c', 'trap "exit 0" TERM; sleep 60 & wait'], id);
+    const pidFile = join(scratchDir(), `${id}.pid`);
+    assert.equal(cli('create', '--bundle', bundle, '--pid-file', pidFile, id).status, 0);
+    const created = JSON.parse(cli('state', id).stdout);
+    assert.equal(created.status, 'created');
+    assert.equal(created.id, id);
+    assert.equal(created.bundle, bundle);
+    assert.equal(String(created.pid), readFileSync(pidFile, 'utf8'));
+    assert.match(cli('list').stdout, new RegExp(`^${id}\\s+${created.pid}\\s+created\\s`, 'm'));
+
+    assert.equal(cli('start', id).status, 0);
+    assert.equal(JSON.parse(cli('state', id).stdout).status, 'running');
+    const e = cli('exec', id, 'sh', '-c', 'echo $$; exit 4');
+    assert.equal(e.status, 4);
+    assert.notEqual(e.stdout.trim(), '1');
+    const pids = JSON.parse(cli('ps', '--format', 'json', id).stdout) as number[];
+    assert.ok(pids.includes(created.pid));
+
+    const busy = cli('delete', id);
+    assert.equal(busy.status, 1);
+    assert.match(busy.stderr, /it is running; stop it first, or use --force/);
+    const pidfd = hostSyscalls.pidfdOpen(created.pid);
+    try {
+      assert.equal(cli('kill', id, 'TERM').status, 0);
+      assert.ok(hostSyscalls.waitReadable(pidfd, 30000), 'the container exits on TERM');
+    } finally {
+      hostSyscalls.close(pidfd);
+    }
+    assert.equal(JSON.parse(cli('state', id).stdout).status, 'stopped');
+    assert.equal(cli('delete', id).status, 0);
+    assert.ok(!existsSync(join(root, id)));
+  });
+
+  it('says what is wrong, in the log too, as JSON lines', () => {
+    const log = join(scratchDir(), `${uniqueId('cli')}.log`);
+    const r = spawnSync(
+      bin,
+      ['--root', root, '--log', log, '--log-format', 'json', 'create', '--bundle', '/nonexistent', 'x'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /\/nonexistent\/config.json does not exist: pass the bundle directory/);
+    const entry = JSON.parse(readFileSync(log, 'utf8').trim().split('\n').at(-1)!);
+    assert.equal(entry.level, 'error');
+    assert.match(entry.msg, /does not exist/);
+  });
+
+  it('refuses what it does not support, with the reason (exit 2)', () => {
+    const r = cli('--systemd-cgroup', 'list');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /manages cgroups through cgroupfs/);
+    assert.equal(cli('checkpoint', 'x').status, 2);
+    assert.match(cli('frobnicate').stderr, /unknown command "frobnicate"/);
+  });
+
+  it('reports its features as runtime-spec JSON', () => {
+    const f = JSON.parse(cli('features').stdout);
+    assert.ok(f.linux.namespaces.includes('user'));
+    assert.equal(f.linux.seccomp.enabled, true);
+    assert.ok(f.hooks.includes('createContainer'));
+  });
+});
