@@ -309,14 +309,13 @@ async function exportImage(
     cache.putImage(key, written);
   }
   step.status(`writing image ${written.config.digest}`);
-  store.blobs.syncNames();
-  const tags: string[] = [];
-  for (const tag of request.tags ?? []) {
-    const name = formatReference(parseReference(tag));
-    store.images.set(name, written.manifest);
-    step.status(`naming to ${name}`);
-    tags.push(name);
-  }
+  const tags = (request.tags ?? []).map((tag) => formatReference(parseReference(tag)));
+  const manifest = written.manifest;
+  // A rebuild that names the same image again writes nothing.
+  const unchanged = tags.every((name) => store.images.get(name)?.target.digest === manifest.digest);
+  if (tags.length === 0) store.addDangling(manifest);
+  else if (!unchanged) store.setNames(tags, manifest);
+  for (const name of tags) step.status(`naming to ${name}`);
   step.done();
   if (unusedBuildArgs.length > 0) {
     progress.warning(`One or more build-args [${unusedBuildArgs.join(' ')}] were not consumed`);

@@ -94,15 +94,22 @@ export class BuildCache {
     this.newContent.length = 0;
   }
 
-  /** Forgets every record and lets GC take what only the cache kept. Returns the records removed. */
-  prune(): number {
-    let removed = 0;
+  /**
+   * Forgets every record, drops the cache mounts, and lets GC take what only the cache kept.
+   * Returns the keys forgotten and the bytes freed (`docker builder prune`).
+   */
+  prune(): { keys: string[]; bytesFreed: number } {
+    const keys: string[] = [];
     for (const name of fs.readdirSync(this.dir)) {
       fs.rmSync(join(this.dir, name), { force: true });
-      removed++;
+      keys.push(name.replace(/\.json$/, ''));
     }
+    const mounts = join(this.store.root, 'build', 'mounts');
+    let bytesFreed = du(mounts);
+    fs.rmSync(mounts, { recursive: true, force: true });
     this.store.release(holdName);
-    return removed;
+    bytesFreed += this.store.gc().bytesFreed;
+    return { keys, bytesFreed };
   }
 
   private read<T>(name: string): T | undefined {
@@ -117,4 +124,21 @@ export class BuildCache {
   private write(name: string, record: unknown): void {
     writeFileAtomic(join(this.dir, `${name}.json`), JSON.stringify(record), 0o600);
   }
+}
+
+/** Bytes of regular files under `dir` (0 when it does not exist). */
+function du(dir: string): number {
+  let total = 0;
+  let names: fs.Dirent[];
+  try {
+    names = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of names) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += du(path);
+    else if (entry.isFile()) total += fs.statSync(path).size;
+  }
+  return total;
 }

@@ -11,6 +11,8 @@
 // the Dockerfile location, the failed step and its last output lines (formatBuildError).
 export { buildImage, type BuildDependencies, type BuildResult } from './builder';
 export { BuildCache } from './cache';
+export { buildFromContextTar, type ContextTarRequest } from './context-tar';
+export { RuntimeExecutor } from './runtime-executor';
 export { BuildError, formatBuildError, type DockerfileLocation } from './errors';
 export type { StepExecutor, StepExit, StepMount, StepProcess } from './executor';
 export { parseSecretFlag, type BuildRequest, type NetworkMode, type SecretSource } from './options';

@@ -139,7 +139,7 @@ export const build: Command = {
     const tty = progressMode === 'tty' || (progressMode === 'auto' && !!ctx.stderr.isTTY);
     const ttyRenderer =
       !quiet && tty
-        ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns ?? 80)
+        ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns || 80)
         : undefined;
     const onEvent = quiet ? () => {} : (ttyRenderer?.event ?? new PlainRenderer(write).event);
     try {

@@ -1,0 +1,81 @@
+// A build whose context arrives as a tar stream (Docker's POST /build body: plain, gzip or zstd;
+// the client has already applied .dockerignore), reported as the classic JSON stream. The daemon's
+// route is then: parse the query, call buildFromContextTar, write each message.
+//
+// The tar is unpacked with the store's safe layer unpacker (nothing escapes the directory) into a
+// temporary directory on the store's file system, removed when the build ends.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { join, posix } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { sniffCompression } from '../store/layers/compression';
+import { unpackLayer } from '../store/layers/unpack';
+import { buildImage, type BuildDependencies, type BuildResult } from './builder';
+import { BuildError } from './errors';
+import type { BuildRequest } from './options';
+import { classicStream, type ClassicMessage } from './progress/classic-stream';
+
+export type ContextTarRequest = Omit<BuildRequest, 'contextDir' | 'dockerfile'> & {
+  /** The Dockerfile's path inside the context (the /build `dockerfile` parameter). */
+  dockerfile?: string;
+};
+
+/** Reads the first bytes to tell the compression, then hands on the whole stream. */
+async function withCompression(
+  source: Readable,
+): Promise<{ stream: Readable; compression: 'none' | 'gzip' | 'zstd' }> {
+  const out = new PassThrough();
+  const head = await new Promise<Buffer>((resolve, reject) => {
+    const onReadable = () => {
+      const chunk = source.read() as Buffer | null;
+      if (chunk === null) return;
+      source.off('readable', onReadable);
+      source.off('end', onEnd);
+      resolve(chunk);
+    };
+    const onEnd = () => resolve(Buffer.alloc(0));
+    source.on('readable', onReadable);
+    source.once('end', onEnd);
+    source.once('error', reject);
+  });
+  out.write(head);
+  source.pipe(out);
+  return { stream: out, compression: sniffCompression(head) };
+}
+
+export async function buildFromContextTar(
+  tar: Readable,
+  request: ContextTarRequest,
+  deps: BuildDependencies,
+  send: (message: ClassicMessage) => void,
+): Promise<BuildResult> {
+  const dir = join(deps.store.root, 'build', 'contexts', `${process.pid}-${randomBytes(6).toString('hex')}`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    const { stream, compression } = await withCompression(tar);
+    try {
+      await unpackLayer(stream, compression, dir, {
+        calls: deps.store.calls,
+        asRoot: deps.store.snapshots.asRoot,
+        whiteouts: 'oci',
+      });
+    } catch (err) {
+      throw new BuildError(`the build context is not a valid tar archive: ${(err as Error).message}`);
+    }
+    const dockerfile = request.dockerfile ?? 'Dockerfile';
+    const events = classicStream(send);
+    return await buildImage(
+      // The Dockerfile is looked up inside the context, `..` or not.
+      { ...request, contextDir: dir, dockerfile: join(dir, posix.normalize(`/${dockerfile}`)) },
+      {
+        ...deps,
+        onEvent: (e) => {
+          events(e);
+          deps.onEvent?.(e);
+        },
+      },
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,150 @@
+// Builder features outside the reference suite: ADD of a URL with --checksum, RUN --network, the
+// classic /build stream from a context tar, the CLI (`berth build`, `berth run`), pruning.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { BuildCache, buildFromContextTar, type ClassicMessage } from '../../../engine/src/build';
+import { main } from '../../../engine/src/cli/berth';
+import { BuildEnv, buildTestsSkipReason } from '../../helpers/build-env';
+
+const skip = buildTestsSkipReason();
+
+function sink(): Writable & { text: string } {
+  const out = new Writable({
+    write(chunk, _enc, done) {
+      out.text += chunk.toString();
+      done();
+    },
+  }) as Writable & { text: string };
+  out.text = '';
+  return out;
+}
+
+describe('builder: features', function () {
+  this.timeout(120_000);
+  let env: BuildEnv;
+  let server: Server;
+  let url: string;
+  const payload = Buffer.from('downloaded content\n');
+
+  before(async function () {
+    if (skip) {
+      console.log(`skip: builder engine tests ${skip}`);
+      this.skip();
+    }
+    env = await BuildEnv.create();
+    server = createServer((req, res) => {
+      if (req.url === '/files/payload.txt') {
+        res.writeHead(200, { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' });
+        res.end(payload);
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files/payload.txt`;
+  });
+
+  after(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    env?.close();
+  });
+
+  function context(dockerfile: string): string {
+    const dir = mkdtempSync(join(env.root, 'ctx-'));
+    writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+    return dir;
+  }
+
+  it('ADD downloads a URL, checks --checksum, names and dates the file as BuildKit does', async () => {
+    const sum = `sha256:${createHash('sha256').update(payload).digest('hex')}`;
+    const { result } = await env.build({
+      contextDir: context(`FROM busybox\nADD --checksum=${sum} ${url} /dl/\nADD ${url} /named.txt\n`),
+      network: 'host',
+    });
+    const out = await env.probe(result.id, [
+      'sh',
+      '-c',
+      'cat /dl/payload.txt; stat -c "%a %Y" /dl/payload.txt /named.txt',
+    ]);
+    assert.equal(out, 'downloaded content\n600 1445412480\n600 1445412480\n');
+    await assert.rejects(
+      env.build({ contextDir: context(`FROM busybox\nADD --checksum=sha256:${'0'.repeat(64)} ${url} /x\n`) }),
+      /digest mismatch/,
+    );
+  });
+
+  it('runs RUN --network=none without any network but loopback', async () => {
+    const { result } = await env.build({
+      contextDir: context('FROM busybox\nRUN --network=none ls /sys/class/net > /none.txt\n'),
+    });
+    assert.equal(await env.probe(result.id, ['cat', '/none.txt']), 'lo\n');
+  });
+
+  it('builds from a context tar and reports the classic /build stream', async () => {
+    const dir = context('FROM busybox\nENV A=b\nRUN echo built-from-tar\n');
+    const tar = execFileSync('tar', ['-C', dir, '-cf', '-', '.']);
+    const messages: ClassicMessage[] = [];
+    const result = await buildFromContextTar(
+      Readable.from([tar]),
+      { tags: ['from-tar:1'] },
+      { store: env.store, executor: env.executor },
+      (m) => messages.push(m),
+    );
+    const streams = messages.filter((m): m is { stream: string } => 'stream' in m).map((m) => m.stream);
+    assert.deepEqual(
+      streams.filter((s) => s.startsWith('Step')),
+      ['Step 1/3 : FROM busybox\n', 'Step 2/3 : ENV A=b\n', 'Step 3/3 : RUN echo built-from-tar\n'],
+    );
+    assert.ok(streams.includes('built-from-tar\n'));
+    assert.deepEqual(
+      messages.find((m) => 'aux' in m),
+      { aux: { ID: result.id } },
+    );
+    assert.equal(streams.at(-1), 'Successfully tagged from-tar:1\n');
+  });
+
+  it('berth build and berth run, as a user types them', async () => {
+    const dir = context('FROM busybox\nRUN echo from-cli > /cli.txt\nCMD ["cat", "/cli.txt"]\n');
+    const stderr = sink();
+    const stdout = sink();
+    const iid = join(dir, 'iid');
+    const io = { stdin: Readable.from([]), stdout, stderr };
+    const code = await main(
+      ['--root', env.root, 'build', '--progress', 'plain', '-t', 'cli:1', '--iidfile', iid, dir],
+      io,
+    );
+    assert.equal(code, 0, stderr.text);
+    assert.match(stderr.text, /#\d+ \[2\/2\] RUN echo from-cli > \/cli.txt\n#\d+ DONE \d+\.\ds\n/);
+    assert.match(readFileSync(iid, 'utf8'), /^sha256:[0-9a-f]{64}$/);
+    const run = sink();
+    assert.equal(await main(['--root', env.root, 'run', 'cli:1'], { ...io, stdout: run }), 0);
+    assert.equal(run.text, 'from-cli\n');
+    assert.equal(await main(['--root', env.root, 'run', 'cli:1', 'sh', '-c', 'exit 4'], io), 4);
+    const failing = sink();
+    const bad = context('FROM busybox\nRUN exit 9\n');
+    assert.equal(
+      await main(['--root', env.root, 'build', '--progress', 'plain', bad], { ...io, stderr: failing }),
+      1,
+    );
+    assert.match(
+      failing.text,
+      /ERROR: failed to solve: process "\/bin\/sh -c exit 9" did not complete successfully: exit code: 9\n$/,
+    );
+  });
+
+  it('prunes the cache: the next build runs every step again', async () => {
+    const dir = context('FROM busybox\nRUN echo prune-me > /p\n');
+    await env.build({ contextDir: dir });
+    const pruned = new BuildCache(env.store).prune();
+    assert.ok(pruned.keys.length > 0);
+    const { events } = await env.build({ contextDir: dir });
+    assert.ok(!events.some((e) => e.kind === 'step-cached' && e.step > 0));
+  });
+});
