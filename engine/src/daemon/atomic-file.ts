@@ -5,7 +5,12 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
+/**
+ * `durable: false` skips the fsyncs: the replace stays atomic (a crash of berthd leaves the old or
+ * the new file), only a power cut may lose the latest version. For state that is re-read from the
+ * kernel on restart anyway (a container's running/exited status).
+ */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600, durable = true): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', mode);
@@ -13,7 +18,7 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o60
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
@@ -26,11 +31,11 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o60
     rmSync(tmp, { force: true });
     throw err;
   }
-  syncDir(dir);
+  if (durable) syncDir(dir);
 }
 
-export function writeJsonAtomic(path: string, value: unknown, mode = 0o600): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 1) + '\n', mode);
+export function writeJsonAtomic(path: string, value: unknown, mode = 0o600, durable = true): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 1) + '\n', mode, durable);
 }
 
 /** Reads a JSON file written by writeJsonAtomic; undefined when it does not exist. */

@@ -1,6 +1,8 @@
 // The container runtime berthd uses: berth's own OCI runtime library, in-process. Its supervisor
 // (a tiny static process per container) waits for the container and records the exit status, so
 // a container outlives berthd and a restarted berthd still learns how it ended.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { LifecycleError, NotFoundError, Runtime } from '../../runtime';
 import type { Spec } from '../../oci/runtime-spec';
 import type { Process, RuntimeSpec } from '../spec/oci-runtime';
@@ -50,8 +52,15 @@ export class OciRuntime implements ContainerRuntime {
     return this.runtime.delete(id, { force });
   }
 
-  wait(id: string): Promise<RuntimeExit> {
-    return this.runtime.wait(id).then(toExit);
+  async wait(id: string): Promise<RuntimeExit> {
+    const exit = toExit(await this.runtime.wait(id));
+    try {
+      // The supervisor wrote the status when the container exited: that is when it ended.
+      exit.exitedAt = statSync(join(this.runtime.root, id, 'exit')).mtime;
+    } catch {
+      // no status file: the time is unknown
+    }
+    return exit;
   }
 
   pause(id: string): void {

@@ -9,6 +9,8 @@ export interface RuntimeExit {
   /** Exit code, or 128 + signal. */
   exitCode: number;
   oomKilled: boolean;
+  /** When it exited, if known (a restarted berthd learns it from the supervisor's record). */
+  exitedAt?: Date;
 }
 
 export interface RuntimeProcess {

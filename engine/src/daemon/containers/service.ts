@@ -23,6 +23,7 @@ import { mergeConfig } from './merge';
 import { type ContainerRecord, inspectView, newState, summaryView } from './record';
 import { newRestartState, type RestartState, shouldRestart, checkRestartPolicy } from './restart-policy';
 import { changes, rootfsPaths } from './rootfs';
+import type { RuntimeExit } from './runtime-port';
 import { exitOf, type Run, runtimeDir, startRun, teardown } from './start';
 import * as S from './state';
 import { FifoIO, StdioHub } from './stdio';
@@ -244,6 +245,8 @@ export class ContainerService {
   async start(idOrName: string): Promise<void> {
     const rec = this.get(idOrName);
     await this.mutex.run(rec.Id, async () => {
+      // An exited container may still be tearing down its last run.
+      if (!S.isActive(rec.State.Status)) await this.runEnded.get(rec.Id);
       const verdict = S.canStart(rec.State.Status, rec.Name);
       if (verdict) throw verdict;
       await this.startLocked(rec);
@@ -293,7 +296,7 @@ export class ContainerService {
 
   /** Waits for the run to end, then records the exit and applies the restart policy or --rm. */
   private async monitor(rec: ContainerRecord, run: Run): Promise<void> {
-    const exit = await exitOf(this.deps, rec, run.process).catch((err: Error) => {
+    const exit: RuntimeExit = await exitOf(this.deps, rec, run.process).catch((err: Error) => {
       this.deps.logger.error('lost track of a container', {
         container: rec.Id.slice(0, 12),
         error: err.message,
@@ -307,7 +310,6 @@ export class ContainerService {
     this.hubs.get(rec.Id)?.disconnect();
     this.runs.delete(rec.Id);
     this.onRunStopped(rec);
-    await teardown(this.deps, rec, { volumes: run.volumes, sandbox: run.sandbox, endpoints: run.endpoints });
     rec.State = {
       ...rec.State,
       Status: 'exited',
@@ -317,7 +319,7 @@ export class ContainerService {
       Pid: 0,
       ExitCode: exit.exitCode,
       OOMKilled: exit.oomKilled,
-      FinishedAt: new Date().toISOString(),
+      FinishedAt: (exit.exitedAt ?? new Date()).toISOString(),
     };
     rec.Sandbox = undefined;
     for (const ep of Object.values(rec.Networks))
@@ -325,7 +327,9 @@ export class ContainerService {
     this.save(rec);
     if (exit.oomKilled) this.event(rec, 'oom');
     this.event(rec, 'die', { exitCode: String(exit.exitCode) });
+    // Waiters learn the exit now; start and remove wait for the teardown (runEnded) themselves.
     this.resolveWaiters(rec.Id, ['not-running', 'next-exit'], { StatusCode: exit.exitCode });
+    await teardown(this.deps, rec, { volumes: run.volumes, sandbox: run.sandbox, endpoints: run.endpoints });
     this.afterExit(rec, exit.exitCode, Date.now() - run.startedAt);
   }
 
@@ -434,6 +438,7 @@ export class ContainerService {
       const verdict = S.canRestart(rec.State.Status, rec.Name);
       if (verdict) throw verdict;
       if (S.isActive(rec.State.Status)) await this.stopLocked(rec, signal, timeout);
+      await this.runEnded.get(rec.Id);
       await this.startLocked(rec);
       this.event(rec, 'restart');
     });
@@ -522,17 +527,17 @@ export class ContainerService {
         } catch {
           // exited meanwhile
         }
-        await this.runEnded.get(rec.Id);
       }
+      await this.runEnded.get(rec.Id);
       rec.State = { ...rec.State, Status: 'removing' };
       const hub = this.hubs.get(rec.Id);
       hub?.log?.close();
       hub?.disconnect();
       this.hubs.delete(rec.Id);
       await teardown(this.deps, rec, { volumes: [] });
-      this.deps.images.release(rec.Id);
-      this.deps.store.delete(rec);
+      const removeFiles = this.deps.store.delete(rec);
       this.restartStates.delete(rec.Id);
+      this.runEnded.delete(rec.Id);
       if (options.volumes) {
         for (const m of rec.Mounts) {
           if (m.type !== 'volume' || !m.name) continue;
@@ -551,6 +556,15 @@ export class ContainerService {
       this.event(rec, 'destroy');
       this.resolveWaiters(rec.Id, ['removed', 'not-running', 'next-exit'], {
         StatusCode: rec.State.ExitCode,
+      });
+      // The rest frees space and the image; nothing waits on it.
+      setImmediate(() => {
+        try {
+          this.deps.images.release(rec.Id);
+          removeFiles();
+        } catch (err) {
+          this.deps.logger.warn('cleanup after remove failed', { container: rec.Id.slice(0, 12), error: (err as Error).message });
+        }
       });
     });
   }
@@ -707,7 +721,7 @@ export class ContainerService {
         await teardown(deps, rec, { volumes: [], sandbox: rec.Sandbox, endpoints: rec.Networks });
         if (rec.State.Status === 'removing') {
           deps.images.release(rec.Id);
-          deps.store.delete(rec);
+          deps.store.delete(rec)();
           continue;
         }
         rec.State = {

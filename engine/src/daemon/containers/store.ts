@@ -77,19 +77,27 @@ export class ContainerStore {
     if (this.byName.get(name) === id) this.byName.delete(name);
   }
 
-  /** Writes the record (crash-consistent) and indexes it. */
-  save(rec: ContainerRecord): void {
-    mkdirSync(join(this.dir, rec.Id), { recursive: true, mode: 0o710 });
-    writeJsonAtomic(join(this.dir, rec.Id, 'container.json'), rec);
+  /**
+   * Writes the record atomically and indexes it. A new record is made durable; status changes are
+   * not fsynced (a restarted berthd reads the truth from the runtime anyway).
+   */
+  save(rec: ContainerRecord, durable = false): void {
+    const dir = join(this.dir, rec.Id);
+    const isNew = !this.byId.has(rec.Id);
+    if (isNew) mkdirSync(dir, { recursive: true, mode: 0o710 });
+    writeJsonAtomic(join(dir, 'container.json'), rec, 0o600, durable || isNew);
     this.byId.set(rec.Id, rec);
   }
 
-  delete(rec: ContainerRecord): void {
-    // The record goes first: a crash after it leaves a directory the next start cleans up.
+  /**
+   * Forgets the container: its record goes at once (a crash after this leaves a directory the next
+   * start cleans up), its directory is removed by the returned function, off the hot path.
+   */
+  delete(rec: ContainerRecord): () => void {
     rmSync(join(this.dir, rec.Id, 'container.json'), { force: true });
-    rmSync(join(this.dir, rec.Id), { recursive: true, force: true });
     this.byId.delete(rec.Id);
     this.release(rec.Name, rec.Id);
+    return () => rmSync(join(this.dir, rec.Id), { recursive: true, force: true });
   }
 
   find(idOrName: string): ContainerRecord | undefined {
