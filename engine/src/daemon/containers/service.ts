@@ -563,7 +563,10 @@ export class ContainerService {
           this.deps.images.release(rec.Id);
           removeFiles();
         } catch (err) {
-          this.deps.logger.warn('cleanup after remove failed', { container: rec.Id.slice(0, 12), error: (err as Error).message });
+          this.deps.logger.warn('cleanup after remove failed', {
+            container: rec.Id.slice(0, 12),
+            error: (err as Error).message,
+          });
         }
       });
     });

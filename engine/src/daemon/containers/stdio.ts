@@ -29,6 +29,8 @@ export class StdioHub {
   private readonly sessions = new Set<AttachSession>();
   private io: ProcessIO | undefined;
   private pendingStdin: Buffer[] = [];
+  /** The client closed stdin before the process started. */
+  private stdinEnded = false;
   log: JsonFileWriter | undefined;
 
   constructor(
@@ -42,11 +44,13 @@ export class StdioHub {
     for (const s of this.sessions) s.deliver({ stream, data });
   }
 
-  /** A run began: its IO takes stdin typed so far. */
+  /** A run began: its IO takes stdin typed so far (and its end, if the client already closed it). */
   connect(io: ProcessIO): void {
     this.io = io;
     for (const chunk of this.pendingStdin) io.writeStdin(chunk);
     this.pendingStdin = [];
+    if (this.stdinEnded) io.closeStdin();
+    this.stdinEnded = false;
   }
 
   /** The run's output is over: attached sessions end, as Docker's do when the container stops. */
@@ -84,6 +88,7 @@ export class StdioHub {
   stdinClosed(): void {
     if (!this.stdinOnce) return;
     if (this.io) this.io.closeStdin();
+    else this.stdinEnded = true;
   }
 }
 

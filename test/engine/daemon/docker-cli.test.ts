@@ -1,0 +1,279 @@
+// The real docker CLI against berthd: everyday commands, as a user runs them.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { daemonTestsBlocked, dockerBin, startBerthd, type TestDaemon } from '../../helpers/berthd';
+
+describe('docker CLI against berthd', function () {
+  let d: TestDaemon;
+
+  before(async function () {
+    const blocked = daemonTestsBlocked();
+    if (blocked) {
+      console.log(`skip: ${blocked}`);
+      this.skip();
+    }
+    d = await startBerthd({ withBusybox: true });
+  });
+  after(async () => {
+    await d?.destroy();
+  });
+
+  async function ok(args: string[], input?: string): Promise<string> {
+    const r = await d.docker(args, { input });
+    assert.equal(r.status, 0, `docker ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+    return r.stdout;
+  }
+
+  it('version: negotiates API 1.45 and names the engine', async () => {
+    assert.equal((await ok(['version', '--format', '{{.Server.APIVersion}}'])).trim(), '1.45');
+    const info = JSON.parse(await ok(['info', '--format', '{{json .}}']));
+    assert.equal(info.OSType, 'linux');
+    assert.equal(info.Driver, 'overlay2');
+  });
+
+  it('images lists what was pulled from the local registry', async () => {
+    const lines = (await ok(['images', '--format', '{{.Repository}}:{{.Tag}}'])).trim().split('\n');
+    assert.ok(lines.includes('busybox:latest'), lines.join(', '));
+    assert.ok(lines.includes(`${d.registry!.address}/library/busybox:latest`));
+  });
+
+  it('run --rm prints the output and exits with the command status', async () => {
+    assert.equal(
+      (await ok(['run', '--rm', '--network', 'none', 'busybox', 'echo', 'hello from berth'])).trim(),
+      'hello from berth',
+    );
+    const r = await d.docker([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'echo err >&2; exit 3',
+    ]);
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /err/);
+    assert.equal((await ok(['ps', '-aq'])).trim(), '', 'the --rm containers are gone');
+  });
+
+  it('run with stdin piped in (-i)', async () => {
+    assert.equal(
+      (await ok(['run', '--rm', '-i', '--network', 'none', 'busybox', 'tr', 'a-z', 'A-Z'], 'shout\n')).trim(),
+      'SHOUT',
+    );
+  });
+
+  it('run -d, ps, logs -f, exec, stop, rm', async () => {
+    const id = (
+      await ok([
+        'run',
+        '-d',
+        '--name',
+        'ticker',
+        '--network',
+        'none',
+        'busybox',
+        'sh',
+        '-c',
+        'trap "exit 0" TERM; i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done',
+      ])
+    ).trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.match(await ok(['ps', '--format', '{{.Names}} {{.Status}}']), /^ticker Up /m);
+    // logs -f follows until the container stops.
+    const follow = spawn(dockerBin, ['logs', '-f', 'ticker'], { env: d.env });
+    let followed = '';
+    follow.stdout.on('data', (c: Buffer) => (followed += c.toString()));
+    const followEnded = new Promise((r) => follow.on('close', r));
+    const deadline = Date.now() + 10_000;
+    while (!followed.includes('tick 3') && Date.now() < deadline)
+      await new Promise((r) => follow.stdout.once('data', r));
+    assert.match(followed, /^tick 0\ntick 1\n/);
+    assert.equal((await ok(['exec', 'ticker', 'sh', '-c', 'echo $((6*7))'])).trim(), '42');
+    const failing = await d.docker(['exec', 'ticker', 'sh', '-c', 'exit 5']);
+    assert.equal(failing.status, 5);
+    await ok(['stop', 'ticker']);
+    await followEnded;
+    assert.equal(
+      (await ok(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'ticker'])).trim(),
+      'exited 0',
+    );
+    assert.match(await ok(['logs', '--tail', '1', 'ticker']), /^tick \d+\n$/);
+    const rm = await d.docker(['rm', 'ticker']);
+    assert.equal(rm.status, 0, rm.stderr);
+    const gone = await d.docker(['inspect', 'ticker']);
+    assert.notEqual(gone.status, 0);
+    assert.match(gone.stderr, /No such object|No such container/);
+  });
+
+  it('run -it gives the process a terminal', async () => {
+    // `script` gives the docker CLI a pty of its own, as a user's terminal would.
+    const r = await new Promise<{ status: number; out: string }>((resolve) => {
+      const p = spawn(
+        'script',
+        [
+          '-qec',
+          `${dockerBin} run --rm -it --network none busybox sh -c 'tty; echo TERM=$TERM'`,
+          '/dev/null',
+        ],
+        {
+          env: d.env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      p.on('close', (code) => resolve({ status: code ?? -1, out }));
+    });
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /\/dev\/pts\/\d+/);
+    assert.match(r.out, /TERM=xterm/);
+  });
+
+  it('tag and push to the registry, then pull under the new name', async () => {
+    const target = `${d.registry!.address}/team/pushed:v1`;
+    await ok(['tag', 'busybox', target]);
+    const pushed = await ok(['push', target]);
+    assert.match(pushed, /v1: digest: sha256:[0-9a-f]{64} size: \d+/);
+    await ok(['rmi', target]);
+    await ok(['pull', target]);
+    assert.match(await ok(['images', '--format', '{{.Repository}}:{{.Tag}}']), /team\/pushed:v1/);
+  });
+
+  it('inspect shows containers, images, volumes and networks', async () => {
+    await ok([
+      'create',
+      '--name',
+      'inspected',
+      '-e',
+      'A=1',
+      '-l',
+      'k=v',
+      '--network',
+      'none',
+      'busybox',
+      'true',
+    ]);
+    const c = JSON.parse(await ok(['inspect', 'inspected']))[0];
+    assert.equal(c.Name, '/inspected');
+    assert.ok(c.Config.Env.includes('A=1'));
+    assert.equal(c.Config.Labels.k, 'v');
+    const img = JSON.parse(await ok(['image', 'inspect', 'busybox']))[0];
+    assert.deepEqual(img.Config.Cmd, ['sh']);
+    await ok(['volume', 'create', 'vinspect']);
+    assert.equal(JSON.parse(await ok(['inspect', '--type', 'volume', 'vinspect']))[0].Driver, 'local');
+    assert.equal(JSON.parse(await ok(['network', 'inspect', 'none']))[0].Driver, 'null');
+    await ok(['rm', 'inspected']);
+    await ok(['volume', 'rm', 'vinspect']);
+  });
+
+  it('cp copies into and out of a container, and never out of its root', async () => {
+    await ok(['run', '-d', '--name', 'cpbox', '--network', 'none', 'busybox', 'sleep', '100']);
+    const file = join(d.dir, 'to-container.txt');
+    writeFileSync(file, 'copied in\n');
+    await ok(['cp', file, 'cpbox:/tmp/']);
+    assert.equal(await ok(['exec', 'cpbox', 'cat', '/tmp/to-container.txt']), 'copied in\n');
+    const outDir = join(d.dir, 'from-container');
+    mkdirSync(outDir);
+    await ok(['cp', 'cpbox:/etc/passwd', outDir]);
+    assert.match(readFileSync(join(outDir, 'passwd'), 'utf8'), /^root:x:0:0/);
+    // A link to / inside the container resolves inside the container, not on the host.
+    await ok(['exec', 'cpbox', 'sh', '-c', 'echo container-secret > /secret; ln -s / /tmp/root-link']);
+    await ok(['cp', 'cpbox:/tmp/root-link/secret', outDir]);
+    assert.equal(readFileSync(join(outDir, 'secret'), 'utf8'), 'container-secret\n');
+    await ok(['rm', '-f', 'cpbox']);
+  });
+
+  it('volume commands, with data kept across containers and image content copied up', async () => {
+    await ok(['volume', 'create', '--label', 'purpose=test', 'keep']);
+    await ok([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-v',
+      'keep:/data',
+      'busybox',
+      'sh',
+      '-c',
+      'echo saved > /data/file',
+    ]);
+    assert.equal(
+      await ok(['run', '--rm', '--network', 'none', '-v', 'keep:/data', 'busybox', 'cat', '/data/file']),
+      'saved\n',
+    );
+    // A new volume mounted over /etc starts with the image's /etc.
+    assert.match(
+      await ok(['run', '--rm', '--network', 'none', '-v', 'etccopy:/etc', 'busybox', 'cat', '/etc/passwd']),
+      /^root:/,
+    );
+    assert.match(
+      await ok(['volume', 'ls', '--filter', 'label=purpose=test', '--format', '{{.Name}}']),
+      /^keep$/m,
+    );
+    const inUse = await d.docker([
+      'run',
+      '-d',
+      '--network',
+      'none',
+      '-v',
+      'keep:/data',
+      'busybox',
+      'sleep',
+      '100',
+    ]);
+    const busy = await d.docker(['volume', 'rm', 'keep']);
+    assert.notEqual(busy.status, 0);
+    assert.match(busy.stderr, /volume is in use/);
+    await ok(['rm', '-f', inUse.stdout.trim()]);
+    await ok(['volume', 'rm', 'keep', 'etccopy']);
+    await ok(['volume', 'create', 'dangling']);
+    assert.match(await ok(['volume', 'prune', '-a', '-f']), /dangling/);
+  });
+
+  it('network commands: the built-in networks, create, inspect, connect, rm, prune', async () => {
+    const names = (await ok(['network', 'ls', '--format', '{{.Name}}'])).trim().split('\n');
+    for (const n of ['bridge', 'host', 'none']) assert.ok(names.includes(n), names.join(','));
+    await ok(['network', 'create', 'appnet']);
+    const net = JSON.parse(await ok(['network', 'inspect', 'appnet']))[0];
+    assert.equal(net.Driver, 'bridge');
+    assert.match(net.IPAM.Config[0].Subnet, /^\d+\.\d+\.\d+\.\d+\/\d+$/);
+    const dup = await d.docker(['network', 'create', 'appnet']);
+    assert.notEqual(dup.status, 0);
+    assert.match(dup.stderr, /already exists/);
+    await ok(['create', '--name', 'joiner', '--network', 'none', 'busybox', 'true']);
+    await ok(['network', 'rm', 'appnet']);
+    await ok(['network', 'create', 'unused']);
+    assert.match(await ok(['network', 'prune', '-f']), /unused/);
+    const builtin = await d.docker(['network', 'rm', 'host']);
+    assert.notEqual(builtin.status, 0);
+    assert.match(builtin.stderr, /pre-defined network/);
+    await ok(['rm', 'joiner']);
+  });
+
+  it('host networking shares the host network namespace', async () => {
+    const hostNs = readFileSync('/proc/self/net/dev', 'utf8').split('\n').length;
+    const inside = (await ok(['run', '--rm', '--network', 'host', 'busybox', 'cat', '/proc/net/dev'])).split(
+      '\n',
+    ).length;
+    assert.equal(inside, hostNs);
+    const none = await ok(['run', '--rm', '--network', 'none', 'busybox', 'cat', '/proc/net/dev']);
+    assert.ok(!/eth0|ens|enp/.test(none), none);
+  });
+
+  it('system df and prune', async () => {
+    await ok(['create', '--network', 'none', 'busybox', 'true']);
+    const df = await ok(['system', 'df']);
+    assert.match(df, /^Images\s+\d+/m);
+    assert.match(df, /^Containers\s+1/m);
+    assert.match(await ok(['container', 'prune', '-f']), /Deleted Containers:/);
+    assert.equal((await ok(['ps', '-aq'])).trim(), '');
+    await ok(['tag', 'busybox', 'prunable:1']);
+    await ok(['rmi', 'prunable:1']);
+    const prune = await ok(['system', 'prune', '-f']);
+    assert.match(prune, /Total reclaimed space/);
+  });
+});

@@ -1,0 +1,173 @@
+// A berthd of its own for an engine test suite: private data and exec roots in a temp dir, its
+// socket, a `docker` runner pointed at it (the real docker CLI, classic builder), and a busybox
+// image pulled into it from a local registry.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBusyboxLayout, skopeoPush } from './busybox-image';
+import { haveBusybox } from './busybox-rootfs';
+import { haveRegistry, startRegistry, type TestRegistry } from './registry';
+
+const root = join(__dirname, '../../..');
+export const berthdBin = join(root, 'bin/berthd');
+/** The docker CLI the tests drive: 28.x if installed, else Debian's docker.io client. */
+export const dockerBin = ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) => existsSync(p)) ?? 'docker';
+
+/** Why the daemon's engine tests cannot run here, or null when they can. */
+export function daemonTestsBlocked(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (berthd runs containers)';
+  if (!haveBusybox()) return 'needs busybox-static';
+  if (!haveRegistry()) return 'needs docker-registry and skopeo';
+  if (!existsSync(dockerBin)) return 'needs the docker CLI (docker.io)';
+  if (!existsSync(join(root, 'out/native/berth-init'))) return 'needs out/native (npm run build)';
+  return null;
+}
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TestDaemon {
+  dir: string;
+  socket: string;
+  host: string;
+  env: NodeJS.ProcessEnv;
+  pid: number;
+  registry?: TestRegistry;
+  /** Runs the docker CLI against this berthd. */
+  docker(
+    args: string[],
+    options?: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  ): Promise<RunResult>;
+  /** Starts berthd again on the same state (after kill or stop). */
+  restart(): Promise<void>;
+  /** SIGKILL: the daemon dies at once, its containers do not. */
+  kill(): Promise<void>;
+  /** Removes every container, stops berthd and the registry, removes the temp dir. */
+  destroy(): Promise<void>;
+  log(): string;
+}
+
+function waitForSocket(path: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      if (child.exitCode !== null) return reject(new Error(`berthd exited with ${child.exitCode}`));
+      if (Date.now() > deadline)
+        return reject(new Error(`berthd did not listen on ${path} in ${deadlineMs} ms`));
+      const s = connect(path);
+      s.once('connect', () => {
+        s.destroy();
+        resolve();
+      });
+      s.once('error', () => setTimeout(attempt, 20));
+    };
+    attempt();
+  });
+}
+
+export async function startBerthd(
+  options: { withBusybox?: boolean; extraArgs?: string[] } = {},
+): Promise<TestDaemon> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-daemon-test-'));
+  const dataRoot = join(dir, 'data');
+  const execRoot = join(dir, 'run');
+  const socket = join(execRoot, 'berth.sock');
+  const dockerConfig = join(dir, 'docker-config');
+  mkdirSync(dockerConfig, { recursive: true });
+  const env = {
+    ...process.env,
+    DOCKER_HOST: `unix://${socket}`,
+    DOCKER_BUILDKIT: '0',
+    DOCKER_CONFIG: dockerConfig,
+    DOCKER_CLI_HINTS: 'false',
+  };
+  let child: ChildProcess;
+  let logText = '';
+
+  const launch = async (): Promise<void> => {
+    child = spawn(
+      process.execPath,
+      [
+        berthdBin,
+        '--data-root',
+        dataRoot,
+        '--exec-root',
+        execRoot,
+        '--log-level',
+        'debug',
+        ...(options.extraArgs ?? []),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    child.stderr!.on('data', (d: Buffer) => (logText += d.toString()));
+    await waitForSocket(socket, child, 30_000);
+  };
+  await launch();
+
+  const daemon: TestDaemon = {
+    dir,
+    socket,
+    host: `unix://${socket}`,
+    env,
+    get pid() {
+      return child.pid!;
+    },
+    docker(args, opts = {}) {
+      return new Promise((resolve) => {
+        const p = spawn(dockerBin, args, { env: { ...env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+        p.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ status: code ?? -1, stdout, stderr });
+        });
+        p.stdin.end(opts.input ?? '');
+      });
+    },
+    async restart() {
+      await launch();
+    },
+    async kill() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async destroy() {
+      if (child.exitCode === null) {
+        const ids = (await daemon.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+        if (ids.length) await daemon.docker(['rm', '-f', '-v', ...ids]);
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await daemon.registry?.stop();
+      if (process.env.BERTH_KEEP_TEST_LOG) writeFileSync(process.env.BERTH_KEEP_TEST_LOG, logText);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    log: () => logText,
+  };
+
+  if (options.withBusybox) {
+    const registry = await startRegistry();
+    daemon.registry = registry;
+    const layout = makeBusyboxLayout(join(dir, 'layout'));
+    skopeoPush(layout, `${registry.address}/library/busybox:latest`);
+    const pulled = await daemon.docker(['pull', `${registry.address}/library/busybox:latest`]);
+    if (pulled.status !== 0) throw new Error(`pull failed: ${pulled.stderr}`);
+    const tagged = await daemon.docker([
+      'tag',
+      `${registry.address}/library/busybox:latest`,
+      'busybox:latest',
+    ]);
+    if (tagged.status !== 0) throw new Error(`tag failed: ${tagged.stderr}`);
+  }
+  return daemon;
+}
