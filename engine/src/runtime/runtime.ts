@@ -347,12 +347,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       }
     }
     // The supervisor of a container created by another runtime process left its status here.
-    let raw: number | null = null;
-    try {
-      raw = Number(readFileSync(this.ctx.store.exitFile(id), 'utf8').trim());
-    } catch {
-      // no supervisor recorded it (a detached create): unknown
-    }
+    const text = await this.exitStatusText(id);
+    const raw = text === undefined ? null : Number(text);
     const cgroup = cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost());
     let oomKilled = false;
     try {
@@ -361,6 +357,24 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       // cgroup removed
     }
     return exitStatus(raw, oomKilled);
+  }
+
+  /**
+   * The wait status the supervisor wrote. It writes it just after the container's process exits,
+   * so a caller woken by that exit may be a moment early: give the supervisor up to 2 s.
+   */
+  private async exitStatusText(id: string): Promise<string | undefined> {
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      let text: string;
+      try {
+        text = readFileSync(this.ctx.store.exitFile(id), 'utf8').trim();
+      } catch {
+        return undefined; // no supervisor recorded it (a detached create): unknown
+      }
+      if (text !== '' || Date.now() > deadline) return text === '' ? undefined : text;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Runs another process in a running container. */
