@@ -1,28 +1,39 @@
 // Compiles Berth's two small static helpers with the system C compiler: berth-init
-// (engine/src/runtime/linux/berth-init.c), the runtime's single-threaded helper, and berth-reaper
+// (engine/src/runtime/linux/init/), the runtime's single-threaded helper, and berth-reaper
 // (engine/src/daemon/init/berth-reaper.c), the pid 1 of `run --init`. Static, so they start fast
 // and need nothing at run time (the reaper runs inside any image, whatever its libc).
-// Skips a compile when the binary is newer than its source.
+// Skips a compile when the binary is newer than all its sources.
 // Usage: node engine/build-native.mjs [output dir, default out/native] (the .vsix takes dist/native).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const helpers = [
-  { name: 'berth-init', source: 'engine/src/runtime/linux/berth-init.c' },
+  { name: 'berth-init', source: 'engine/src/runtime/linux/init' },
   { name: 'berth-reaper', source: 'engine/src/daemon/init/berth-reaper.c' },
 ];
 const cc = process.env.CC || 'gcc';
 
+/** A source is one .c file, or a directory of .c and .h files. */
+function files(source) {
+  const path = join(root, source);
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((f) => f.endsWith('.c') || f.endsWith('.h'))
+    .map((f) => join(path, f));
+}
+
 for (const helper of helpers) {
-  const source = join(root, helper.source);
+  const sources = files(helper.source);
   const output = join(root, process.argv[2] ?? 'out/native', helper.name);
-  if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) continue;
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  if (existsSync(output) && statSync(output).mtimeMs >= newest) continue;
   mkdirSync(dirname(output), { recursive: true });
+  const units = sources.filter((f) => f.endsWith('.c'));
   try {
-    execFileSync(cc, ['-static', '-Os', '-Wall', '-Wextra', '-Werror', '-o', output, source], {
+    execFileSync(cc, ['-static', '-Os', '-Wall', '-Wextra', '-Werror', '-o', output, ...units], {
       stdio: 'inherit',
     });
   } catch (err) {

@@ -13,7 +13,7 @@ import { Message, Op, SyncPoint } from './init-program';
 
 let binaryPath: string | undefined;
 
-/** Where the build puts berth-init (npm run build compiles berth-init.c). */
+/** Where the build puts berth-init (npm run build compiles engine/src/runtime/linux/init/). */
 export function initBinaryPath(): string {
   return (binaryPath ??= findInitBinary());
 }
@@ -28,7 +28,7 @@ function findInitBinary(): string {
     if (existsSync(join(dir, 'package.json'))) break;
   }
   throw new Error(
-    'berth-init was not found: run `npm run build` (it compiles engine/src/runtime/linux/berth-init.c), or set BERTH_INIT',
+    'berth-init was not found: run `npm run build` (it compiles engine/src/runtime/linux/init/), or set BERTH_INIT',
   );
 }
 

@@ -1,11 +1,11 @@
 // The calls a container's first process makes, inside its namespaces, before it runs the user's
-// program. Node is multithreaded, so these run in berth-init (berth-init.c), a single-threaded
+// program. Node is multithreaded, so these run in berth-init (linux/init/), a single-threaded
 // helper that executes them in order. The setup code (rootfs.ts, process.ts, namespaces.ts) is
 // written against the `InitSyscalls` interface; `InitProgram` records each call, both as readable
 // text (what the unit tests assert, and what errors quote) and as the binary program the helper runs.
 import { CLONE, flagNames, MS, PR } from './constants';
 
-/** Op codes; the same numbers as the enum in berth-init.c (a unit test compares them). */
+/** Op codes; the same numbers as the enum in init/berth-init.h (a unit test compares them). */
 export enum Op {
   UNSHARE = 1,
   SETNS = 2,
@@ -48,7 +48,7 @@ export enum Op {
   WAIT_CGROUP = 39,
 }
 
-/** Messages from the helper; the same numbers as in berth-init.c. */
+/** Messages from the helper; the same numbers as in init/berth-init.h. */
 export enum Message {
   PID = 1,
   SYNC = 2,
@@ -66,7 +66,7 @@ export enum SyncPoint {
   CREATE_HOOKS = 3,
 }
 
-/** How path arguments resolve (a bit set, as in berth-init.c). */
+/** How path arguments resolve (a bit set, as in init/berth-init.h). */
 export const Where = {
   HOST: 0,
   /** Resolve inside the root opened by openRoot(), as if it were "/": symlinks cannot escape. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InitProgram, Message, Op } from '../../../../engine/src/runtime/linux/init-program';
 import { MS } from '../../../../engine/src/runtime/linux/constants';
 
-const cSource = readFileSync(join(__dirname, '../../../../../engine/src/runtime/linux/berth-init.c'), 'utf8');
+const cSource = readFileSync(join(__dirname, '../../../../../engine/src/runtime/linux/init/berth-init.h'), 'utf8');
 
 function cEnum(prefix: string): Map<string, number> {
   const found = new Map<string, number>();
@@ -14,13 +14,13 @@ function cEnum(prefix: string): Map<string, number> {
 }
 
 describe('InitProgram', () => {
-  it('uses the op codes berth-init.c defines', () => {
+  it('uses the op codes berth-init.h defines', () => {
     const c = cEnum('OP');
     const ts = new Map(Object.entries(Op).filter(([, v]) => typeof v === 'number') as [string, number][]);
     assert.deepEqual(ts, c);
   });
 
-  it('uses the message codes berth-init.c defines', () => {
+  it('uses the message codes berth-init.h defines', () => {
     const c = cEnum('MSG');
     const ts = new Map(
       Object.entries(Message).filter(([, v]) => typeof v === 'number') as [string, number][],
