@@ -9,7 +9,7 @@ import { namespaceFlags, unshareFlags } from './namespaces';
 import type { ProcessContext } from './process';
 import { setupProcess } from './process';
 import type { RootfsContext } from './rootfs';
-import { setupRootfs } from './rootfs';
+import { finishRootfs, setupRootfs } from './rootfs';
 
 export interface CreatePlan {
   spec: Spec;
@@ -71,6 +71,7 @@ export function buildCreateProgram(sys: InitSyscalls, plan: CreatePlan): void {
     checkSysctl(key, ns);
     sys.writeFile(`/proc/sys/${key.replace(/\./g, '/')}`, value);
   }
+  if (ns.create.has('mount')) finishRootfs(sys, spec);
   if (!early) enterCgroup();
   setupProcess(sys, plan.process);
 }

@@ -1,5 +1,6 @@
 // The container's filesystem view: its root, the mounts of config.json in order, /dev, then
-// pivot_root into it and hide what must stay hidden (maskedPaths, readonlyPaths, a read-only root).
+// pivot_root into it and (finishRootfs) hide what must stay hidden: maskedPaths, readonlyPaths,
+// a read-only root.
 //
 // Every destination resolves inside the root (Where.IN_ROOT: openat2 RESOLVE_IN_ROOT in the
 // helper), so a symlink in an image cannot point a mount at the host.
@@ -76,7 +77,13 @@ export function setupRootfs(sys: InitSyscalls, ctx: RootfsContext): void {
 
   if (ctx.noPivot) sys.chroot(rootfs);
   else sys.pivotRoot(rootfs);
+}
 
+/**
+ * After the hostname and sysctls are written (they need /proc/sys writable): hide masked paths,
+ * make read-only paths and, if asked, the root read-only.
+ */
+export function finishRootfs(sys: InitSyscalls, spec: Spec): void {
   for (const path of spec.linux?.maskedPaths ?? []) sys.maskPath(containerPath(path));
   for (const path of spec.linux?.readonlyPaths ?? []) sys.readonlyPath(containerPath(path));
   if (spec.root?.readonly) sys.remount('/', MS.RDONLY, Where.HOST);

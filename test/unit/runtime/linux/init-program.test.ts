@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { InitProgram, Message, Op } from '../../../../engine/src/runtime/linux/init-program';
 import { MS } from '../../../../engine/src/runtime/linux/constants';
 
-const cSource = readFileSync(join(__dirname, '../../../../../engine/src/runtime/linux/init/berth-init.h'), 'utf8');
+const cSource = readFileSync(
+  join(__dirname, '../../../../../engine/src/runtime/linux/init/berth-init.h'),
+  'utf8',
+);
 
 function cEnum(prefix: string): Map<string, number> {
   const found = new Map<string, number>();
