@@ -52,14 +52,17 @@ describe('berth-runtime: lifecycle', function () {
     const id = uniqueId('life');
     // pid 1 of a pid namespace only gets the signals it handles: trap TERM.
     const c = await rt.create(id, {
-      bundle: makeBundle(probeSpec('trap "exit 7" TERM; sleep 60 & wait', id), id),
+      bundle: makeBundle(probeSpec('trap "exit 7" TERM; sleep 60 & echo ready; wait', id), id),
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     assert.equal(rt.state(id).status, 'created');
     assert.equal(rt.state(id).pid, c.pid);
     assert.ok(cgroupDirs(id).every(existsSync));
     await assert.rejects(rt.exec(id, probeSpec('true', id).process!), LifecycleError, 'no exec before start');
 
+    const ready = new Promise((resolve) => c.stdout!.once('data', resolve));
     await rt.start(id);
+    await ready; // the trap is set and the sleep forked
     assert.equal(rt.state(id).status, 'running');
     await assert.rejects(rt.start(id), /it is running, not created/);
     await assert.rejects(rt.delete(id), /stop it first, or use --force/);
