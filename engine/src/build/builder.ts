@@ -2,7 +2,7 @@
 // stages at the same time, each stage waiting only for the stages it reads — then write the
 // target's image into the store and name it. A fully cached build writes nothing new: it finds
 // the image it made last time and names it again.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Instruction } from '../dockerfile';
@@ -111,6 +111,7 @@ async function build(
   const digests = new FileDigests(digestsFile);
   const context = new BuildContext(contextDir, ignore?.rules, ignore?.file, digests);
   const cache = new BuildCache(store);
+  const hold = new BuildHold(store);
   cleanupWork(store, mounts);
 
   const controller = new AbortController();
@@ -124,7 +125,12 @@ async function build(
     const key = `${reference} ${platform.os}/${platform.architecture}/${platform.variant ?? ''}`;
     let found = images.get(key);
     if (!found) {
-      found = resolveImage(store, reference, platform, request.pull === true, deps.pull, progress);
+      found = resolveImage(store, reference, platform, request.pull === true, deps.pull, progress).then(
+        (image) => {
+          hold.add(image);
+          return image;
+        },
+      );
       images.set(key, found);
     }
     return found;
@@ -143,6 +149,7 @@ async function build(
     args: { buildArgs: request.buildArgs ?? {}, metaArgs: plan.metaArgs, consumed },
     stage: (index) => stage(index),
     image,
+    holdInputs: () => hold.activate(),
     signal: controller.signal,
   };
 
@@ -174,6 +181,7 @@ async function build(
             source.kind === 'stage'
               ? (await stage(source.index)).image
               : imageFromStored(await image(source.reference, planned.platform));
+          hold.activate();
           await ensureImageSnapshots(store, layers);
           return mountReadOnly(store, mounts, topChainId(layers));
         },
@@ -201,7 +209,63 @@ async function build(
     return await exportImage(store, target, request, progress, cache, unused(request, plan, consumed));
   } finally {
     digests.save();
-    cache.persistHold();
+    hold.release();
+  }
+}
+
+/**
+ * Keeps the images a build reads (bases, COPY --from) from garbage collection while it runs, under
+ * a hold named after the process; holds of builds whose process is gone are dropped.
+ */
+class BuildHold {
+  private readonly name = `build-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly snapshots = new Set<Digest>();
+  private readonly blobs = new Set<Digest>();
+
+  constructor(private readonly store: Store) {
+    for (const holder of Object.keys(store.holds())) {
+      const pid = Number(/^build-(\d+)-/.exec(holder)?.[1]);
+      if (pid && pid !== process.pid && !processAlive(pid)) store.release(holder);
+    }
+  }
+
+  private written = false;
+  private dirty = false;
+
+  /** Remembers an image the build reads; held from the first step that mounts anything. */
+  add(image: StoredImage): void {
+    const top = image.chainIds[image.chainIds.length - 1];
+    if (top) this.snapshots.add(top);
+    for (const d of [
+      image.manifestDescriptor.digest,
+      image.manifest.config.digest,
+      ...image.manifest.layers.map((l) => l.digest),
+    ]) {
+      this.blobs.add(d);
+    }
+    this.dirty = true;
+    if (this.written) this.activate();
+  }
+
+  /** Writes the hold (a fully cached build, which mounts nothing, never does). */
+  activate(): void {
+    if (!this.dirty) return;
+    this.store.hold(this.name, { snapshots: [...this.snapshots], blobs: [...this.blobs] });
+    this.written = true;
+    this.dirty = false;
+  }
+
+  release(): void {
+    if (this.written) this.store.release(this.name);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

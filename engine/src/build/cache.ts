@@ -57,10 +57,12 @@ export class BuildCache {
   }
 
   putStep(key: string, record: CachedStep): void {
-    // The record points at the layer blob: its name must be durable first.
+    // The record points at the layer blob: its name must be durable first, and the layer kept
+    // from garbage collection (another process may run one while this build goes on).
     this.store.blobs.syncNames();
-    this.write(`step-${key}`, record);
     this.newContent.push(record.layer);
+    this.persistHold();
+    this.write(`step-${key}`, record);
   }
 
   image(key: string): CachedImage | undefined {
@@ -77,11 +79,8 @@ export class BuildCache {
     this.write(`image-${key}`, record);
   }
 
-  /**
-   * Keeps what this build added to the cache alive in the store (GC roots), merged with what the
-   * cache already held.
-   */
-  persistHold(): void {
+  /** Keeps what was added to the cache alive in the store (GC roots), with what it held already. */
+  private persistHold(): void {
     if (this.newContent.length === 0) return;
     const held = this.store.holds()[holdName] ?? {};
     const snapshots = new Set(held.snapshots ?? []);

@@ -31,6 +31,8 @@ export interface BuildServices {
   stage(index: number): Promise<StageState>;
   /** An image by normalised reference, pulled when missing (or always with --pull). */
   image(reference: string, platform: Platform): Promise<StoredImage>;
+  /** Keeps the images the build reads from garbage collection (before anything is mounted). */
+  holdInputs(): void;
   signal?: AbortSignal;
 }
 

@@ -25,7 +25,7 @@ export class StageState {
     public image: BuildImage,
     /** Cache key of the file system so far. */
     public fsKey: string,
-    readonly escapeChar: string,
+    readonly escapeChar: '\\' | '`',
   ) {}
 
   /** A stage FROM another stage starts from that stage's image, environment and cache key. */
@@ -36,7 +36,7 @@ export class StageState {
     return state;
   }
 
-  static fromImage(image: BuildImage, fsKey: string, escapeChar: string): StageState {
+  static fromImage(image: BuildImage, fsKey: string, escapeChar: '\\' | '`'): StageState {
     const state = new StageState(image, fsKey, escapeChar);
     state.initEnv();
     return state;
@@ -56,21 +56,11 @@ export class StageState {
     return variablesFrom(this.env);
   }
 
-  /** Expands a word as BuildKit does for the instructions it expands; throws BuildKit's message. */
-  expand(word: string, options: { skipProcessQuotes?: boolean } = {}): string {
-    const r = processShellWord(word, this.vars, {
-      escapeChar: options.skipProcessQuotes ? '\\' : this.escapeChar,
-      ...(options.skipProcessQuotes && { skipProcessQuotes: true }),
-    });
-    if (r.error !== undefined) throw new Error(r.error);
-    return r.value;
-  }
-
-  /** Expands and splits into words (EXPOSE). */
-  expandWords(word: string): string[] {
+  /** Expands a word as BuildKit does (ARG defaults); throws BuildKit's message. */
+  expand(word: string): string {
     const r = processShellWord(word, this.vars, { escapeChar: this.escapeChar });
     if (r.error !== undefined) throw new Error(r.error);
-    return [...r.words];
+    return r.value;
   }
 
   /** The display form of a command: variables that are set expanded, quotes kept (BuildKit's names). */

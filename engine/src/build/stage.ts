@@ -2,7 +2,7 @@
 // base image's ONBUILD triggers, then each instruction. Layer-making steps go through the cache:
 // a hit reuses the recorded layer without mounting anything; a miss runs the step in an overlay
 // of the parent's snapshots and records what it made.
-import { type Command, type Instruction, parseDockerfile } from '../dockerfile';
+import { type Command, expandInstruction, type Instruction, parseDockerfile } from '../dockerfile';
 import type { Digest } from '../oci/digest';
 import type { Store, StoredImage } from '../store/store';
 import { layerCompression } from '../oci/media-types';
@@ -135,6 +135,14 @@ export class StageBuilder {
       layerStep: (step) => this.layerStep(step, classic, location),
     };
     try {
+      if (command.kind !== 'ARG') {
+        // The one parser says which words BuildKit expands, and how.
+        const expanded = expandInstruction(instruction, this.state.vars, this.state.escapeChar);
+        if (expanded.error !== undefined || !expanded.command) {
+          throw new BuildError(expanded.error ?? `${command.kind} could not be expanded`, { location });
+        }
+        command = expanded.command;
+      }
       switch (command.kind) {
         case 'RUN':
           await dispatchRun(env, command, this.sources);
@@ -165,8 +173,7 @@ export class StageBuilder {
 
   private async workdir(env: StepEnv, path: string): Promise<void> {
     const { state } = env;
-    const expanded = state.expand(path);
-    const wd = expanded.startsWith('/') ? normalize(expanded) : normalize(`${state.workdir}/${expanded}`);
+    const wd = path.startsWith('/') ? normalize(path) : normalize(`${state.workdir}/${path}`);
     state.image.config.WorkingDir = wd;
     if (wd === '/') {
       this.prefix();
@@ -209,6 +216,7 @@ export class StageBuilder {
     }
     let rootfs: StepRootfs | undefined;
     try {
+      services.holdInputs();
       await this.ensureSnapshots();
       rootfs = StepRootfs.open(services.store, services.mounts, parent);
       await step.execute(rootfs, progress);

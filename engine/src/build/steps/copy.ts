@@ -44,16 +44,16 @@ export async function dispatchCopy(
 ): Promise<void> {
   const { state, services } = env;
   const isAdd = command.kind === 'ADD';
-  const expand = (w: string) => state.expand(w);
-  const sourcePaths = command.sourcePaths.map(expand);
-  const dest = destinationPath(state.workdir, expand(command.destPath));
-  const chown = expand(command.chown);
-  const chmod = parseChmod(expand(command.chmod));
-  const from = command.kind === 'COPY' && command.from !== '' ? expand(command.from) : '';
-  const checksum = isAdd ? expand(command.checksum) : '';
+  // Words arrive expanded (expandInstruction); --from is not expanded, as in BuildKit.
+  const sourcePaths = command.sourcePaths;
+  const dest = destinationPath(state.workdir, command.destPath);
+  const chown = command.chown;
+  const chmod = parseChmod(command.chmod);
+  const from = command.kind === 'COPY' ? command.from : '';
+  const checksum = command.kind === 'ADD' ? command.checksum : '';
   const contents: CopyContent[] = command.sourceContents.map((c) => ({
     name: c.path,
-    data: Buffer.from(c.expand ? state.expand(c.data, { skipProcessQuotes: true }) : c.data),
+    data: Buffer.from(c.data),
     mode: 0o644,
   }));
   if (checksum && (sourcePaths.length !== 1 || !isUrl(sourcePaths[0]))) {
@@ -116,10 +116,10 @@ export async function dispatchCopy(
     await env.layerStep({
       display: `${command.kind} ${state.displayExpand(text)}`,
       description,
-      history: `${command.kind} ${[...shownSources, expand(command.destPath)].join(' ')} # buildkit`,
+      history: `${command.kind} ${[...shownSources, command.destPath].join(' ')} # buildkit`,
       execute: async (rootfs) => {
         const owner = chown ? resolveChown(rootfs.merged, chown) : undefined;
-        const exclude = excludeMatcher(command.excludePatterns.map(expand));
+        const exclude = excludeMatcher([...command.excludePatterns]);
         const items: CopyItem[] = [];
         const archives: { path: string; kind: ArchiveKind }[] = [];
         const unpack = command.kind === 'ADD' && command.unpack !== false;

@@ -1,6 +1,8 @@
 // Instructions that only change the image config (and the stage's variables): ENV, LABEL, ARG,
 // USER, EXPOSE, VOLUME, STOPSIGNAL, SHELL, HEALTHCHECK, CMD, ENTRYPOINT, ONBUILD, MAINTAINER.
-// Each writes the config and the history entry exactly as BuildKit does.
+// Each writes the config and the history entry exactly as BuildKit does. Commands arrive with
+// their words expanded (expandInstruction), ARG excepted: a default is expanded only when no
+// build arg replaces it.
 import { constants } from 'node:os';
 import type { Command, CommandOf } from '../../dockerfile';
 import { goDuration, goList, goQuoteList, goQuoteRune, goSetMap } from '../go-format';
@@ -41,14 +43,14 @@ export function dispatchMetadata(state: StageState, command: Command, args: ArgI
   const config = state.image.config;
   switch (command.kind) {
     case 'ENV': {
-      // Every pair is expanded against the variables as they were before this instruction.
-      const pairs = command.env.map((e) => [state.expand(e.key), state.expand(e.value)] as const);
+      // Every pair was expanded against the variables as they were before this instruction.
+      const pairs = command.env.map((e) => [e.key, e.value] as const);
       for (const [k, v] of pairs) state.setEnv(k, v);
       state.commit(`ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, false);
       return;
     }
     case 'LABEL': {
-      const pairs = command.labels.map((l) => [state.expand(l.key), state.expand(l.value)] as const);
+      const pairs = command.labels.map((l) => [l.key, l.value] as const);
       config.Labels ??= {};
       for (const [k, v] of pairs) config.Labels[k] = v;
       state.commit(`LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, false);
@@ -58,20 +60,20 @@ export function dispatchMetadata(state: StageState, command: Command, args: ArgI
       dispatchArg(state, command, args);
       return;
     case 'USER': {
-      const user = state.expand(command.user);
+      const user = command.user;
       config.User = user;
       state.commit(`USER ${user}`, false);
       return;
     }
     case 'EXPOSE': {
-      const ports = command.ports.flatMap((p) => state.expandWords(p)).flatMap(parsePortSpec);
+      const ports = command.ports.flatMap(parsePortSpec);
       config.ExposedPorts ??= {};
       for (const p of ports) config.ExposedPorts[p] = {};
       state.commit(`EXPOSE ${goSetMap([...new Set(ports)])}`, false);
       return;
     }
     case 'VOLUME': {
-      const volumes = command.volumes.map((v) => state.expand(v));
+      const volumes = command.volumes;
       config.Volumes ??= {};
       for (const v of volumes) {
         if (v === '') throw new Error('VOLUME specified can not be an empty string');
@@ -81,7 +83,7 @@ export function dispatchMetadata(state: StageState, command: Command, args: ArgI
       return;
     }
     case 'STOPSIGNAL': {
-      const signal = state.expand(command.signal);
+      const signal = command.signal;
       checkSignal(signal);
       config.StopSignal = signal;
       state.commit(`STOPSIGNAL ${signal}`, false);

@@ -5,13 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  chompHeredocContent,
-  type CommandOf,
-  type Mount,
-  parseHeredocWord,
-  parseMount,
-} from '../../dockerfile';
+import { chompHeredocContent, type CommandOf, parseHeredocWord } from '../../dockerfile';
 import { BuildError } from '../errors';
 import type { StepMount, StepNetwork } from '../executor';
 import { mountsKey, prepareMounts, type MountServices } from '../run-mounts';
@@ -56,17 +50,6 @@ export function runHistory(args: readonly string[], state: StageState): string {
   return `RUN ${[...prefix, ...args].join(' ')} # buildkit`;
 }
 
-function expandedMounts(env: StepEnv): Mount[] {
-  const out: Mount[] = [];
-  for (const flag of env.instruction.flags) {
-    if (flag.name !== 'mount' || flag.value === undefined) continue;
-    const parsed = parseMount(env.state.expand(flag.value), true);
-    if ('error' in parsed) throw new BuildError(parsed.error, { location: env.location });
-    out.push(parsed.mount);
-  }
-  return out;
-}
-
 export async function dispatchRun(
   env: StepEnv,
   command: CommandOf<'RUN'>,
@@ -74,7 +57,8 @@ export async function dispatchRun(
 ): Promise<void> {
   const { state, services } = env;
   const { args, script } = runArgs(state, command);
-  const mounts = expandedMounts(env);
+  // Mount values arrive expanded and checked (expandInstruction).
+  const mounts = [...command.mounts];
   const requested = command.network === 'default' ? (services.request.network ?? 'default') : command.network;
   // Bridge networking is not there yet: the default network is the host's (BuildKit's choice
   // without CNI), `none` a private namespace with only loopback.

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseDockerfile } from '../../../../engine/src/dockerfile';
+import { expandInstruction, parseDockerfile } from '../../../../engine/src/dockerfile';
 import { StageState } from '../../../../engine/src/build/stage-state';
 import { dispatchMetadata, parsePortSpec, type ArgInputs } from '../../../../engine/src/build/steps/metadata';
 
@@ -16,7 +16,10 @@ function run(text: string, inputs: Partial<ArgInputs> = {}): StageState {
   );
   const args: ArgInputs = { buildArgs: {}, metaArgs: new Map(), consumed: new Set(), ...inputs };
   for (const instruction of parseDockerfile(`FROM x\n${text}`).stages[0].instructions) {
-    dispatchMetadata(state, instruction.command!, args);
+    // As the stage does: every instruction but ARG arrives expanded.
+    const command =
+      instruction.command!.kind === 'ARG' ? instruction.command! : expandInstruction(instruction, state.vars).command!;
+    dispatchMetadata(state, command, args);
   }
   return state;
 }
