@@ -18,7 +18,9 @@ function run(text: string, inputs: Partial<ArgInputs> = {}): StageState {
   for (const instruction of parseDockerfile(`FROM x\n${text}`).stages[0].instructions) {
     // As the stage does: every instruction but ARG arrives expanded.
     const command =
-      instruction.command!.kind === 'ARG' ? instruction.command! : expandInstruction(instruction, state.vars).command!;
+      instruction.command!.kind === 'ARG'
+        ? instruction.command!
+        : expandInstruction(instruction, state.vars).command!;
     dispatchMetadata(state, command, args);
   }
   return state;
