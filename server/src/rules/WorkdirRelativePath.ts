@@ -2,9 +2,10 @@ import type { Stage } from '../../../engine/src/dockerfile/model';
 import type { Rule, RuleContext } from './rule';
 import { buildkitRuleUrl, goQuoted } from './support';
 
+/** Absolute on Linux, or a Windows drive path (only a Windows build writes those). */
 function isAbsolute(path: string, windows: boolean): boolean {
-  if (path.startsWith('/')) return true;
-  return windows && /^(?:[A-Za-z]:)?[\\/]/.test(path);
+  if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path)) return true;
+  return windows && /^[\\/]/.test(path);
 }
 
 /** BuildKit stops checking once a stage (or a stage it builds on) has set any WORKDIR. */

@@ -21,3 +21,12 @@ describe('rules/WorkdirRelativePath', () => {
     assert.equal(fixed('FROM alpine\nWORKDIR app\n', 'WorkdirRelativePath'), 'FROM alpine\nWORKDIR /app\n');
   });
 });
+
+describe('rules/WorkdirRelativePath with Windows paths', () => {
+  it('treats drive paths as absolute', () => {
+    assert.deepEqual(
+      messages('FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:/app\n', 'WorkdirRelativePath'),
+      [],
+    );
+  });
+});
