@@ -25,7 +25,8 @@ const quick = process.argv.includes('--quick');
 const berth: ServerCommand = {
   name: 'berth',
   command: process.execPath,
-  args: [path.join(root, 'dist', 'server', 'server.js'), '--stdio'],
+  // As bin/berth-lsp and the extension start it.
+  args: ['--max-semi-space-size=1', path.join(root, 'dist', 'server', 'server.js'), '--stdio'],
 };
 const peer: ServerCommand = {
   name: 'dockerfile-language-server-nodejs',

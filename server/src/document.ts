@@ -24,11 +24,26 @@ export class DockerfileDocument {
     return (this.symbolTable ??= new Symbols(this.dockerfile));
   }
 
-  /** Computes `make()` once per document version and key. */
+  /** Computes `make()` once per document version and key (until `trim()`). */
   cached<T>(key: unknown, make: () => T): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;
     const value = make();
     this.memo.set(key, value);
     return value;
+  }
+
+  /** Replaces a cached value (for caches that depend on more than the document). */
+  remember(key: unknown, value: unknown): void {
+    this.memo.set(key, value);
+  }
+
+  /**
+   * Drops what was derived from the parse (symbols, lint results, tokenized scripts, semantic
+   * tokens) and keeps the parse: for documents open but not being worked on, whose derived data
+   * would otherwise hold memory until their next edit. Rebuilt from the parse on next use.
+   */
+  trim(): void {
+    this.memo.clear();
+    this.symbolTable = undefined;
   }
 }

@@ -5,8 +5,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileDocument } from './document';
 import { defaultEnvironment, type ServiceEnvironment } from './environment';
 
+/** Documents whose derived data (symbols, lint results, tokens) stays cached: the ones worked on. */
+const activeDocuments = 8;
+
 export class DocumentStore {
   private readonly models = new Map<string, DockerfileDocument>();
+  /** The most recently used documents, oldest first. */
+  private readonly active: string[] = [];
   private readonly pending = new Set<string>();
   private scheduled = false;
   environment: ServiceEnvironment = defaultEnvironment;
@@ -20,15 +25,28 @@ export class DocumentStore {
   get(uri: string): DockerfileDocument | undefined {
     const text = this.textDocument(uri);
     if (!text) return undefined;
-    const model = this.models.get(uri);
-    if (model?.version === text.version) return model;
-    const fresh = new DockerfileDocument(uri, text.version, text.getText());
-    this.models.set(uri, fresh);
-    return fresh;
+    let model = this.models.get(uri);
+    if (model?.version !== text.version) {
+      model = new DockerfileDocument(uri, text.version, text.getText());
+      this.models.set(uri, model);
+    }
+    this.markActive(uri);
+    return model;
+  }
+
+  /** Keeps `uri` among the active documents; the one that falls out drops its derived data. */
+  private markActive(uri: string): void {
+    const at = this.active.indexOf(uri);
+    if (at === this.active.length - 1 && at >= 0) return;
+    if (at >= 0) this.active.splice(at, 1);
+    this.active.push(uri);
+    if (this.active.length > activeDocuments) this.models.get(this.active.shift()!)?.trim();
   }
 
   close(uri: string): void {
     this.models.delete(uri);
+    const at = this.active.indexOf(uri);
+    if (at >= 0) this.active.splice(at, 1);
     this.pending.delete(uri);
   }
 

@@ -15,7 +15,12 @@ export { syncLocalImages } from './imageSync';
 export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    // A small young generation keeps the server's memory low (see server/src/server.ts).
+    run: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--max-semi-space-size=1'] },
+    },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,

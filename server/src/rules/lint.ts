@@ -13,13 +13,16 @@ export interface LintResult {
   readonly severity: Severity;
 }
 
-const cache = new WeakMap<DockerfileDocument, { environment: ServiceEnvironment; results: LintResult[] }>();
+const lintKey = Symbol('lint');
 
 export function lint(document: DockerfileDocument, environment: ServiceEnvironment): readonly LintResult[] {
-  const cached = cache.get(document);
+  const cached = document.cached<{ environment: ServiceEnvironment; results: LintResult[] } | undefined>(
+    lintKey,
+    () => undefined,
+  );
   if (cached?.environment === environment) return cached.results;
   const results = run(document, environment);
-  cache.set(document, { environment, results });
+  document.remember(lintKey, { environment, results });
   return results;
 }
 
