@@ -5,7 +5,7 @@
 import type { Heredoc, Instruction, Stage } from '../../../engine/src/dockerfile/model';
 import type { DockerfileDocument } from '../document';
 import { packageInvocation, type PackageInvocation } from './packages';
-import { tokenizeShell, type ShellScript } from './shell';
+import { commandIndex, commandName, tokenizeShell, type ShellCommand, type ShellScript } from './shell';
 
 export interface RunScript {
   readonly instruction: Instruction;
@@ -86,16 +86,18 @@ export interface RunInvocation {
 }
 
 const invocationsKey = Symbol('packageInvocations');
+const mentionsManager =
+  /^(?:apt-get|apt|apk|yum|dnf|microdnf|zypper|pip[\d.]*|python[\d.]*|npm|yarn|gem|go)$/;
 
 /** Every package-manager invocation in the document's RUN scripts. */
 export function packageInvocations(document: DockerfileDocument): readonly RunInvocation[] {
   return document.cached(invocationsKey, () => {
     const out: RunInvocation[] = [];
-    for (const run of runScripts(document)) {
-      for (const command of run.script.commands) {
-        const invocation = packageInvocation(command);
-        if (invocation) out.push({ run, invocation });
-      }
+    for (const { run, command, name } of runCommands(document)) {
+      // Cheap filter before the full split: the program must be a package manager or python.
+      if (!mentionsManager.test(name)) continue;
+      const invocation = packageInvocation(command);
+      if (invocation) out.push({ run, invocation });
     }
     return out;
   });
@@ -109,4 +111,29 @@ export function mountsCacheOver(instruction: Instruction, paths: readonly string
       (m.type === 'cache' || m.type === 'tmpfs') &&
       paths.some((p) => p === m.target || p.startsWith(`${m.target.replace(/\/$/, '')}/`)),
   );
+}
+
+export interface RunCommand {
+  readonly run: RunScript;
+  readonly command: ShellCommand;
+  /** Basename of the program (`apt-get` for `/usr/bin/apt-get`), after assignments and sudo. */
+  readonly name: string;
+  /** Index of the program word in `command.words`. */
+  readonly at: number;
+}
+
+const runCommandsKey = Symbol('runCommands');
+
+/** Every simple command of the document's RUN scripts, computed once per document version. */
+export function runCommands(document: DockerfileDocument): readonly RunCommand[] {
+  return document.cached(runCommandsKey, () => {
+    const out: RunCommand[] = [];
+    for (const run of runScripts(document)) {
+      for (const command of run.script.commands) {
+        const name = commandName(command);
+        if (name) out.push({ run, command, name, at: commandIndex(command.words) });
+      }
+    }
+    return out;
+  });
 }

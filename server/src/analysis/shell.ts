@@ -261,7 +261,7 @@ export function commandIndex(words: readonly ShellWord[], skipWrappers = true): 
   let i = 0;
   while (i < words.length) {
     const w = words[i].value;
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) {
+    if (w.includes('=') && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) {
       i++;
       continue;
     }

@@ -1,6 +1,6 @@
 import { archivePattern } from './archives';
 import type { Rule } from './rule';
-import { runCommands } from './commands';
+import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const ArchiveCopiedNotAdded: Rule = {

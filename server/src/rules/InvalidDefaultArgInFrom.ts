@@ -11,6 +11,7 @@ export const InvalidDefaultArgInFrom: Rule = {
   severity: 'warning',
   check(context) {
     const dockerfile = context.dockerfile;
+    if (!dockerfile.stages.some((s) => s.from.variables.length > 0)) return;
     // The global ARG values of a build with no --build-arg, as the builder computes them.
     const globals = evaluateGlobalArgs(dockerfile);
     if (globals.errors.length > 0) return;

@@ -67,9 +67,9 @@ export const PackageVersionsNotPinned: Rule = {
   name: 'PackageVersionsNotPinned',
   source: 'berth',
   description:
-    'Packages installed without a version (apt-get, apk, pip, npm, gem, yum, dnf, zypper, go install) make rebuilds unreproducible.',
+    'Packages installed without a version (apt-get, apk, pip, npm, gem, yum, dnf, zypper, go install) make rebuilds unreproducible. Off by default: distribution archives drop old versions, so pinned builds break; turn it on where reproducibility matters more.',
   url: berthRuleUrl('PackageVersionsNotPinned'),
-  severity: 'hint',
+  severity: 'off',
   hadolint: ['DL3008', 'DL3013', 'DL3016', 'DL3018', 'DL3028', 'DL3033', 'DL3037', 'DL3041', 'DL3062'],
   check(context) {
     for (const { invocation } of packageInvocations(context.document)) {

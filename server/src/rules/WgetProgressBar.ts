@@ -1,5 +1,5 @@
 import type { Rule } from './rule';
-import { runCommands } from './commands';
+import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const WgetProgressBar: Rule = {
