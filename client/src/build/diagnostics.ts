@@ -1,5 +1,7 @@
-// Build errors as diagnostics at the Dockerfile line they belong to, under their own source so they
-// never mix with the language server's findings. A new build of the file replaces them.
+// Build errors as diagnostics at the Dockerfile line they belong to, in their own collection (owner
+// berth-build) so they never mix with the language server's findings (owner berth) or the
+// berth-build problem matcher's (owner berth-build-task): VS Code replaces markers per owner.
+// A new build of the file replaces them.
 import * as vscode from 'vscode';
 
 export class BuildDiagnostics implements vscode.Disposable {

@@ -62,12 +62,15 @@ async function runTask(
     stdout: true,
     stderr: true,
   })) as unknown as NodeJS.ReadableStream;
+  // Wait for the exit before starting (as `docker run` does), so an auto-removed container cannot be
+  // gone before the wait is in place.
+  const exit = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
   const merged = new PassThrough();
   docker.modem.demuxStream(stream, merged, merged);
   merged.on('data', (chunk: Buffer) => output.write(chunk.toString()));
   output.signal.addEventListener('abort', () => void container.stop().catch(() => undefined));
   await container.start();
-  const result = (await container.wait()) as { StatusCode: number };
+  const result = await exit;
   output.write(`\n${definition.image} exited with code ${result.StatusCode}\n`);
   return result.StatusCode;
 }

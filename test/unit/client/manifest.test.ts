@@ -74,5 +74,8 @@ describe('client: package.json contributions', () => {
       ['berth-build', 'berth-run'],
     );
     assert.equal(contributes.problemMatchers[0].name, 'berth-build');
+    // VS Code keeps markers per owner: sharing one with the language client ('berth') or the build
+    // command's diagnostic collection ('berth-build') would let either wipe the task's problems.
+    assert.ok(!['berth', 'berth-build'].includes(contributes.problemMatchers[0].owner));
   });
 });

@@ -34,6 +34,13 @@ export interface TestEngine {
   readonly image: string;
   /** Why this engine cannot build images yet, or undefined when it can. */
   readonly cannotBuild: string | undefined;
+  /** Why a terminal attached to a container's TTY would not work on this engine, if it would not. */
+  readonly cannotAttach: string | undefined;
+  /**
+   * Stops the engine's daemon behind the extension's back (SIGTERM), resolves once it has exited,
+   * and returns a function that starts it again the same way, on the same socket and state.
+   */
+  kill(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +79,7 @@ export async function startTestEngine(kind: EngineKind): Promise<TestEngine> {
       docker,
       image: 'busybox:latest',
       cannotBuild: await whyCannotBuild(docker, dir),
+      cannotAttach: await whyCannotAttach(docker),
     };
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
@@ -80,7 +88,11 @@ export async function startTestEngine(kind: EngineKind): Promise<TestEngine> {
 }
 
 /** The product path: the extension starts its bundled berthd (Start Engine) in `dir`. */
-async function startBundledBerthd(dir: string): Promise<{ socketPath: string; stop(): Promise<void> }> {
+async function startBundledBerthd(dir: string): Promise<{
+  socketPath: string;
+  kill(): Promise<() => Promise<void>>;
+  stop(): Promise<void>;
+}> {
   const execRoot = path.join(dir, 'exec');
   const engine = vscode.workspace.getConfiguration('berth.engine');
   await engine.update('socket', undefined, global);
@@ -91,8 +103,33 @@ async function startBundledBerthd(dir: string): Promise<{ socketPath: string; st
   if (!(await pingSocket(socketPath)))
     throw new Error(`Start Engine did not bring berthd up on ${socketPath}`);
   const pidFile = path.join(execRoot, 'berthd.pid');
+  const args = [
+    '--host',
+    `unix://${socketPath}`,
+    '--data-root',
+    path.join(dir, 'data'),
+    '--exec-root',
+    execRoot,
+    '--pidfile',
+    pidFile,
+  ];
   return {
     socketPath,
+    kill: async () => {
+      await terminate(Number(readFileSync(pidFile, 'utf8')), socketPath);
+      return async () => {
+        const child = spawn(process.execPath, [bundledBerthd(), ...args], {
+          detached: true,
+          stdio: 'ignore',
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        });
+        child.unref();
+        await waitNearSocket(socketPath, () => pingSocket(socketPath), {
+          deadlineMs: 30_000,
+          what: `berthd on ${socketPath}`,
+        });
+      };
+    },
     stop: async () => {
       const pid = Number(readFileSync(pidFile, 'utf8'));
       // berthd leaves containers running when it stops (by design): remove what the tests left.
@@ -112,6 +149,15 @@ async function startBundledBerthd(dir: string): Promise<{ socketPath: string; st
   };
 }
 
+/** SIGTERM to `pid`; resolves once it has exited (checked near its socket, with a deadline). */
+async function terminate(pid: number, socketPath: string): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  await waitNearSocket(socketPath, async () => !isAlive(pid), {
+    deadlineMs: 30_000,
+    what: `pid ${pid} to exit`,
+  });
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -122,7 +168,11 @@ function isAlive(pid: number): boolean {
 }
 
 /** The reference: Debian's dockerd on a private socket; the extension connects through berth.engine.socket. */
-async function startDockerd(dir: string): Promise<{ socketPath: string; stop(): Promise<void> }> {
+async function startDockerd(dir: string): Promise<{
+  socketPath: string;
+  kill(): Promise<() => Promise<void>>;
+  stop(): Promise<void>;
+}> {
   const socketPath = path.join(dir, 'engine.sock');
   const args = [
     '-H',
@@ -139,6 +189,31 @@ async function startDockerd(dir: string): Promise<{ socketPath: string; stop(): 
     '--bridge=none',
     '--storage-driver=overlay2',
   ];
+  let daemon = await spawnDockerd(args, socketPath);
+  const stop = async () => {
+    await vscode.workspace.getConfiguration('berth.engine').update('socket', undefined, global);
+    await daemon.stop();
+    rmSync(dir, { recursive: true, force: true, maxRetries: 20 });
+  };
+  try {
+    await vscode.workspace.getConfiguration('berth.engine').update('socket', socketPath, global);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    socketPath,
+    kill: async () => {
+      await daemon.stop();
+      return async () => {
+        daemon = await spawnDockerd(args, socketPath);
+      };
+    },
+    stop,
+  };
+}
+
+async function spawnDockerd(args: string[], socketPath: string): Promise<{ stop(): Promise<void> }> {
   const child: ChildProcess = spawn('/usr/sbin/dockerd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
@@ -149,12 +224,10 @@ async function startDockerd(dir: string): Promise<{ socketPath: string; stop(): 
   });
   failure.catch(() => undefined);
   const stop = async () => {
-    await vscode.workspace.getConfiguration('berth.engine').update('socket', undefined, global);
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
     await waitNearSocket(socketPath, () => pingSocket(socketPath), {
@@ -162,12 +235,11 @@ async function startDockerd(dir: string): Promise<{ socketPath: string; stop(): 
       what: `dockerd on ${socketPath}`,
       failure,
     });
-    await vscode.workspace.getConfiguration('berth.engine').update('socket', socketPath, global);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { socketPath, stop };
+  return { stop };
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -220,4 +292,52 @@ async function whyCannotBuild(docker: Docker, dir: string): Promise<string | und
   }
   if (status === 501 || /not (available|implemented|supported)/i.test(answer)) return answer;
   throw new Error(`the engine failed to build FROM busybox:latest: ${answer}`);
+}
+
+/**
+ * Attaches to `cat` on a TTY as Run Interactive does (dockerode sends the attach options as a JSON
+ * body too) and reads what comes back before anything is typed: an engine that takes that body for
+ * stdin echoes it. Known in berthd (reported); the Run Interactive test skips, naming it, until fixed.
+ */
+async function whyCannotAttach(docker: Docker): Promise<string | undefined> {
+  const container = await docker.createContainer({
+    Image: 'busybox:latest',
+    Cmd: ['cat'],
+    Tty: true,
+    OpenStdin: true,
+  });
+  try {
+    const stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as NodeJS.ReadWriteStream & {
+      end(): void;
+    };
+    let seen = '';
+    stream.on('data', (d: Buffer) => (seen += d.toString()));
+    await container.start();
+    // `cat` on a TTY echoes a line back: type one and wait for it (with whatever came before).
+    stream.write('probe-line\r');
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`attach probe: no echo within 15 s, got ${JSON.stringify(seen)}`)),
+        15_000,
+      );
+      stream.on('data', () => {
+        if (seen.includes('probe-line')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    stream.end();
+    return seen.includes('"hijack"')
+      ? `it reads the attach request's JSON body as stdin (got ${JSON.stringify(seen.slice(0, 80))})`
+      : undefined;
+  } finally {
+    await container.remove({ force: true });
+  }
 }
