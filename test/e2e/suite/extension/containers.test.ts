@@ -6,6 +6,7 @@ import { activateBerth, waitUntil } from '../helpers';
 import { buildTests } from './build';
 import { containerTests } from './containers';
 import { engineTests } from './engine';
+import { registryTests } from './registry';
 import { session } from './session';
 import { taskTests } from './tasks';
 import { enginesUnderTest, startTestEngine, whyNoEngine, type EngineKind } from './testEngine';
@@ -49,6 +50,7 @@ function engineSuite(kind: EngineKind): void {
       buildTests();
       taskTests();
     });
+    describe('registries', registryTests);
     describe('the engine', engineTests);
   });
 }
