@@ -8,8 +8,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { BuildCache, buildFromContextTar, type ClassicMessage } from '../../../engine/src/build';
+import {
+  BuildCache,
+  buildFromContextTar,
+  type BuildEvent,
+  type ClassicMessage,
+} from '../../../engine/src/build';
+import { LocalImageBackend } from '../../../engine/src/cli/backend';
 import { main } from '../../../engine/src/cli/berth';
+import { makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
+import { haveRegistry, startRegistry } from '../../helpers/registry';
 import { BuildEnv, buildTestsSkipReason } from '../../helpers/build-env';
 
 const skip = buildTestsSkipReason();
@@ -137,6 +145,49 @@ describe('builder: features', function () {
       failing.text,
       /ERROR: failed to solve: process "\/bin\/sh -c exit 9" did not complete successfully: exit code: 9\n$/,
     );
+  });
+
+  it('pulls a base image it does not have, adds --label, warns about unused build args', async function () {
+    if (!haveRegistry()) {
+      console.log('skip: needs docker-registry (Debian package docker-registry)');
+      this.skip();
+    }
+    const registry = await startRegistry();
+    try {
+      const layoutDir = mkdtempSync(join(env.root, 'layout-'));
+      skopeoPush(makeBusyboxLayout(layoutDir), `${registry.address}/base/busybox:1`);
+      const backend = new LocalImageBackend(env.root, { insecureRegistries: [registry.address] });
+      const events: BuildEvent[] = [];
+      const result = await backend.build(
+        {
+          contextDir: context(`FROM ${registry.address}/base/busybox:1\nRUN echo pulled > /p\n`),
+          tags: ['pulled:1'],
+          labels: { 'org.example.team': 'builders' },
+          buildArgs: { NOBODY_USES_ME: 'x' },
+        },
+        (e) => events.push(e),
+      );
+      assert.equal(await env.probe(result.id, ['cat', '/p']), 'pulled\n');
+      const config = env.config('pulled:1') as {
+        config: { Labels: Record<string, string> };
+        history: unknown[];
+      };
+      assert.deepEqual(config.config.Labels, { 'org.example.team': 'builders' });
+      assert.ok(
+        events.some(
+          (e) => e.kind === 'warning' && /build-args \[NOBODY_USES_ME\] were not consumed/.test(e.message),
+        ),
+      );
+      assert.ok(
+        events.some(
+          (e) =>
+            e.kind === 'step-start' &&
+            e.name === `[internal] load metadata for ${registry.address}/base/busybox:1`,
+        ),
+      );
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('prunes the cache: the next build runs every step again', async () => {

@@ -96,7 +96,7 @@ export class TtyRenderer {
     const now = Date.now();
     const width = Math.max(40, this.columns());
     const steps = [...this.steps.values()];
-    const done = steps.filter((s) => s.end !== undefined).length;
+    const done = steps.filter((s) => s.end !== undefined || s.cached).length;
     const lines = [
       `[+] Building ${seconds(now - this.begin)} (${done}/${steps.length})${state ? ` ${state}` : ''}`,
     ];
