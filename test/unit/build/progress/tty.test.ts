@@ -21,7 +21,10 @@ describe('tty progress', () => {
     tty.event({ kind: 'step-start', step: 3, name: '[2/2] RUN test', time: now });
     tty.event({ kind: 'step-output', step: 3, stream: 'stdout', data: 'ok 1\nok 2\n', time: now });
     const running = frames.at(-1)!;
-    assert.ok(/^\[\d+A/.test(running.slice(1)) && running.charCodeAt(0) === 27, 'moves back up over the previous frame');
+    assert.ok(
+      /^\[\d+A/.test(running.slice(1)) && running.charCodeAt(0) === 27,
+      'moves back up over the previous frame',
+    );
     assert.match(running, / => \[1\/2\] FROM docker\.io\/library\/busybox:latest +0\.0s\n/);
     assert.match(running, / => CACHED \[2\/2\] RUN make +0\.0s\n/);
     assert.match(running, / => => # ok 2\n/);
