@@ -25,7 +25,7 @@ import type { PreparedSource } from './run-mounts';
 import type { BuildServices } from './services';
 import { ensureImageSnapshots, StageBuilder } from './stage';
 import { fillHistoryTimes, type StageState } from './stage-state';
-import { cleanupWork, StepRootfs } from './step-rootfs';
+import { cleanupWork, mountReadOnly } from './step-rootfs';
 
 export interface BuildDependencies {
   store: Store;
@@ -319,25 +319,6 @@ async function resolveImage(
       ? err
       : new BuildError(`failed to resolve ${reference}: ${(err as Error).message}`);
   }
-}
-
-/** A read-only overlay of a stage's or image's layers, for COPY --from and RUN --mount from=. */
-function mountReadOnly(store: Store, mounts: MountCalls, top: Digest | undefined): PreparedSource {
-  const dir = join(StepRootfs.scratchDir(store), '..');
-  const target = join(dir, 'tree');
-  fs.mkdirSync(target);
-  if (!top) return { path: target, release: () => fs.rmSync(dir, { recursive: true, force: true }) };
-  // overlayfs wants two lower dirs at least when there is no upper dir.
-  const empty = join(dir, 'empty');
-  fs.mkdirSync(empty);
-  mounts.mountOverlay(target, { lower: [...store.snapshots.lowerDirs(top), empty], readOnly: true });
-  return {
-    path: target,
-    release: () => {
-      mounts.unmount(target);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 function unused(request: BuildRequest, plan: BuildPlan, consumed: Set<string>): string[] {

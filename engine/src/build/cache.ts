@@ -47,12 +47,13 @@ export class BuildCache {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  step(key: string): CachedStep | undefined {
+  /** The record of `key` while its layer is in the store (its blob, and its snapshot unless told). */
+  step(key: string, options: { snapshot?: boolean } = {}): CachedStep | undefined {
     const record = this.read<CachedStep>(`step-${key}`);
     if (!record) return undefined;
     const { layer } = record;
-    if (!this.store.blobs.has(layer.blob.digest) || !this.store.snapshots.has(layer.chainId))
-      return undefined;
+    if (!this.store.blobs.has(layer.blob.digest)) return undefined;
+    if (options.snapshot !== false && !this.store.snapshots.has(layer.chainId)) return undefined;
     return record;
   }
 

@@ -44,7 +44,12 @@ export interface LayerStep {
   description: unknown;
   /** The history entry's `created_by`. */
   history: string;
-  /** Builds the layer in `rootfs` (mounted over the parent's snapshots). */
+  /**
+   * The layer does not build on its parent (COPY --link): it is made in an empty rootfs, and its
+   * cache record is found whatever the parent, so a changed parent reuses it.
+   */
+  independent?: boolean;
+  /** Builds the layer in `rootfs` (mounted over the parent's snapshots, or empty when independent). */
   execute(rootfs: StepRootfs, progress: StepProgress): Promise<void>;
 }
 

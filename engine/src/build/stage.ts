@@ -6,7 +6,7 @@ import { type Command, expandInstruction, type Instruction, parseDockerfile } fr
 import type { Digest } from '../oci/digest';
 import type { Store, StoredImage } from '../store/store';
 import { layerCompression } from '../oci/media-types';
-import { cacheKey } from './cache';
+import { cacheKey, type LayerRef } from './cache';
 import { BuildError } from './errors';
 import { type BuildImage, imageFromStored, scratchImage, topChainId } from './image';
 import { chainIdOf } from './layers';
@@ -201,16 +201,21 @@ export class StageBuilder {
     const state = this.state;
     const name = `${this.prefix()}${step.display}`;
     const progress = services.progress.step(name, classic);
+    // The key of the file system after this step; an independent layer's record is found by its
+    // own description alone, whatever it lands on.
     const key = cacheKey(state.fsKey, step.description);
+    const recordKey = step.independent ? cacheKey('independent', step.description) : key;
     const parent = topChainId(state.image);
     if (!services.request.noCache) {
-      const hit = services.cache.step(key);
-      if (hit && hit.layer.chainId === chainIdOf(parent, hit.layer.diffId)) {
+      const hit = services.cache.step(recordKey, { snapshot: !step.independent });
+      const fits = hit && (step.independent || hit.layer.chainId === chainIdOf(parent, hit.layer.diffId));
+      if (hit && fits) {
         progress.cached();
-        state.image.layers.push(hit.layer);
+        const layer = step.independent ? await this.rebase(hit.layer, parent) : hit.layer;
+        state.image.layers.push(layer);
         state.commit(step.history, true, hit.created);
         state.fsKey = key;
-        progress.done(` ---> ${hit.layer.diffId.slice(7, 19)}`);
+        progress.done(` ---> ${layer.diffId.slice(7, 19)}`);
         return;
       }
     }
@@ -218,11 +223,11 @@ export class StageBuilder {
     try {
       services.holdInputs();
       await this.ensureSnapshots();
-      rootfs = StepRootfs.open(services.store, services.mounts, parent);
+      rootfs = StepRootfs.open(services.store, services.mounts, step.independent ? undefined : parent);
       await step.execute(rootfs, progress);
       const layer = await rootfs.commit(services.store, parent);
       const created = new Date().toISOString();
-      services.cache.putStep(key, { layer, created });
+      services.cache.putStep(recordKey, { layer, created });
       state.image.layers.push(layer);
       state.commit(step.history, true, created);
       state.fsKey = key;
@@ -238,6 +243,23 @@ export class StageBuilder {
     } finally {
       rootfs?.dispose();
     }
+  }
+
+  /** An independent layer on a new parent: same blob and diff ID, its own chain and snapshot. */
+  private async rebase(layer: LayerRef, parent: Digest | undefined): Promise<LayerRef> {
+    const chainId = chainIdOf(parent, layer.diffId);
+    if (chainId === layer.chainId) return layer;
+    const { store } = this.services;
+    if (!store.snapshots.has(chainId)) {
+      await store.snapshots.unpack({
+        chainId,
+        ...(parent && { parent }),
+        diffId: layer.diffId,
+        compression: layerCompression(layer.blob.mediaType) ?? 'none',
+        open: () => store.blobs.openRead(layer.blob.digest),
+      });
+    }
+    return { ...layer, chainId };
   }
 
   /** Unpacks any layer of the stage's image that has no snapshot yet (a base never unpacked). */

@@ -13,6 +13,7 @@ import type { Store } from '../store/store';
 import type { LayerRef } from './cache';
 import { overlayOpaqueXattr } from '../store/layers/whiteouts';
 import { commitLayer } from './layers';
+import type { PreparedSource } from './run-mounts';
 import { mkdirAllInRoot, realPathInRoot } from './rootfs-paths';
 
 interface Stub {
@@ -176,4 +177,23 @@ export class StepRootfs {
       fs.rmSync(this.dir, { recursive: true, force: true });
     }
   }
+}
+
+/** A read-only overlay of a stage's or image's layers, for COPY --from and RUN --mount from=. */
+export function mountReadOnly(store: Store, mounts: MountCalls, top: Digest | undefined): PreparedSource {
+  const dir = join(StepRootfs.scratchDir(store), '..');
+  const target = join(dir, 'tree');
+  fs.mkdirSync(target);
+  if (!top) return { path: target, release: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  // overlayfs wants two lower dirs at least when there is no upper dir.
+  const empty = join(dir, 'empty');
+  fs.mkdirSync(empty);
+  mounts.mountOverlay(target, { lower: [...store.snapshots.lowerDirs(top), empty], readOnly: true });
+  return {
+    path: target,
+    release: () => {
+      mounts.unmount(target);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -66,6 +66,18 @@ describe('builder: cache', function () {
     assert.equal(stepOutcomes(events).ran.length, 4);
   });
 
+  it('reuses a COPY --link layer when what is below it changed', async () => {
+    const dir = env.context('cache');
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      'FROM busybox\nARG X=1\nRUN echo $X > /x\nCOPY --link one.txt /linked/one.txt\nRUN cat /x /linked/one.txt > /both\n',
+    );
+    await env.build({ contextDir: dir, buildArgs: { X: '1' } });
+    const { events, result } = await env.build({ contextDir: dir, buildArgs: { X: '2' } });
+    assert.deepEqual(stepOutcomes(events).cached, ['[3/4] COPY --link one.txt /linked/one.txt']);
+    assert.equal(await env.probe(result.id, ['cat', '/both']), '2\none\n');
+  });
+
   it('keeps the cache when the process that made it is gone (a new Store on the same state dir)', async () => {
     const store = Store.open(env.root);
     const events: Parameters<NonNullable<Parameters<typeof buildImage>[1]['onEvent']>>[0][] = [];

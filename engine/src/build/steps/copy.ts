@@ -13,6 +13,9 @@ import { BuildError } from '../errors';
 import type { PreparedSource } from '../run-mounts';
 import type { StepEnv } from '../services';
 import { resolveChown } from '../users';
+import { topChainId } from '../image';
+import { mountReadOnly } from '../step-rootfs';
+import type { Digest } from '../../oci/digest';
 import { downloadUrl, isUrl } from './add-url';
 import { type ArchiveKind, archiveKind, extractArchive } from './add-archive';
 
@@ -113,12 +116,14 @@ export async function dispatchCopy(
     };
     const shownSources = [...sourcePaths, ...command.sourceContents.map((c) => `<<${c.path}`)];
     const text = env.instruction.line.replace(/^\s*\S+\s*/, '');
+    const parentTop = topChainId(state.image);
     await env.layerStep({
+      independent: command.link,
       display: `${command.kind} ${state.displayExpand(text)}`,
       description,
       history: `${command.kind} ${[...shownSources, command.destPath].join(' ')} # buildkit`,
       execute: async (rootfs) => {
-        const owner = chown ? resolveChown(rootfs.merged, chown) : undefined;
+        const owner = chown ? ownerFor(chown, command.link, rootfs.merged, services, parentTop) : undefined;
         const exclude = excludeMatcher([...command.excludePatterns]);
         const items: CopyItem[] = [];
         const archives: { path: string; kind: ArchiveKind }[] = [];
@@ -154,6 +159,26 @@ export async function dispatchCopy(
     });
   } finally {
     tree?.release();
+  }
+}
+
+/**
+ * The --chown owner. Names are looked up in the image being built; a --link layer is made in an
+ * empty tree, so its names are looked up in a read-only view of the parent.
+ */
+function ownerFor(
+  chown: string,
+  link: boolean,
+  rootfs: string,
+  services: StepEnv['services'],
+  parent: Digest | undefined,
+): { uid: number; gid: number } {
+  if (!link || /^\d+(:\d+)?$/.test(chown)) return resolveChown(rootfs, chown);
+  const view = mountReadOnly(services.store, services.mounts, parent);
+  try {
+    return resolveChown(view.path, chown);
+  } finally {
+    view.release();
   }
 }
 
