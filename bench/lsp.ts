@@ -41,6 +41,10 @@ interface Sample {
   readonly n: number;
 }
 
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
 function summarize(values: number[]): Sample {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
@@ -101,11 +105,15 @@ async function benchLargeFile(
   await opened;
 
   const diagnostics: number[] = [];
+  const cpuBefore = client.cpuTime();
   for (let i = 0; i < n.diagnostics; i++) {
     // Alternate between two texts so a server cannot answer from a cache keyed on content.
     diagnostics.push(await diagnose(client, uri, i % 2 ? text : `${text}\n`));
   }
   metrics[`diagnostics ${name}`] = summarize(diagnostics);
+  metrics[`diagnostics ${name}: server CPU per run (ms)`] = round(
+    (client.cpuTime() - cpuBefore) / n.diagnostics,
+  );
 
   const line = lastInstructionLine(text);
   const position = { line, character: 1 };
@@ -137,6 +145,8 @@ async function benchCorpus(
     await Promise.all(published);
   });
   const rounds: number[] = [openAll];
+  metrics['rss with corpus open (MB)'] = round(client.rss() / 1e6);
+  const cpuBefore = client.cpuTime();
   for (let round = 1; round < n.corpusRounds; round++) {
     rounds.push(
       await time(async () => {
@@ -147,7 +157,12 @@ async function benchCorpus(
     );
   }
   metrics[`diagnostics corpus (${docs.length} files)`] = summarize(rounds);
-  metrics['rss with corpus open (MB)'] = Math.round(client.rss() / 1e5) / 10;
+  if (n.corpusRounds > 1) {
+    metrics['diagnostics corpus: server CPU per round (ms)'] = round(
+      (client.cpuTime() - cpuBefore) / (n.corpusRounds - 1),
+    );
+  }
+  metrics['rss after the corpus was edited (MB)'] = round(client.rss() / 1e6);
   let problems = 0;
   for (const d of docs) problems += client.diagnostics.get(d.uri)?.length ?? 0;
   metrics['problems reported on corpus'] = problems;

@@ -84,6 +84,16 @@ export class LspClient {
     return kb ? Number(kb[1]) * 1024 : NaN;
   }
 
+  /**
+   * CPU time the server process has used so far, in ms (user + system, from /proc; 10 ms ticks).
+   * Unlike wall-clock latency it does not grow when other work on the machine takes the CPU.
+   */
+  cpuTime(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  }
+
   /** Resolves with the next diagnostics published for `uri`. Register before sending the change. */
   nextDiagnostics(uri: string): Promise<Diagnostic[]> {
     return new Promise((resolve) => {
