@@ -320,6 +320,10 @@ export async function createContainer(
 
     record.pid = result.pid;
     record.pidStartTime = processStartTime(result.pid) ?? '';
+    if (!detach) {
+      record.supervisorPid = result.supervisorPid;
+      record.supervisorStartTime = processStartTime(result.supervisorPid) ?? '';
+    }
     if (!record.pidStartTime)
       throw new Error(`the container's init (pid ${result.pid}) died right after create`);
     store.write(record);

@@ -336,19 +336,20 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const supervised = this.supervised.get(id);
     if (supervised) return supervised;
     const record = this.ctx.store.read(id);
-    if (isAlive(record)) {
-      const pidfd = this.ctx.host.pidfdOpen(record.pid);
-      try {
-        while (!(await this.ctx.host.waitReadableAsync(pidfd, 60000))) {
-          // still running: keep waiting (the bounded wait frees the worker thread regularly)
-        }
-      } finally {
-        this.ctx.host.close(pidfd);
-      }
+    // The supervisor writes the exit status, then exits: waiting for it (rather than for the
+    // container's process) means the status is on disk when we read it. Without a supervisor
+    // (a detached create) there is only the container's process to wait for.
+    const supervisor =
+      record.supervisorPid && processStartTime(record.supervisorPid) === record.supervisorStartTime;
+    const pid = supervisor ? record.supervisorPid! : isAlive(record) ? record.pid : -1;
+    if (pid > 0) await this.waitExit(pid);
+    let raw: number | null = null;
+    try {
+      const text = readFileSync(this.ctx.store.exitFile(id), 'utf8').trim();
+      if (text !== '') raw = Number(text);
+    } catch {
+      // no supervisor recorded it (a detached create): unknown
     }
-    // The supervisor of a container created by another runtime process left its status here.
-    const text = await this.exitStatusText(id);
-    const raw = text === undefined ? null : Number(text);
     const cgroup = cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost());
     let oomKilled = false;
     try {
@@ -359,21 +360,20 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return exitStatus(raw, oomKilled);
   }
 
-  /**
-   * The wait status the supervisor wrote. It writes it just after the container's process exits,
-   * so a caller woken by that exit may be a moment early: give the supervisor up to 2 s.
-   */
-  private async exitStatusText(id: string): Promise<string | undefined> {
-    const deadline = Date.now() + 2000;
-    for (;;) {
-      let text: string;
-      try {
-        text = readFileSync(this.ctx.store.exitFile(id), 'utf8').trim();
-      } catch {
-        return undefined; // no supervisor recorded it (a detached create): unknown
+  /** Resolves when `pid` has exited, without blocking the event loop. */
+  private async waitExit(pid: number): Promise<void> {
+    let pidfd: number;
+    try {
+      pidfd = this.ctx.host.pidfdOpen(pid);
+    } catch {
+      return; // gone already
+    }
+    try {
+      while (!(await this.ctx.host.waitReadableAsync(pidfd, 60000))) {
+        // still running: keep waiting (the bounded wait frees the worker thread regularly)
       }
-      if (text !== '' || Date.now() > deadline) return text === '' ? undefined : text;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      this.ctx.host.close(pidfd);
     }
   }
 

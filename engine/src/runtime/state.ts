@@ -27,6 +27,9 @@ export interface ContainerRecord {
   pid: number;
   /** Its start time (field 22 of /proc/<pid>/stat): tells a reused pid apart. */
   pidStartTime: string;
+  /** The supervisor that waits for it and writes its exit status (absent when detached). */
+  supervisorPid?: number;
+  supervisorStartTime?: string;
   /** `start` has run: the user's program replaced the parked init. */
   started: boolean;
   cgroup: { version: 1 | 2; dirs: CgroupDirs };

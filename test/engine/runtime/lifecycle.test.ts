@@ -88,6 +88,21 @@ describe('berth-runtime: lifecycle', function () {
     await rt.delete(id);
   });
 
+  it('lets another Runtime (a restarted daemon) wait for a container and learn its status', async () => {
+    const id = uniqueId('adopt');
+    const c = await rt.create(id, {
+      bundle: makeBundle(probeSpec('read x; exit 5', id), id),
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+    await rt.start(id);
+    const other = new Runtime({ root: rt.root });
+    const waited = other.wait(id);
+    c.stdin!.end('go\n');
+    assert.deepEqual(await waited, { exitCode: 5, signal: null, oomKilled: false });
+    await other.delete(id);
+    await other.close();
+  });
+
   it('pipes stdin and stdout through real pipes', async () => {
     const id = uniqueId('io');
     const c = await rt.create(id, {
