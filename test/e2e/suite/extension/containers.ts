@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
-import { keyboard, screenshot, workbenchText } from '../helpers';
+import { keyboard, screenshot, waitUntil, workbenchText } from '../helpers';
 import {
   QUICK_INPUT,
   QUICK_ROW,
@@ -46,7 +46,11 @@ export function containerTests(): void {
     await answer('Published ports');
     await answer('Environment variables', 'GREETING=hello-from-berth');
     await answer('Volumes and bind mounts');
-    await answer('replaces the image', `sh -c 'echo "$GREETING"; while true; do sleep 1; done'`);
+    // As pid 1, sh ignores SIGTERM unless trapped; the trap lets Stop finish at once.
+    await answer(
+      'replaces the image',
+      `sh -c 'trap "exit 0" TERM; echo "$GREETING"; while true; do sleep 1; done'`,
+    );
     await keyboard({ waitFor: QUICK_ROW, hasText: 'Detached', press: ['Enter'] });
 
     const running = await waitForRow('containers', name, (i) => i.contextValue === 'runningContainer');
@@ -76,7 +80,7 @@ export function containerTests(): void {
     const web = await session.engine.docker.createContainer({
       Image: session.engine.image,
       name: `${project}-web-1`,
-      Cmd: ['sleep', '3600'],
+      Cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'],
       Labels: labels('web'),
     });
     const db = await session.engine.docker.createContainer({
@@ -103,6 +107,17 @@ export function containerTests(): void {
       await screenshot(shot('extension-sidebar'), {
         waitForSelector: `.pane-body .monaco-list-row:has-text("${project}-web-1")`,
       });
+      // The status bar counts what the engine says runs.
+      const running = (await session.engine.docker.listContainers({ filters: { status: ['running'] } }))
+        .length;
+      let bar: string[] = [];
+      await waitUntil(
+        async () => {
+          bar = await workbenchText('.statusbar-item');
+          return bar.some((t) => t.trim() === `Berth ${running}`);
+        },
+        { what: () => `"Berth ${running}" in the status bar; it shows ${JSON.stringify(bar)}` },
+      );
       // A group's Stop stops each of its containers.
       await vscode.commands.executeCommand('berth.containers.stop', group);
       await waitForRow('containers', project, (i) => i.description === '0/2 running');
