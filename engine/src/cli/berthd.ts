@@ -16,7 +16,7 @@ import {
 import { OciRuntime } from '../daemon/containers/oci-runtime';
 import { Daemon } from '../daemon/daemon';
 import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
-import { dockerDefaultProfile } from '../runtime';
+import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
 import { Store } from '../store/store';
 import { berthVersion } from '../version';

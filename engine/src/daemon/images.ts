@@ -6,35 +6,44 @@ import type { ProgressSink } from '../api/backend';
 import type * as T from '../api/types';
 import type { Digest } from '../oci/digest';
 import { parsePlatform } from '../oci/platform';
-import { familiarName, formatReference, parseReference, ReferenceError } from '../oci/reference';
-import { AuthError } from '../registry/auth';
-import { RegistryClient, RegistryError } from '../registry/client';
+import { familiarName, formatReference, parseReference } from '../oci/reference';
+import type { RegistryClient, RegistryError } from '../registry/client';
 import type { Credentials } from '../registry/credentials';
-import { pullImage } from '../registry/pull';
-import { pushImage } from '../registry/push';
-import { ArchiveFormatError, loadImages } from '../store/archive/load';
-import { saveImages } from '../store/archive/save';
-import { ImageConflictError, ImageNotFoundError, type StoredImage, type Store } from '../store/store';
+import type { StoredImage, Store } from '../store/store';
 import { deleteResponse, imageSize, inspectImage, listImageSummaries } from '../store/views';
 import { conflict, EngineError, forbidden, invalid, notFound } from './errors';
 import type { EventBus } from './events';
 import { matchLabels } from './volumes';
 
-/** Maps store and registry errors to the API's kinds, keeping their messages. */
+// The registry client and the archive code load on first use (berthd stays small when idle).
+const registry = () => import('../registry/client.js');
+const pulling = () => import('../registry/pull.js');
+const pushing = () => import('../registry/push.js');
+const loading = () => import('../store/archive/load.js');
+const saving = () => import('../store/archive/save.js');
+
+/** Maps store and registry errors (by name: their modules load lazily) to the API's kinds. */
 export function imageError(err: unknown): unknown {
-  if (err instanceof EngineError) return err;
-  if (err instanceof ImageNotFoundError) return notFound((err as Error).message);
-  if (err instanceof ImageConflictError) return conflict((err as Error).message);
-  if (err instanceof ReferenceError) return invalid((err as Error).message);
-  if (err instanceof ArchiveFormatError) return invalid((err as Error).message);
-  if (err instanceof AuthError) return forbidden((err as Error).message);
-  if (err instanceof RegistryError) {
-    const e = err as RegistryError;
-    if (e.status === 404) return notFound(e.message);
-    if (e.status === 401 || e.status === 403) return forbidden(e.message);
-    return new EngineError('system', e.message, { cause: e });
+  if (err instanceof EngineError || !(err instanceof Error)) return err;
+  switch (err.name) {
+    case 'ImageNotFound':
+      return notFound(err.message);
+    case 'ImageConflict':
+      return conflict(err.message);
+    case 'InvalidReference':
+    case 'ArchiveFormatError':
+      return invalid(err.message);
+    case 'AuthError':
+      return forbidden(err.message);
+    case 'RegistryError': {
+      const status = (err as RegistryError).status;
+      if (status === 404) return notFound(err.message);
+      if (status === 401 || status === 403) return forbidden(err.message);
+      return new EngineError('system', err.message, { cause: err });
+    }
+    default:
+      return err;
   }
-  return err;
 }
 
 async function mapped<R>(work: () => Promise<R> | R): Promise<R> {
@@ -74,8 +83,9 @@ export class ImageService {
     private readonly containerCount: (imageId: string) => number,
   ) {}
 
-  private client(domain: string, auth?: T.AuthConfig): RegistryClient {
+  private async client(domain: string, auth?: T.AuthConfig): Promise<RegistryClient> {
     const credentials = toCredentials(auth);
+    const { RegistryClient } = await registry();
     return new RegistryClient(domain, {
       insecureRegistries: this.insecureRegistries,
       credentials: () => credentials,
@@ -170,7 +180,8 @@ export class ImageService {
   ): Promise<void> {
     await mapped(async () => {
       const ref = parseReference(reference);
-      await pullImage(this.store, this.client(ref.domain, options.auth), ref, {
+      const { pullImage } = await pulling();
+      await pullImage(this.store, await this.client(ref.domain, options.auth), ref, {
         onProgress: (m) => progress(m),
         ...(options.platform ? { platform: parsePlatform(options.platform) } : {}),
       });
@@ -187,9 +198,10 @@ export class ImageService {
     await mapped(async () => {
       const ref = parseReference(tag ? `${name}:${tag}` : name, { defaultToLatest: !!tag });
       const source = formatReference(ref.tag || ref.digest ? ref : { ...ref, tag: 'latest' });
+      const { pushImage } = await pushing();
       const result = await pushImage(
         this.store,
-        this.client(ref.domain, auth),
+        await this.client(ref.domain, auth),
         source,
         ref.tag ? ref : { ...ref, tag: 'latest' },
         {
@@ -253,15 +265,15 @@ export class ImageService {
     return { ImagesDeleted: deleted, SpaceReclaimed: Math.max(reclaimed, gc.bytesFreed) };
   }
 
-  save(names: string[]): Readable {
-    return mappedSync(() => {
-      for (const n of names) this.resolve(n);
-      return saveImages(this.store, names);
-    });
+  async save(names: string[]): Promise<Readable> {
+    for (const n of names) this.resolve(n);
+    const { saveImages } = await saving();
+    return mappedSync(() => saveImages(this.store, names));
   }
 
   async load(tar: Readable, progress: ProgressSink): Promise<void> {
     await mapped(async () => {
+      const { loadImages } = await loading();
       const loaded = await loadImages(this.store, tar, (line) => progress({ stream: `${line}\n` }));
       for (const { image, names } of loaded) {
         this.events.publish('image', 'load', image.id, { name: names[0] ?? image.id });
@@ -274,11 +286,7 @@ export class ImageService {
       const domain = loginDomain(config.serveraddress);
       const credentials = toCredentials(config);
       if (!credentials) throw invalid('login needs a username and a password (or an identity token)');
-      await new RegistryClient(domain, {
-        insecureRegistries: this.insecureRegistries,
-        credentials: () => credentials,
-        userAgent: 'berthd',
-      }).login();
+      await (await this.client(domain, config)).login();
       return { Status: 'Login Succeeded' };
     });
   }

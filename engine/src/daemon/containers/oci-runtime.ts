@@ -1,19 +1,45 @@
 // The container runtime berthd uses: berth's own OCI runtime library, in-process. Its supervisor
 // (a tiny static process per container) waits for the container and records the exit status, so
-// a container outlives berthd and a restarted berthd still learns how it ended.
-import { statSync } from 'node:fs';
+// a container outlives berthd and a restarted berthd still learns how it ended. The library loads
+// on first need (a container to create or to re-adopt): an idle berthd does not carry it.
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LifecycleError, NotFoundError, Runtime } from '../../runtime';
 import type { Spec } from '../../oci/runtime-spec';
+import type { Runtime } from '../../runtime';
 import type { Process, RuntimeSpec } from '../spec/oci-runtime';
 import type { ContainerRuntime, RuntimeExit, RuntimeProcess, RuntimeStatus, StdioFd } from './runtime-port';
 
-export class OciRuntime implements ContainerRuntime {
-  readonly runtime: Runtime;
+type RuntimeModule = typeof import('../../runtime');
 
-  constructor(root: string, onWarning: (message: string) => void) {
-    this.runtime = new Runtime({ root });
-    this.runtime.on('warning', onWarning);
+export class OciRuntime implements ContainerRuntime {
+  private loaded: { runtime: Runtime; module: RuntimeModule } | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly onWarning: (message: string) => void,
+  ) {}
+
+  async ready(): Promise<void> {
+    if (this.loaded) return;
+    const module: RuntimeModule = await import('../../runtime/index.js');
+    if (this.loaded) return;
+    const runtime = new module.Runtime({ root: this.root });
+    runtime.on('warning', this.onWarning);
+    this.loaded = { runtime, module };
+  }
+
+  private get lib(): { runtime: Runtime; module: RuntimeModule } {
+    if (!this.loaded) throw new Error('the runtime library is not loaded yet: call ready() first');
+    return this.loaded;
+  }
+
+  /** Whether an earlier berthd left containers in the runtime's state dir. */
+  hasState(): boolean {
+    try {
+      return readdirSync(this.root).length > 0;
+    } catch {
+      return false;
+    }
   }
 
   async create(
@@ -22,41 +48,45 @@ export class OciRuntime implements ContainerRuntime {
     spec: RuntimeSpec,
     stdio: [StdioFd, StdioFd, StdioFd],
   ): Promise<RuntimeProcess> {
-    const handle = await this.runtime.create(id, { bundle, spec: spec as Spec, stdio });
+    await this.ready();
+    const handle = await this.lib.runtime.create(id, { bundle, spec: spec as Spec, stdio });
     return { pid: handle.pid, consoleFd: handle.consoleFd, exited: handle.exited?.then(toExit) };
   }
 
   start(id: string): Promise<void> {
-    return this.runtime.start(id);
+    return this.lib.runtime.start(id);
   }
 
   status(id: string): RuntimeStatus | undefined {
+    if (!this.loaded) return undefined;
     try {
-      return this.runtime.state(id).status;
+      return this.loaded.runtime.state(id).status;
     } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
+      if (err instanceof this.loaded.module.NotFoundError) return undefined;
       throw err;
     }
   }
 
   kill(id: string, signal: string, all = false): void {
+    const { runtime, module } = this.lib;
     try {
-      this.runtime.kill(id, signal, { all });
+      runtime.kill(id, signal, { all });
     } catch (err) {
-      if (err instanceof LifecycleError) throw new Error(`container is not running (${err.status})`);
+      if (err instanceof module.LifecycleError) throw new Error(`container is not running (${err.status})`);
       throw err;
     }
   }
 
   delete(id: string, force: boolean): Promise<void> {
-    return this.runtime.delete(id, { force });
+    return this.lib.runtime.delete(id, { force });
   }
 
   async wait(id: string): Promise<RuntimeExit> {
-    const exit = toExit(await this.runtime.wait(id));
+    await this.ready();
+    const exit = toExit(await this.lib.runtime.wait(id));
     try {
       // The supervisor wrote the status when the container exited: that is when it ended.
-      exit.exitedAt = statSync(join(this.runtime.root, id, 'exit')).mtime;
+      exit.exitedAt = statSync(join(this.root, id, 'exit')).mtime;
     } catch {
       // no status file: the time is unknown
     }
@@ -64,15 +94,16 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   pause(id: string): void {
-    this.runtime.pause(id);
+    this.lib.runtime.pause(id);
   }
 
   resume(id: string): void {
-    this.runtime.resume(id);
+    this.lib.runtime.resume(id);
   }
 
   async exec(id: string, process: Process, stdio: 'pipe' | 'tty'): Promise<RuntimeProcess> {
-    const handle = await this.runtime.exec(id, process as Spec['process'] & object, {
+    await this.ready();
+    const handle = await this.lib.runtime.exec(id, process as Spec['process'] & object, {
       stdio: stdio === 'tty' ? ['ignore', 'ignore', 'ignore'] : ['pipe', 'pipe', 'pipe'],
     });
     return {
@@ -86,11 +117,11 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   pids(id: string): number[] {
-    return this.runtime.ps(id);
+    return this.lib.runtime.ps(id);
   }
 
   ids(): string[] {
-    return this.runtime.list().map((s) => s.id);
+    return this.loaded ? this.loaded.runtime.list().map((s) => s.id) : [];
   }
 }
 

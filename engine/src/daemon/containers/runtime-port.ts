@@ -28,6 +28,10 @@ export interface RuntimeProcess {
 export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
 export interface ContainerRuntime {
+  /** Loads what the runtime needs; called before restoring containers (create loads it too). */
+  ready(): Promise<void>;
+  /** Whether an earlier berthd left runtime state behind (containers to re-adopt or clean up). */
+  hasState(): boolean;
   /** Creates the container from `spec` (with its rootfs at spec.root.path) and parks its process. */
   create(
     id: string,

@@ -708,7 +708,9 @@ export class ContainerService {
   async restore(): Promise<void> {
     const { deps } = this;
     const known = new Set<string>();
-    for (const rec of deps.store.load()) {
+    const records = deps.store.load();
+    if (records.length || deps.runtime.hasState()) await deps.runtime.ready();
+    for (const rec of records) {
       known.add(rec.Id);
       const status = deps.runtime.status(rec.Id);
       if (S.isActive(rec.State.Status) && (status === 'running' || status === 'paused')) {

@@ -32,6 +32,12 @@ export class FakeRuntime implements ContainerRuntime {
   readonly recorded = new Map<string, RuntimeExit>();
   readonly signals: [string, string][] = [];
 
+  async ready(): Promise<void> {}
+
+  hasState(): boolean {
+    return this.containers.size > 0 || this.recorded.size > 0;
+  }
+
   async create(
     id: string,
     bundle: string,
