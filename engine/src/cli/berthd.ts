@@ -14,6 +14,8 @@ import {
   parseLogOpts,
 } from '../daemon/config';
 import { OciRuntime } from '../daemon/containers/oci-runtime';
+import { classicBuilder } from '../daemon/build';
+import { commitContainer } from '../daemon/commit';
 import { Daemon } from '../daemon/daemon';
 import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
@@ -202,6 +204,8 @@ export async function runDaemon(
     store,
     seccomp: dockerDefaultProfile,
     initBinary: reaperPath(),
+    builder: (d) => classicBuilder(d, config.execRoot),
+    commit: commitContainer,
     host: {
       hostname: hostname(),
       nofileHard: hostNofileHard(),

@@ -1,12 +1,14 @@
 // A container's root filesystem: an overlayfs of the image's unpacked layers (read-only, shared)
 // under the container's own upper dir, as Docker's overlay2 driver has it: <dir>/diff (changes),
-// <dir>/work, <dir>/merged (the mount). `docker diff` reads the upper dir.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+// <dir>/work, <dir>/merged (the mount), over <dir>/init (the mount points every container gets).
+// `docker diff` and `docker commit` read the upper dir.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { FilesystemChange } from '../../api/types';
 import { MNT_DETACH, type DaemonCalls } from '../../runtime/linux/daemon-calls';
 
 export interface RootfsPaths {
+  init: string;
   diff: string;
   work: string;
   merged: string;
@@ -14,6 +16,7 @@ export interface RootfsPaths {
 
 export function rootfsPaths(containerDir: string): RootfsPaths {
   return {
+    init: join(containerDir, 'init'),
     diff: join(containerDir, 'diff'),
     work: join(containerDir, 'work'),
     merged: join(containerDir, 'merged'),
@@ -28,9 +31,28 @@ export function isMounted(path: string, mountinfo = '/proc/self/mountinfo'): boo
   return text.split('\n').some((line) => line.split(' ')[4] === path);
 }
 
-export function mountRootfs(paths: RootfsPaths, lowerDirs: string[], calls: DaemonCalls): void {
+// Docker's "-init" layer: the paths the runtime and berthd always mount over exist below the
+// container's upper dir, so creating them is not a change of the container's (no empty /etc/hosts
+// in `docker diff` or in a committed image).
+const initDirs = ['dev', 'dev/pts', 'dev/shm', 'proc', 'sys', 'etc'];
+const initFiles = ['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'dev/console'];
+
+function prepareInitLayer(paths: RootfsPaths): void {
+  if (existsSync(paths.init)) return;
+  // Made aside and renamed, so a crash never leaves a half-made layer that would be taken as done.
+  const partial = `${paths.init}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  for (const d of initDirs) mkdirSync(join(partial, d), { recursive: true, mode: 0o755 });
+  for (const f of initFiles) writeFileSync(join(partial, f), '', { mode: 0o644 });
+  renameSync(partial, paths.init);
+}
+
+/** Mounts the container's root: its upper dir over the init layer over the image's layers. */
+export function mountRootfs(paths: RootfsPaths, imageLayers: string[], calls: DaemonCalls): void {
   for (const d of [paths.diff, paths.work, paths.merged]) mkdirSync(d, { recursive: true, mode: 0o755 });
   if (isMounted(paths.merged)) return;
+  prepareInitLayer(paths);
+  const lowerDirs = [paths.init, ...imageLayers];
   const data = (lowers: string[]): string =>
     `lowerdir=${lowers.join(':')},upperdir=${paths.diff},workdir=${paths.work}`;
   const full = data(lowerDirs);
@@ -40,7 +62,7 @@ export function mountRootfs(paths: RootfsPaths, lowerDirs: string[], calls: Daem
   }
   // Paths relative to the layers' common parent, resolved against our working directory for the
   // duration of this synchronous call (as Docker's overlay2 driver does in a helper process).
-  const base = dirname(lowerDirs[0]);
+  const base = dirname(imageLayers[0] ?? paths.init);
   const previous = process.cwd();
   process.chdir(base);
   try {

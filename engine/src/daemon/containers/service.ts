@@ -819,6 +819,10 @@ export class ContainerService {
     return this.all().filter((r) => r.Image === imageId).length;
   }
 
+  pathsOf(rec: ContainerRecord): ReturnType<ContainerDeps['store']['paths']> {
+    return this.deps.store.paths(rec.Id);
+  }
+
   run(id: string): Run | undefined {
     return this.runs.get(id);
   }

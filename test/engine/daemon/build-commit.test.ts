@@ -1,0 +1,122 @@
+// `docker build` (the classic /build endpoint) and `docker commit` through the real docker CLI.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
+
+describe('docker build and commit against berthd', function () {
+  let d: TestDaemon;
+
+  before(async function () {
+    const blocked = daemonTestsBlocked();
+    if (blocked) {
+      console.log(`skip: ${blocked}`);
+      this.skip();
+    }
+    d = await startBerthd({ withBusybox: true });
+  });
+  after(async () => {
+    await d?.destroy();
+  });
+
+  async function ok(args: string[]): Promise<string> {
+    const r = await d.docker(args, { timeoutMs: 120_000 });
+    assert.equal(r.status, 0, `docker ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  }
+
+  function context(name: string, files: Record<string, string>): string {
+    const dir = join(d.dir, name);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    return dir;
+  }
+
+  it('build -t with build args, a target and labels, then run the image', async () => {
+    const dir = context('ctx-ok', {
+      Dockerfile: [
+        'FROM busybox AS base',
+        'ARG GREETING=unset',
+        'COPY hello.txt /hello.txt',
+        'RUN echo "$GREETING" > /greeting',
+        'FROM base AS final',
+        'CMD ["cat", "/hello.txt", "/greeting"]',
+        'FROM base AS unused',
+        'RUN exit 9',
+        '',
+      ].join('\n'),
+      'hello.txt': 'from the context\n',
+    });
+    const out = await ok([
+      'build',
+      '-t',
+      'built:1',
+      '--build-arg',
+      'GREETING=hi there',
+      '--target',
+      'final',
+      '--label',
+      'team=berth',
+      dir,
+    ]);
+    assert.match(out, /Step 1\/\d+ : FROM busybox AS base/);
+    assert.match(out, /Successfully built [0-9a-f]{12}/);
+    assert.match(out, /Successfully tagged built:1/);
+    assert.equal(
+      await ok(['run', '--rm', '--network', 'none', 'built:1']),
+      'from the context\nhi there\n',
+    );
+    assert.equal((await ok(['inspect', '-f', '{{index .Config.Labels "team"}}', 'built:1'])).trim(), 'berth');
+  });
+
+  it('a failing RUN fails the build with its exit code and step, and tags nothing', async () => {
+    const dir = context('ctx-fail', { Dockerfile: 'FROM busybox\nRUN echo about to fail; exit 7\n' });
+    const r = await d.docker(['build', '-t', 'broken:1', dir], { timeoutMs: 120_000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stdout, /about to fail/);
+    assert.match(r.stderr, /exit code: 7/);
+    assert.notEqual((await d.docker(['image', 'inspect', 'broken:1'])).status, 0);
+  });
+
+  it('commit turns a running container into an image, with --change applied', async () => {
+    await ok([
+      'run',
+      '-d',
+      '--name',
+      'to-commit',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'echo made inside > /made; rm /bin/vi; touch /ready; exec sleep 1000',
+    ]);
+    const deadline = Date.now() + 20_000;
+    while ((await d.docker(['exec', 'to-commit', 'test', '-e', '/ready'])).status !== 0) {
+      assert.ok(Date.now() < deadline, 'the container never made /ready');
+    }
+    // Only what the process changed: the mount points (/etc/hosts, /proc, /dev…) are not changes.
+    const diff = (await ok(['diff', 'to-commit'])).trim().split('\n').sort();
+    assert.deepEqual(diff, ['A /made', 'A /ready', 'C /bin', 'D /bin/vi']);
+    const id = (
+      await ok(['commit', '-c', 'CMD ["cat", "/made"]', '-c', 'ENV COMMITTED=yes', 'to-commit', 'committed:1'])
+    ).trim();
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(
+      (await ok(['inspect', '-f', '{{.State.Status}}', 'to-commit'])).trim(),
+      'running',
+      'the container runs on after the commit',
+    );
+    assert.equal(await ok(['run', '--rm', '--network', 'none', 'committed:1']), 'made inside\n');
+    assert.equal(
+      (await ok(['run', '--rm', '--network', 'none', 'committed:1', 'sh', '-c', 'echo $COMMITTED; test -e /bin/vi || echo no vi'])),
+      'yes\nno vi\n',
+    );
+    const layers = (name: string) => ok(['inspect', '-f', '{{len .RootFS.Layers}}', name]);
+    assert.equal(Number(await layers('committed:1')), Number(await layers('busybox')) + 1);
+    const bad = await d.docker(['commit', '-c', 'RUN echo no', 'to-commit', 'committed:2']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /RUN is not a valid change command/);
+    await ok(['rm', '-f', 'to-commit']);
+  });
+});
