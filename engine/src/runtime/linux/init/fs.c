@@ -71,10 +71,12 @@ void op_mkfile(op_t *op) {
   int where = (int)num(op, 2);
   const char *leaf;
   int pfd = parent_fd(path, where, &leaf);
-  int fd = openat(pfd, leaf, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+  // O_EXCL: whatever is already there (a file, a symlink the mount will resolve inside the root, a
+  // directory) stays unopened; opening an existing file for writing would copy it up into an
+  // overlay's upper dir, making a mount point look like a change of the container's.
+  int fd = openat(pfd, leaf, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0) {
-    // A symlink or directory already there: the mount will resolve it inside the root.
-    if (errno != ELOOP && errno != EISDIR) fail("openat", errno);
+    if (errno != EEXIST) fail("openat", errno);
   } else {
     close(fd);
   }
