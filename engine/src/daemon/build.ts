@@ -42,7 +42,9 @@ export function classicBuilder(daemon: Daemon, execRoot: string): Builder {
     async build(context: Readable, options: BuildOptions, progress: ProgressSink, signal: AbortSignal) {
       if (options.remote) {
         context.resume();
-        throw invalid('building from a remote context (git URL or tarball URL) is not supported: send the context as a tar');
+        throw invalid(
+          'building from a remote context (git URL or tarball URL) is not supported: send the context as a tar',
+        );
       }
       const { buildFromContextTar, classicError } = await build();
       const [{ linuxMountCalls }] = await Promise.all([import('../runtime/linux/mount.js')]);
@@ -69,7 +71,10 @@ export function classicBuilder(daemon: Daemon, execRoot: string): Builder {
             pull: (reference, platform) =>
               daemon.imageService.pull(
                 reference,
-                { platform: formatPlatform(platform), auth: authFor(options.registryAuth, parseReference(reference).domain) },
+                {
+                  platform: formatPlatform(platform),
+                  auth: authFor(options.registryAuth, parseReference(reference).domain),
+                },
                 (m) => {
                   if (!options.quiet && m.status && m.id === undefined) progress({ stream: `${m.status}\n` });
                 },

@@ -43,7 +43,20 @@ function imageConfigOf(c: ContainerConfig): ContainerConfig {
   return out as ContainerConfig;
 }
 
-const allowedChanges = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL'];
+const allowedChanges = [
+  'CMD',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'LABEL',
+  'ONBUILD',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
+];
 
 export async function commitContainer(daemon: Daemon, options: CommitOptions): Promise<{ Id: string }> {
   const rec = daemon.containerService.get(options.container);
@@ -61,7 +74,9 @@ export async function commitContainer(daemon: Daemon, options: CommitOptions): P
   }
   let reference: string | undefined;
   if (options.repo) {
-    reference = formatReference(parseReference(options.tag ? `${options.repo}:${options.tag}` : options.repo));
+    reference = formatReference(
+      parseReference(options.tag ? `${options.repo}:${options.tag}` : options.repo),
+    );
   }
 
   // A copy of the upper dir on the store's file system becomes the layer's snapshot.
@@ -72,11 +87,15 @@ export async function commitContainer(daemon: Daemon, options: CommitOptions): P
   try {
     await execFileAsync('cp', ['-a', rootfsPaths(daemon.containerService.pathsOf(rec).dir).diff, work]);
   } finally {
-    if (freeze && isActive(daemon.containerService.get(rec.Id).State.Status)) daemon.options.runtime.resume(rec.Id);
+    if (freeze && isActive(daemon.containerService.get(rec.Id).State.Status))
+      daemon.options.runtime.resume(rec.Id);
   }
   try {
     const image = imageFromStored(base);
-    image.config = { ...imageConfigOf(rec.Config), ...(options.config ? imageConfigOf(options.config) : {}) } as typeof image.config;
+    image.config = {
+      ...imageConfigOf(rec.Config),
+      ...(options.config ? imageConfigOf(options.config) : {}),
+    } as typeof image.config;
     if (options.author) image.author = options.author;
     const layer = await commitLayer(store, work, topChainId(image));
     const state = StageState.fromImage(image, '', '\\');
@@ -98,7 +117,9 @@ export async function commitContainer(daemon: Daemon, options: CommitOptions): P
     if (reference) store.setName(reference, written.manifest);
     else store.addDangling(written.manifest);
     daemon.containerService.recordEvent(rec, 'commit', { ...(reference ? { comment: reference } : {}) });
-    daemon.events.publish('image', 'tag', written.config.digest, { name: reference ?? written.config.digest });
+    daemon.events.publish('image', 'tag', written.config.digest, {
+      name: reference ?? written.config.digest,
+    });
     return { Id: written.config.digest };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -62,10 +62,7 @@ describe('docker build and commit against berthd', function () {
     assert.match(out, /Step 1\/\d+ : FROM busybox AS base/);
     assert.match(out, /Successfully built [0-9a-f]{12}/);
     assert.match(out, /Successfully tagged built:1/);
-    assert.equal(
-      await ok(['run', '--rm', '--network', 'none', 'built:1']),
-      'from the context\nhi there\n',
-    );
+    assert.equal(await ok(['run', '--rm', '--network', 'none', 'built:1']), 'from the context\nhi there\n');
     assert.equal((await ok(['inspect', '-f', '{{index .Config.Labels "team"}}', 'built:1'])).trim(), 'berth');
   });
 
@@ -99,7 +96,15 @@ describe('docker build and commit against berthd', function () {
     const diff = (await ok(['diff', 'to-commit'])).trim().split('\n').sort();
     assert.deepEqual(diff, ['A /made', 'A /ready', 'C /bin', 'D /bin/vi']);
     const id = (
-      await ok(['commit', '-c', 'CMD ["cat", "/made"]', '-c', 'ENV COMMITTED=yes', 'to-commit', 'committed:1'])
+      await ok([
+        'commit',
+        '-c',
+        'CMD ["cat", "/made"]',
+        '-c',
+        'ENV COMMITTED=yes',
+        'to-commit',
+        'committed:1',
+      ])
     ).trim();
     assert.match(id, /^sha256:[0-9a-f]{64}$/);
     assert.equal(
@@ -109,7 +114,16 @@ describe('docker build and commit against berthd', function () {
     );
     assert.equal(await ok(['run', '--rm', '--network', 'none', 'committed:1']), 'made inside\n');
     assert.equal(
-      (await ok(['run', '--rm', '--network', 'none', 'committed:1', 'sh', '-c', 'echo $COMMITTED; test -e /bin/vi || echo no vi'])),
+      await ok([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        'committed:1',
+        'sh',
+        '-c',
+        'echo $COMMITTED; test -e /bin/vi || echo no vi',
+      ]),
       'yes\nno vi\n',
     );
     const layers = (name: string) => ok(['inspect', '-f', '{{len .RootFS.Layers}}', name]);

@@ -2,7 +2,16 @@
 // under the container's own upper dir, as Docker's overlay2 driver has it: <dir>/diff (changes),
 // <dir>/work, <dir>/merged (the mount), over <dir>/init (the mount points every container gets).
 // `docker diff` and `docker commit` read the upper dir.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { FilesystemChange } from '../../api/types';
 import { MNT_DETACH, type DaemonCalls } from '../../runtime/linux/daemon-calls';
