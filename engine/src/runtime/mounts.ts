@@ -1,5 +1,5 @@
 // Mount options as config.json spells them (mount(8) names) turned into mount(2) flags and data.
-import { MS } from './linux/constants';
+import { MOUNT_ATTR as A, MS } from './linux/constants';
 
 export interface ParsedMountOptions {
   /** Flags for the mount itself (MS_RDONLY, MS_NOSUID, …), MS_BIND|MS_REC for bind/rbind. */
@@ -10,7 +10,12 @@ export interface ParsedMountOptions {
   data: string;
   bind: boolean;
   recursive: boolean;
-  /** Options recognised but not applied, for the coverage warnings (idmap, tmpcopyup…). */
+  /** The recursive options (rro, rnosuid…): MOUNT_ATTR_* bits to set and clear on the whole tree. */
+  treeSet: number;
+  treeClear: number;
+  /** tmpcopyup: the new tmpfs starts with what the directory it covers held. */
+  copyUp: boolean;
+  /** Options recognised but not implemented (idmap…): the mount is refused, naming them. */
   unsupported: string[];
 }
 
@@ -59,17 +64,37 @@ const propagationFlags: Record<string, number> = {
   runbindable: MS.UNBINDABLE | MS.REC,
 };
 
-/** Extensions other runtimes accept that we do not implement yet; accepted, listed, not applied. */
+/**
+ * runc's recursive options, applied with mount_setattr(2) to the mount and every submount (a
+ * read-only bind of a tree with mounts inside stays read-only all the way down): [set, clear].
+ */
+const treeAttrs: Record<string, [number, number]> = {
+  rro: [A.RDONLY, 0],
+  rrw: [0, A.RDONLY],
+  rnosuid: [A.NOSUID, 0],
+  rsuid: [0, A.NOSUID],
+  rnodev: [A.NODEV, 0],
+  rdev: [0, A.NODEV],
+  rnoexec: [A.NOEXEC, 0],
+  rexec: [0, A.NOEXEC],
+  rnodiratime: [A.NODIRATIME, 0],
+  rdiratime: [0, A.NODIRATIME],
+  rnosymfollow: [A.NOSYMFOLLOW, 0],
+  rsymfollow: [0, A.NOSYMFOLLOW],
+  // The atime mode is one field: the kernel wants all of its bits cleared to set one.
+  rrelatime: [A.RELATIME, A._ATIME],
+  rnoatime: [A.NOATIME, A._ATIME],
+  rstrictatime: [A.STRICTATIME, A._ATIME],
+};
+
+/** Extensions other runtimes accept that we do not implement yet: refused, naming them. */
 const knownUnsupported = new Set([
-  'tmpcopyup',
   'idmap',
   'ridmap',
-  'rro',
-  'rrw',
-  'rnosuid',
-  'rnodev',
-  'rnoexec',
   'copy-symlink',
+  'ratime',
+  'rnorelatime',
+  'rnostrictatime',
 ]);
 
 export function parseMountOptions(options: string[] | undefined): ParsedMountOptions {
@@ -79,6 +104,9 @@ export function parseMountOptions(options: string[] | undefined): ParsedMountOpt
     data: '',
     bind: false,
     recursive: false,
+    treeSet: 0,
+    treeClear: 0,
+    copyUp: false,
     unsupported: [],
   };
   const data: string[] = [];
@@ -93,6 +121,15 @@ export function parseMountOptions(options: string[] | undefined): ParsedMountOpt
       parsed.flags &= ~clearFlags[option];
     } else if (option in propagationFlags) {
       parsed.propagation.push(propagationFlags[option]);
+    } else if (option in treeAttrs) {
+      // A later option undoes an earlier one, as for the plain flags.
+      const [set, clear] = treeAttrs[option];
+      parsed.treeSet = (parsed.treeSet & ~clear) | set;
+      parsed.treeClear = (parsed.treeClear & ~(set & ~A._ATIME)) | clear;
+    } else if (option === 'tmpcopyup') {
+      parsed.copyUp = true;
+    } else if (option === 'notmpcopyup') {
+      parsed.copyUp = false;
     } else if (knownUnsupported.has(option)) {
       parsed.unsupported.push(option);
     } else {
@@ -107,6 +144,9 @@ export function parseMountOptions(options: string[] | undefined): ParsedMountOpt
 export const supportedMountOptions = [
   'bind',
   'rbind',
+  'tmpcopyup',
+  'notmpcopyup',
+  ...Object.keys(treeAttrs),
   ...Object.keys(setFlags),
   ...Object.keys(clearFlags),
   ...Object.keys(propagationFlags),

@@ -113,8 +113,10 @@ function mountEntry(sys: InitSyscalls, m: Mount, ctx: RootfsContext): 'bind' | '
   } else {
     if (!type) throw new Error(`mounts: "${m.destination}" has no type and is not a bind mount`);
     sys.mkdirs(dest, 0o755, Where.IN_ROOT);
-    sys.mount(m.source || type, dest, type, opts.flags & ~MS.BIND, opts.data || null, Where.IN_ROOT);
+    const where = Where.IN_ROOT | (opts.copyUp && type === 'tmpfs' ? Where.COPY_UP : 0);
+    sys.mount(m.source || type, dest, type, opts.flags & ~MS.BIND, opts.data || null, where);
   }
+  if (opts.treeSet || opts.treeClear) sys.mountSetattr(dest, opts.treeSet, opts.treeClear, Where.IN_ROOT);
   for (const p of opts.propagation) sys.mount(null, dest, null, p, null, Where.IN_ROOT);
   return kind;
 }

@@ -90,6 +90,27 @@ describe('podman with --runtime berth-runtime', function () {
     assert.match(r.stdout, /Seccomp:\s+2/);
   });
 
+  it('runs --read-only with writable tmpfs dirs that keep the image content (tmpcopyup)', () => {
+    const r = podman(
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--read-only',
+      '--tmpfs',
+      '/etc',
+      image,
+      'sh',
+      '-c',
+      'cat /etc/group; grep -c " /etc tmpfs" /proc/mounts; touch /tmp/x && echo tmp-writable; touch /x',
+    );
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^root:x:0:$/m);
+    assert.match(r.stdout, /^1$/m);
+    assert.match(r.stdout, /tmp-writable/);
+    assert.match(r.stderr, /\/x: Read-only file system/);
+  });
+
   it('gives a terminal through the console socket (podman run -t)', () => {
     const r = podman('run', '--rm', '-t', '--network', 'none', image, 'tty');
     assert.equal(r.status, 0, r.stderr);

@@ -1,5 +1,7 @@
 // config.json fields, each checked from inside the container.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runtime } from '../../../engine/src/runtime';
 import {
@@ -94,5 +96,49 @@ describe('berth-runtime: config.json fields, seen from inside', function () {
     assert.equal(rt.ps(id).length, 3);
     rt.kill(id, 'TERM', { all: true });
     assert.equal((await c.exited!).exitCode, 9, 'the sleeps died, so the shell went on to exit');
+  });
+
+  it('fills a tmpcopyup tmpfs with what the image had there, keeping modes and owners', async () => {
+    const id = uniqueId('copyup');
+    // /etc of the (read-only) image: the tmpfs over it is writable and starts with its files.
+    const spec = probeSpec(
+      'grep " /etc " /proc/mounts | cut -d" " -f3; cat /etc/group; ls -ln /etc/passwd; echo x > /etc/new && echo written',
+      id,
+    );
+    spec.mounts!.push({
+      destination: '/etc',
+      type: 'tmpfs',
+      source: 'tmpfs',
+      options: ['nosuid', 'tmpcopyup'],
+    });
+    const { stdout, status } = await runProbe(rt, id, spec);
+    assert.equal(status.exitCode, 0, stdout);
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines[0], 'tmpfs');
+    assert.match(stdout, /^root:x:0:$/m);
+    assert.match(stdout, /^-rw-r--r--\s+1\s+0\s+0\s.*\/etc\/passwd$/m);
+    assert.equal(lines.at(-1), 'written');
+  });
+
+  it('makes submounts read-only too with rro, where ro leaves them writable', async () => {
+    const tree = join(scratchDir(), uniqueId('rro-tree'));
+    mkdirSync(join(tree, 'sub'), { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', 'berth-test-rro', join(tree, 'sub')]);
+    try {
+      const probe = (options: string[]) => {
+        const id = uniqueId('rro');
+        const spec = probeSpec('touch /tree/sub/x 2>&1 && echo sub-writable; touch /tree/y 2>&1 || true', id);
+        spec.mounts!.push({ destination: '/tree', type: 'bind', source: tree, options });
+        return runProbe(rt, id, spec);
+      };
+      const plain = await probe(['rbind', 'ro']);
+      assert.match(plain.stdout, /sub-writable/);
+      const recursive = await probe(['rbind', 'rro']);
+      assert.doesNotMatch(recursive.stdout, /sub-writable/);
+      assert.match(recursive.stdout, /\/tree\/sub\/x.*Read-only file system/);
+      assert.match(recursive.stdout, /\/tree\/y.*Read-only file system/);
+    } finally {
+      execFileSync('umount', [join(tree, 'sub')]);
+    }
   });
 });

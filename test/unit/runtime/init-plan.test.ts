@@ -146,6 +146,27 @@ describe('container init program', () => {
     ]);
   });
 
+  it('copies up tmpcopyup mounts and applies recursive options to the whole tree', () => {
+    const spec = minimalSpec();
+    spec.mounts = [
+      { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'tmpcopyup'] },
+      { destination: '/data', type: 'bind', source: '/host/data', options: ['rbind', 'rro'] },
+    ];
+    const program = new InitProgram();
+    buildCreateProgram(program, plan(spec));
+    const texts = program.texts;
+    assert.ok(
+      texts.includes('mount("tmpfs", "/run", "tmpfs", MS_NOSUID, null, IN_ROOT|COPY_UP)'),
+      texts.join('\n'),
+    );
+    const bind = texts.indexOf('mount("/host/data", "/data", null, MS_BIND|MS_REC, null, IN_ROOT)');
+    assert.ok(bind > 0);
+    assert.equal(
+      texts[bind + 1],
+      'mount_setattr("/data", AT_RECURSIVE, set=MOUNT_ATTR_RDONLY, clear=0, IN_ROOT)',
+    );
+  });
+
   it('creates the user namespace first and waits for its maps before anything else', () => {
     const spec = defaultSpec({ rootless: { uid: 1000, gid: 1000 } });
     spec.process!.terminal = false;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MS } from '../../../engine/src/runtime/linux/constants';
+import { MOUNT_ATTR, MS } from '../../../engine/src/runtime/linux/constants';
 import { parseMountOptions, rootPropagation } from '../../../engine/src/runtime/mounts';
 import { containerPath } from '../../../engine/src/runtime/rootfs';
 
@@ -24,8 +24,24 @@ describe('mount options', () => {
     assert.ok(!parseMountOptions(['bind']).recursive);
   });
 
-  it('lists extensions it accepts but does not apply', () => {
-    assert.deepEqual(parseMountOptions(['tmpcopyup', 'idmap']).unsupported, ['tmpcopyup', 'idmap']);
+  it('lists extensions it does not implement', () => {
+    assert.deepEqual(parseMountOptions(['tmpcopyup', 'idmap']).unsupported, ['idmap']);
+  });
+
+  it('turns the recursive options into mount_setattr bits, a later one undoing an earlier one', () => {
+    const p = parseMountOptions(['rbind', 'rro', 'rnosuid', 'rnoatime']);
+    assert.equal(p.treeSet, MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NOATIME);
+    assert.equal(p.treeClear, MOUNT_ATTR._ATIME);
+    assert.equal(p.flags, MS.BIND | MS.REC, 'no plain flag: the tree options do not touch mount(2)');
+    const undone = parseMountOptions(['rro', 'rrw']);
+    assert.equal(undone.treeSet, 0);
+    assert.equal(undone.treeClear, MOUNT_ATTR.RDONLY);
+  });
+
+  it('knows tmpcopyup and notmpcopyup', () => {
+    assert.ok(parseMountOptions(['tmpcopyup']).copyUp);
+    assert.ok(!parseMountOptions(['tmpcopyup', 'notmpcopyup']).copyUp);
+    assert.equal(parseMountOptions(['tmpcopyup', 'size=1m']).data, 'size=1m');
   });
 
   it('defaults the root to rslave, like runc, and rejects unknown propagation', () => {

@@ -39,6 +39,20 @@ export const MS = {
 
 export const MNT_DETACH = 2;
 
+/** mount_setattr(2) attributes (linux/mount.h); the atime modes share the MOUNT_ATTR__ATIME bits. */
+export const MOUNT_ATTR = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  _ATIME: 0x70,
+  RELATIME: 0x0,
+  NOATIME: 0x10,
+  STRICTATIME: 0x20,
+  NODIRATIME: 0x80,
+  NOSYMFOLLOW: 0x200000,
+} as const;
+
 export const PR = {
   SET_PDEATHSIG: 1,
   SET_DUMPABLE: 4,

@@ -3,7 +3,7 @@
 // helper that executes them in order. The setup code (rootfs.ts, process.ts, namespaces.ts) is
 // written against the `InitSyscalls` interface; `InitProgram` records each call, both as readable
 // text (what the unit tests assert, and what errors quote) and as the binary program the helper runs.
-import { CLONE, flagNames, MS, PR } from './constants';
+import { CLONE, flagNames, MOUNT_ATTR, MS, PR } from './constants';
 
 /** Op codes; the same numbers as the enum in init/berth-init.h (a unit test compares them). */
 export enum Op {
@@ -46,6 +46,7 @@ export enum Op {
   REMOUNT = 37,
   RUN_HOOK = 38,
   WAIT_CGROUP = 39,
+  MOUNT_SETATTR = 40,
 }
 
 /** Messages from the helper; the same numbers as in init/berth-init.h. */
@@ -74,6 +75,8 @@ export const Where = {
   SRC_IN_ROOT: 2,
   KEEP_LOCKED: 4,
   IGNORE_MISSING: 8,
+  /** On a mount: copy what the destination held into the new mount (tmpcopyup). */
+  COPY_UP: 16,
 } as const;
 
 export interface HookCall {
@@ -135,6 +138,8 @@ export interface InitSyscalls {
   personality(domain: number): void;
   close(fd: number): void;
   remount(path: string, flags: number, where?: number): void;
+  /** mount_setattr(2) with AT_RECURSIVE: MOUNT_ATTR_* bits set and cleared on the whole tree. */
+  mountSetattr(path: string, set: number, clear: number, where?: number): void;
   runHook(hook: HookCall): void;
 }
 
@@ -154,8 +159,7 @@ const prName = (option: number) => {
   const name = Object.entries(PR).find(([, v]) => v === option)?.[0];
   return name ? `PR_${name}` : String(option);
 };
-const where = (w: number) =>
-  w === 0 ? '' : `, ${flagNames(w, { IN_ROOT: 1, SRC_IN_ROOT: 2, KEEP_LOCKED: 4, IGNORE_MISSING: 8 }, '')}`;
+const where = (w: number) => (w === 0 ? '' : `, ${flagNames(w, Where, '')}`);
 const octal = (mode: number) => `0${mode.toString(8)}`;
 const hex = (n: bigint) => `0x${n.toString(16)}`;
 
@@ -336,6 +340,14 @@ export class InitProgram implements InitSyscalls {
   }
   remount(path: string, flags: number, w = 0): void {
     this.add(Op.REMOUNT, [path, flags, w], () => `remount(${q(path)}, ${ms(flags)}${where(w)})`);
+  }
+  mountSetattr(path: string, set: number, clear: number, w = 0): void {
+    this.add(
+      Op.MOUNT_SETATTR,
+      [path, set, clear, w],
+      () =>
+        `mount_setattr(${q(path)}, AT_RECURSIVE, set=${flagNames(set, MOUNT_ATTR, 'MOUNT_ATTR_')}, clear=${flagNames(clear, MOUNT_ATTR, 'MOUNT_ATTR_')}${where(w)})`,
+    );
   }
   runHook(hook: HookCall): void {
     this.add(

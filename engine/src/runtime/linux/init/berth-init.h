@@ -71,6 +71,7 @@ enum {
   OP_REMOUNT = 37,
   OP_RUN_HOOK = 38,
   OP_WAIT_CGROUP = 39,
+  OP_MOUNT_SETATTR = 40,
 };
 
 // Messages to the runtime. Keep in sync with `Message` in init-program.ts.
@@ -89,6 +90,7 @@ enum {
   SRC_IN_ROOT = 2,    // resolve the source there too
   KEEP_LOCKED = 4,    // on a remount, keep the nodev/nosuid/noexec flags the mount already has
   IGNORE_MISSING = 8, // a missing path is not an error
+  COPY_UP = 16,       // on a mount, copy what the destination held into the new mount (tmpcopyup)
 };
 
 enum { ARG_INT = 0, ARG_BYTES = 1 };
@@ -163,5 +165,9 @@ void op_umount2(op_t *op);
 void op_open_root(op_t *op);
 void op_mkdirs(op_t *op);
 void op_wait_cgroup(op_t *op);
+void op_mount_setattr(op_t *op);
+
+// copyup.c
+void copy_tree(int src, int dst);
 
 #endif

@@ -2,6 +2,9 @@
 #define _GNU_SOURCE
 #include "berth-init.h"
 
+static int open_dir_at(const char *path, int in_root);
+static void copy_up(int covered, const char *path, int in_root, const char *data);
+
 void op_mount(op_t *op) {
   const char *src = str_or_null(op, 0), *dst = str_or_null(op, 1);
   const char *type = str_or_null(op, 2);
@@ -18,9 +21,50 @@ void op_mount(op_t *op) {
     fail("openat2", errno);
   }
   if ((where & KEEP_LOCKED) && (flags & MS_REMOUNT)) flags |= locked_flags(d) & ~MS_RDONLY;
+  int covered = (where & COPY_UP) ? open_dir_at(dst, where & IN_ROOT) : -1;
   CHECK("mount", mount(s, d, type, flags, data));
   if (sfd >= 0) close(sfd);
   if (dfd >= 0) close(dfd);
+  if (covered >= 0) copy_up(covered, dst, where & IN_ROOT, data);
+}
+
+static int open_dir_at(const char *path, int in_root) {
+  int fd = in_root ? open_in_root(path, O_RDONLY | O_DIRECTORY)
+                   : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail("open", errno);
+  return fd;
+}
+
+// Fills the new mount at `path` with what the directory `covered` holds. The mount's root takes
+// the covered directory's owner and times, and its mode unless the mount's data sets one.
+static void copy_up(int covered, const char *path, int in_root, const char *data) {
+  int top = open_dir_at(path, in_root);
+  copy_tree(covered, top);
+  struct stat st;
+  CHECK("fstat", fstat(covered, &st));
+  CHECK("fchown", fchown(top, st.st_uid, st.st_gid));
+  if (!data || !strstr(data, "mode=")) CHECK("fchmod", fchmod(top, st.st_mode & 07777));
+  struct timespec times[2] = {st.st_atim, st.st_mtim};
+  CHECK("futimens", futimens(top, times));
+  close(top);
+  close(covered);
+}
+
+// mount_setattr(2) on a whole tree: the recursive options (rro, rnosuid…) that mount(2) cannot
+// apply to submounts. The header's struct is not in this libc's <sys/mount.h>.
+struct berth_mount_attr {
+  uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+void op_mount_setattr(op_t *op) {
+  const char *path = str(op, 0);
+  int where = (int)num(op, 3);
+  int fd = (where & IN_ROOT) ? open_in_root(path, O_PATH) : open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) fail("openat2", errno);
+  struct berth_mount_attr attr = {(uint64_t)num(op, 1), (uint64_t)num(op, 2), 0, 0};
+  CHECK("mount_setattr",
+        (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)));
+  close(fd);
 }
 
 // Bind-mounts a path onto itself, then remounts it with `flags` (read-only, nosuid…), keeping

@@ -187,6 +187,7 @@ static void run(op_t *op) {
     case OP_REMOUNT: op_remount(op); break;
     case OP_RUN_HOOK: op_run_hook(op); break;
     case OP_WAIT_CGROUP: op_wait_cgroup(op); break;
+    case OP_MOUNT_SETATTR: op_mount_setattr(op); break;
     default: fail("unknown op", EINVAL);
   }
 }
