@@ -167,6 +167,9 @@ export function registerContainerRoutes(router: Router, backend: EngineBackend):
     })
     .post('/containers/:id/attach', async (ctx) => {
       const detachKeys = ctx.query.string('detachKeys');
+      // A request body is not stdin: dockerode sends its attach options as JSON there, which
+      // dockerd drops with the connection's buffer when it hijacks.
+      if (Number(ctx.header('content-length') ?? 0) > 0) await ctx.body();
       const session = await containers.attach(ctx.params.id, {
         stdin: ctx.query.bool('stdin'),
         stdout: ctx.query.bool('stdout'),
