@@ -1,7 +1,8 @@
-// Compiles Berth's two small static helpers with the system C compiler: berth-init
-// (engine/src/runtime/linux/init/), the runtime's single-threaded helper, and berth-reaper
-// (engine/src/daemon/init/berth-reaper.c), the pid 1 of `run --init`. Static, so they start fast
-// and need nothing at run time (the reaper runs inside any image, whatever its libc).
+// Compiles Berth's small static helpers with the system C compiler: berth-init
+// (engine/src/runtime/linux/init/), the runtime's single-threaded helper, berth-reaper
+// (engine/src/daemon/init/berth-reaper.c), the pid 1 of `run --init`, and berth-userns
+// (engine/src/rootless/berth-userns.c), which starts rootless Berth in its user namespace. Static,
+// so they start fast and need nothing at run time (the reaper runs inside any image, whatever its libc).
 // Skips a compile when the binary is newer than all its sources.
 // Usage: node engine/build-native.mjs [output dir, default out/native] (the .vsix takes dist/native).
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const helpers = [
   { name: 'berth-init', source: 'engine/src/runtime/linux/init' },
   { name: 'berth-reaper', source: 'engine/src/daemon/init/berth-reaper.c' },
+  { name: 'berth-userns', source: 'engine/src/rootless/berth-userns.c' },
 ];
 const cc = process.env.CC || 'gcc';
 

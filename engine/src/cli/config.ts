@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { effectiveUserId } from '../rootless/mode';
 
 export interface BerthConfig {
   'insecure-registries'?: string[];
@@ -11,7 +12,7 @@ export interface BerthConfig {
 /** $BERTH_CONFIG, else /etc/berth/config.json as root, $XDG_CONFIG_HOME/berth/config.json otherwise. */
 export function configPath(): string {
   if (process.env.BERTH_CONFIG) return process.env.BERTH_CONFIG;
-  if (process.getuid?.() === 0) return '/etc/berth/config.json';
+  if (effectiveUserId() === 0) return '/etc/berth/config.json';
   return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'berth', 'config.json');
 }
 

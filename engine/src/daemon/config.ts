@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { effectiveUserId } from '../rootless/mode';
 import { invalid } from './errors';
 import type { LogLevel } from './logger';
 
@@ -52,7 +53,7 @@ const fileKeys: Record<string, keyof DaemonConfig> = {
 
 export function defaultConfig(
   env: NodeJS.ProcessEnv = process.env,
-  uid = process.getuid?.() ?? 0,
+  uid = effectiveUserId(env),
 ): DaemonConfig {
   const rootless = uid !== 0;
   const dataRoot = rootless
@@ -83,7 +84,7 @@ export function defaultConfig(
 
 export function defaultConfigPath(
   env: NodeJS.ProcessEnv = process.env,
-  uid = process.getuid?.() ?? 0,
+  uid = effectiveUserId(env),
 ): string {
   if (uid === 0) return '/etc/berth/daemon.json';
   return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'berth', 'daemon.json');

@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import type { Cgroup } from './cgroups';
 import type { CgroupHost } from './cgroups';
-import { readCgroupHost } from './cgroups';
+import { noCgroupHost, readCgroupHost } from './cgroups';
 import type { InitHelper } from './linux/helper';
 import { startHelper, Zygote } from './linux/helper';
 import type { HostSyscalls } from './linux/host';
+import { inUserNamespace, userNamespace } from './linux/userns';
 import type { StateStore } from './state';
 
 export interface RuntimeLog {
@@ -19,6 +20,10 @@ export class RuntimeContext {
   private capabilities?: bigint;
   private lastCapability?: number;
   readonly isRoot = process.getuid?.() === 0;
+  /** Root of a user namespace (rootless Berth): no mknod, no host cgroups, only mapped ids. */
+  readonly inUserNamespace = inUserNamespace();
+  /** False in a user namespace made without newgidmap ("deny" in /proc/self/setgroups). */
+  readonly setgroupsAllowed = userNamespace().setgroupsAllowed;
   /** Forks berth-init helpers for a long-lived runtime; one-shot callers (the CLI) start their own. */
   private readonly zygote?: Zygote;
   readonly seccompCompiler: 'auto' | 'berth';
@@ -43,8 +48,12 @@ export class RuntimeContext {
     return this.zygote?.close() ?? Promise.resolve();
   }
 
+  /**
+   * The cgroups containers go in. In a user namespace the host's cgroups are not ours to write:
+   * none, unless the caller passes a subtree delegated to the user (rootless berthd does).
+   */
   cgroupHost(): CgroupHost {
-    return (this.cgroups ??= readCgroupHost());
+    return (this.cgroups ??= this.inUserNamespace ? noCgroupHost() : readCgroupHost());
   }
 
   /** The capabilities this process holds: the most a container can get from us. */

@@ -102,7 +102,7 @@ export async function execInContainer(
         capabilities: caps.sets,
         lastCap: ctx.lastCap(),
         seccomp: seccomp && { filter: seccomp.filter, flags: seccomp.flags },
-        setgroupsAllowed: !namespaces.create.has('user') || ctx.isRoot,
+        setgroupsAllowed: (!namespaces.create.has('user') || ctx.isRoot) && ctx.setgroupsAllowed,
         env: withHome(proc.env ?? [`PATH=${defaultPath}`], record.rootfs, proc.user.uid),
         consoleFd: consoleChild,
         preserveFds: options.preserveFds?.length ?? 0,

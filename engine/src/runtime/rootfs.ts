@@ -34,6 +34,8 @@ export interface RootfsContext {
   /** Stop before pivot_root so the runtime can run prestart/createRuntime/createContainer hooks. */
   syncForHooks: boolean;
   terminal: boolean;
+  /** The runtime itself runs in a user namespace (rootless): device nodes are bind-mounted too. */
+  inUserNamespace?: boolean;
 }
 
 export function rootfsPath(spec: Spec, bundle: string): string {
@@ -67,7 +69,8 @@ export function setupRootfs(sys: InitSyscalls, ctx: RootfsContext): void {
     if (dest === '/dev/pts' && m.type === 'devpts') hasDevpts = true;
   }
   if (!devIsBind) {
-    setupDevices(sys, containerDevices(spec.linux?.devices), ctx.namespaces.has.has('user'));
+    const inUserNamespace = ctx.namespaces.has.has('user') || ctx.inUserNamespace === true;
+    setupDevices(sys, containerDevices(spec.linux?.devices), inUserNamespace);
     setupDevSymlinks(sys, hasDevpts);
   }
   if (ctx.terminal) sys.mkfile('/dev/console', 0o600, Where.IN_ROOT);

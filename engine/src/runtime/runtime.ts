@@ -21,6 +21,7 @@ import type { HostSyscalls } from './linux/host';
 import { hostSyscalls } from './linux/host';
 import { ErrnoError } from './linux/libc';
 import { Message } from './linux/init-program';
+import { pidNamespaceMembers } from './pid-namespace';
 import type { ContainerRecord } from './state';
 import { isAlive, lifecycle, processStartTime, StateStore, statusOf } from './state';
 
@@ -257,10 +258,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return states;
   }
 
-  /** Pids of every process in the container (its cgroup). */
+  /** Pids of every process in the container (its cgroup; its pid namespace when it has no cgroup). */
   ps(id: string): number[] {
     const record = this.ctx.store.read(id);
     if (!isAlive(record)) return [];
+    return this.processes(record);
+  }
+
+  private processes(record: ContainerRecord): number[] {
+    if (Object.keys(record.cgroup.dirs).length === 0) return pidNamespaceMembers(record.pid);
     return cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).procs();
   }
 
@@ -272,11 +278,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       throw new LifecycleError(`cannot kill container "${id}": it is ${status}`, status);
     const sig = signalNumber(signal);
     if (options.all) {
-      for (const pid of cgroupFromDirs(
-        record.cgroup.version,
-        record.cgroup.dirs,
-        this.ctx.cgroupHost(),
-      ).procs()) {
+      for (const pid of this.processes(record)) {
         try {
           process.kill(pid, sig);
         } catch {

@@ -22,6 +22,7 @@ import { BlobStore } from './blobs';
 import { type ImageRecord, ImageRecords } from './images';
 import { withLock } from './lock';
 import { type SnapshotInfo, SnapshotStore } from './snapshots';
+import { effectiveUserId } from '../rootless/mode';
 
 /** An image as stored: its manifest and config, and the record(s) naming it. */
 export interface StoredImage {
@@ -69,7 +70,7 @@ export interface RemoveResult {
 
 /** Default state dir: /var/lib/berth as root, $XDG_DATA_HOME/berth (~/.local/share/berth) otherwise. */
 export function defaultStoreRoot(): string {
-  if (process.getuid?.() === 0) return '/var/lib/berth';
+  if (effectiveUserId() === 0) return '/var/lib/berth';
   const dataHome = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(dataHome, 'berth');
 }

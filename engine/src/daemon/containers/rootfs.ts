@@ -15,6 +15,7 @@ import {
 import { dirname, join, relative } from 'node:path';
 import type { FilesystemChange } from '../../api/types';
 import { MNT_DETACH, type DaemonCalls } from '../../runtime/linux/daemon-calls';
+import { inUserNamespace } from '../../runtime/linux/userns';
 
 export interface RootfsPaths {
   init: string;
@@ -62,8 +63,10 @@ export function mountRootfs(paths: RootfsPaths, imageLayers: string[], calls: Da
   if (isMounted(paths.merged)) return;
   prepareInitLayer(paths);
   const lowerDirs = [paths.init, ...imageLayers];
+  // In a user namespace (rootless) overlayfs keeps opaque dirs in user.overlay.* xattrs.
+  const userXattr = inUserNamespace() ? ',userxattr' : '';
   const data = (lowers: string[]): string =>
-    `lowerdir=${lowers.join(':')},upperdir=${paths.diff},workdir=${paths.work}`;
+    `lowerdir=${lowers.join(':')},upperdir=${paths.diff},workdir=${paths.work}${userXattr}`;
   const full = data(lowerDirs);
   if (full.length <= maxMountData) {
     calls.mount('overlay', paths.merged, 'overlay', 0, full);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { CgroupLayout } from './layout';
 import { checkCgroupsPath, hostCgroupDir, parseCgroupMounts, parseProcCgroup } from './layout';
 import type { Cgroup, CgroupDirs } from './types';
+import { NoCgroup } from './none';
 import { CgroupV1 } from './v1';
 import { CgroupV2 } from './v2';
 
@@ -28,10 +29,16 @@ export function readCgroupHost(
   };
 }
 
+/** No cgroups: for a runtime in a user namespace that the host delegates none to (none.ts). */
+export function noCgroupHost(): CgroupHost {
+  return { layout: { mode: 'none', v1: [] }, own: new Map() };
+}
+
 /** The container's cgroup for `cgroupsPath` (default /berth/<id>), not yet created. */
 export function containerCgroup(host: CgroupHost, cgroupsPath: string): Cgroup {
   checkCgroupsPath(cgroupsPath);
   const { layout, own } = host;
+  if (layout.mode === 'none') return new NoCgroup();
   if (layout.mode === 'v2') {
     const unified = layout.unified!;
     return new CgroupV2(hostCgroupDir(unified, cgroupsPath, own), unified.mountPoint);
@@ -48,6 +55,7 @@ export function containerCgroup(host: CgroupHost, cgroupsPath: string): Cgroup {
 
 /** Rebuilds a container's cgroup from the directories saved in its state. */
 export function cgroupFromDirs(version: 1 | 2, dirs: CgroupDirs, host: CgroupHost): Cgroup {
+  if (Object.keys(dirs).length === 0) return new NoCgroup();
   if (version === 2) return new CgroupV2(dirs.unified, host.layout.unified?.mountPoint ?? '/sys/fs/cgroup');
   const roots: Record<string, string> = {};
   for (const h of host.layout.v1) for (const c of h.controllers) roots[c] = h.mountPoint;

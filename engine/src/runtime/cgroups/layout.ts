@@ -15,7 +15,8 @@ export interface CgroupHierarchy {
 }
 
 export interface CgroupLayout {
-  mode: 'v1' | 'v2' | 'hybrid';
+  /** 'none': no cgroup the runtime may use (a user namespace without delegation; see none.ts). */
+  mode: 'v1' | 'v2' | 'hybrid' | 'none';
   v1: CgroupHierarchy[];
   unified?: CgroupHierarchy;
 }

@@ -6,6 +6,7 @@
 // stack goes through the new mount API (fsopen/fsconfig with one "lowerdir+" per layer, Linux
 // 6.8+), which has no such limit.
 import { check, ErrnoError, lastErrno, libc } from './libc';
+import { inUserNamespace } from './userns';
 
 export interface OverlayOptions {
   /** Lower dirs, topmost first (as overlayfs' lowerdir= option lists them). */
@@ -14,6 +15,11 @@ export interface OverlayOptions {
   upper?: string;
   work?: string;
   readOnly?: boolean;
+  /**
+   * Whiteouts and opaque dirs in user.overlay.* xattrs ("userxattr"), as overlayfs requires in a
+   * user namespace, where trusted.* cannot be read or written. Default: in a user namespace.
+   */
+  userXattr?: boolean;
 }
 
 export interface MountCalls {
@@ -30,6 +36,7 @@ export const MS_BIND = 0x1000;
 export const MS_REC = 0x4000;
 const MNT_DETACH = 0x2;
 const FSOPEN_CLOEXEC = 0x1;
+const FSCONFIG_SET_FLAG = 0;
 const FSCONFIG_SET_STRING = 1;
 const FSCONFIG_CMD_CREATE = 6;
 const FSMOUNT_CLOEXEC = 0x1;
@@ -67,6 +74,7 @@ export function overlayData(options: OverlayOptions): string {
   // Keep the upper dir a plain diff: no redirects, no index, no metacopy, whatever the
   // module's defaults say (the builder turns upper dirs into layers).
   parts.push('redirect_dir=off', 'index=off', 'metacopy=off');
+  if (options.userXattr ?? inUserNamespace()) parts.push('userxattr');
   return parts.join(',');
 }
 
@@ -88,6 +96,8 @@ function mountOverlayNewApi(target: string, options: OverlayOptions): void {
     set('redirect_dir', 'off');
     set('index', 'off');
     set('metacopy', 'off');
+    if (options.userXattr ?? inUserNamespace())
+      check('fsconfig', 'userxattr', fsconfigFn(fd, FSCONFIG_SET_FLAG, 'userxattr', null, 0) as number);
     check('fsconfig', 'create', fsconfigFn(fd, FSCONFIG_CMD_CREATE, null, null, 0) as number);
     const attrs = options.readOnly ? MOUNT_ATTR_RDONLY : 0;
     const mnt = check('fsmount', JSON.stringify(target), fsmountFn(fd, FSMOUNT_CLOEXEC, attrs) as number);

@@ -1,0 +1,304 @@
+// berth-userns: runs a command as root of a new user namespace (with its own mount namespace),
+// for rootless Berth. Node is multithreaded from start-up and cannot create or join a user
+// namespace; this single-threaded helper does it and stays behind as the command's supervisor.
+//
+// Usage: berth-userns --uid-map "IN OUT N[ IN OUT N…]" --gid-map "…"
+//                     [--newuidmap PATH --newgidmap PATH] [--probe] -- COMMAND [ARG…]
+//
+// Every decision (which ids, which mapping helper, what to run) is made in TypeScript
+// (engine/src/rootless/); this file only carries it out:
+//   1. fork; the child unshares CLONE_NEWUSER and waits;
+//   2. the parent writes the child's id maps: through the setuid newuidmap/newgidmap (Debian's
+//      uidmap, which check /etc/subuid and /etc/subgid) or, without them, directly (a mapping of
+//      our own ids only, which the kernel allows an unprivileged process once setgroups is denied);
+//   3. the child becomes uid/gid 0 of the namespace, unshares CLONE_NEWNS (mounts it makes stay
+//      private, mounts of the host still propagate in) and execs COMMAND; with --probe it mounts a
+//      tmpfs instead (what an AppArmor userns restriction forbids) and exits 0;
+//   4. the parent forwards signals to the child and exits the way the child does.
+// A failing step prints "berth-userns: <step>: <error>" and exits 125 (126: COMMAND cannot be run).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { EXIT_SETUP = 125, EXIT_EXEC = 126 };
+
+// What the child reports on its pipe: the step that failed and errno. EOF after "ready" means
+// COMMAND was executed (the pipe is close-on-exec).
+typedef struct {
+  int step;
+  int err;
+} report_t;
+
+enum { STEP_UNSHARE_USER = 1, STEP_SETGID, STEP_SETUID, STEP_SETGROUPS, STEP_UNSHARE_MOUNT, STEP_PROPAGATION, STEP_PROBE_MOUNT, STEP_EXEC, STEP_READY };
+
+static const char *step_name(int step) {
+  switch (step) {
+    case STEP_UNSHARE_USER: return "unshare(CLONE_NEWUSER)";
+    case STEP_SETGID: return "setresgid(0, 0, 0)";
+    case STEP_SETUID: return "setresuid(0, 0, 0)";
+    case STEP_SETGROUPS: return "setgroups(0)";
+    case STEP_UNSHARE_MOUNT: return "unshare(CLONE_NEWNS)";
+    case STEP_PROPAGATION: return "mount(\"/\", MS_REC|MS_SLAVE)";
+    case STEP_PROBE_MOUNT: return "mount(\"tmpfs\", \"/tmp\")";
+    case STEP_EXEC: return "execvp";
+    default: return "setup";
+  }
+}
+
+static void write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    p += n;
+    len -= (size_t)n;
+  }
+}
+
+static int read_full(int fd, void *buf, size_t len) {
+  char *p = buf;
+  size_t got = 0;
+  while (got < len) {
+    ssize_t n = read(fd, p + got, len - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return (int)got;
+    got += (size_t)n;
+  }
+  return (int)got;
+}
+
+static void report(int fd, int step, int err) {
+  report_t r = {step, err};
+  write_all(fd, &r, sizeof(r));
+}
+
+static pid_t child_pid = -1;
+
+static void forward(int sig) {
+  if (child_pid > 0) kill(child_pid, sig);
+}
+
+// Runs a mapping helper (newuidmap PID IN OUT N …) and waits for it.
+static int run_map_helper(const char *path, pid_t pid, const char *map) {
+  char pid_text[16];
+  snprintf(pid_text, sizeof(pid_text), "%d", pid);
+  char *copy = strdup(map);
+  char *argv[3 + 3 * 340 + 1];
+  int argc = 0;
+  argv[argc++] = (char *)path;
+  argv[argc++] = pid_text;
+  for (char *tok = strtok(copy, " "); tok && argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1; tok = strtok(NULL, " "))
+    argv[argc++] = tok;
+  argv[argc] = NULL;
+  pid_t helper = fork();
+  if (helper < 0) {
+    free(copy);
+    return -1;
+  }
+  if (helper == 0) {
+    execv(path, argv);
+    fprintf(stderr, "berth-userns: cannot run %s: %s\n", path, strerror(errno));
+    _exit(127);
+  }
+  int status;
+  while (waitpid(helper, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  free(copy);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int write_file(pid_t pid, const char *name, const char *text) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  // The kernel takes a map in one write; "IN OUT N IN OUT N" becomes one triple per line.
+  char buf[4096];
+  snprintf(buf, sizeof(buf), "%s\n", text);
+  if (strcmp(name, "setgroups") != 0) {
+    int field = 0;
+    for (char *c = buf; *c; c++)
+      if (*c == ' ' && ++field % 3 == 0) *c = '\n';
+  }
+  ssize_t n = write(fd, buf, strlen(buf));
+  int err = errno;
+  close(fd);
+  errno = err;
+  return n < 0 ? -1 : 0;
+}
+
+static void usage(void) {
+  fprintf(stderr,
+          "berth-userns: run by berth's rootless launcher, not by hand (usage: berth-userns --uid-map MAP "
+          "--gid-map MAP [--newuidmap PATH --newgidmap PATH] [--probe] -- COMMAND [ARG...])\n");
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  const char *uid_map = NULL, *gid_map = NULL, *newuidmap = NULL, *newgidmap = NULL;
+  int probe = 0, i;
+  for (i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) {
+      i++;
+      break;
+    }
+    if (strcmp(argv[i], "--probe") == 0) {
+      probe = 1;
+      continue;
+    }
+    if (i + 1 >= argc) usage();
+    if (strcmp(argv[i], "--uid-map") == 0) uid_map = argv[++i];
+    else if (strcmp(argv[i], "--gid-map") == 0) gid_map = argv[++i];
+    else if (strcmp(argv[i], "--newuidmap") == 0) newuidmap = argv[++i];
+    else if (strcmp(argv[i], "--newgidmap") == 0) newgidmap = argv[++i];
+    else usage();
+  }
+  if (!uid_map || !gid_map || (!probe && i >= argc) || (!newuidmap != !newgidmap)) usage();
+  char **command = argv + i;
+
+  int to_child[2], from_child[2];
+  if (pipe2(to_child, O_CLOEXEC) < 0 || pipe2(from_child, O_CLOEXEC) < 0) {
+    perror("berth-userns: pipe2");
+    return EXIT_SETUP;
+  }
+  // Signals sent to the supervisor reach the command (installed before the fork, so none is lost;
+  // the child resets them before its exec).
+  struct sigaction sa = {.sa_handler = forward};
+  sigemptyset(&sa.sa_mask);
+  int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+  for (size_t k = 0; k < sizeof(forwarded) / sizeof(forwarded[0]); k++) sigaction(forwarded[k], &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  child_pid = fork();
+  if (child_pid < 0) {
+    perror("berth-userns: fork");
+    return EXIT_SETUP;
+  }
+  if (child_pid == 0) {
+    close(to_child[1]);
+    close(from_child[0]);
+    int out = from_child[1];
+    if (unshare(CLONE_NEWUSER) < 0) {
+      report(out, STEP_UNSHARE_USER, errno);
+      _exit(EXIT_SETUP);
+    }
+    report(out, STEP_READY, 0);
+    char go;
+    if (read_full(to_child[0], &go, 1) != 1) _exit(EXIT_SETUP); // the parent could not map us
+    close(to_child[0]);
+    // Raw syscalls: this process has one thread, and glibc's wrappers would signal the others.
+    if (syscall(SYS_setresgid, 0, 0, 0) < 0) {
+      report(out, STEP_SETGID, errno);
+      _exit(EXIT_SETUP);
+    }
+    if (syscall(SYS_setresuid, 0, 0, 0) < 0) {
+      report(out, STEP_SETUID, errno);
+      _exit(EXIT_SETUP);
+    }
+    // With newgidmap the namespace may call setgroups: drop the host's supplementary groups
+    // (unmapped there anyway). Without it, setgroups is denied and they stay, as "nogroup".
+    if (newgidmap && syscall(SYS_setgroups, 0, NULL) < 0) {
+      report(out, STEP_SETGROUPS, errno);
+      _exit(EXIT_SETUP);
+    }
+    if (unshare(CLONE_NEWNS) < 0) {
+      report(out, STEP_UNSHARE_MOUNT, errno);
+      _exit(EXIT_SETUP);
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+      report(out, STEP_PROPAGATION, errno);
+      _exit(EXIT_SETUP);
+    }
+    if (probe) {
+      if (mount("tmpfs", "/tmp", "tmpfs", 0, "size=4k") < 0) {
+        report(out, STEP_PROBE_MOUNT, errno);
+        _exit(EXIT_SETUP);
+      }
+      _exit(0);
+    }
+    // The command starts with default signal handling (Node, our parent, ignores SIGPIPE).
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+    // Nothing but stdio goes to the command (our caller's stray fds included).
+    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+    execvp(command[0], command);
+    report(out, STEP_EXEC, errno);
+    _exit(EXIT_EXEC);
+  }
+
+  close(to_child[0]);
+  close(from_child[1]);
+  report_t r;
+  int got = read_full(from_child[0], &r, sizeof(r));
+  if (got == (int)sizeof(r) && r.step != STEP_READY) {
+    fprintf(stderr, "berth-userns: %s: %s\n", step_name(r.step), strerror(r.err));
+    waitpid(child_pid, NULL, 0);
+    return EXIT_SETUP;
+  }
+  if (got != (int)sizeof(r)) {
+    fprintf(stderr, "berth-userns: the child ended before creating its user namespace\n");
+    return EXIT_SETUP;
+  }
+  int mapped;
+  if (newuidmap) {
+    mapped = run_map_helper(newuidmap, child_pid, uid_map) == 0 && run_map_helper(newgidmap, child_pid, gid_map) == 0;
+    if (!mapped)
+      fprintf(stderr, "berth-userns: %s/%s could not map the ids \"%s\" / \"%s\" (its message is above)\n",
+              newuidmap, newgidmap, uid_map, gid_map);
+  } else {
+    mapped = write_file(child_pid, "uid_map", uid_map) == 0 && write_file(child_pid, "setgroups", "deny") == 0 &&
+             write_file(child_pid, "gid_map", gid_map) == 0;
+    if (!mapped) fprintf(stderr, "berth-userns: writing the id maps of process %d: %s\n", child_pid, strerror(errno));
+  }
+  if (!mapped) {
+    kill(child_pid, SIGKILL);
+    waitpid(child_pid, NULL, 0);
+    return EXIT_SETUP;
+  }
+  write_all(to_child[1], "g", 1);
+  close(to_child[1]);
+  got = read_full(from_child[0], &r, sizeof(r));
+  close(from_child[0]);
+  if (got == (int)sizeof(r)) {
+    if (r.step == STEP_EXEC)
+      fprintf(stderr, "berth-userns: cannot run %s: %s\n", command[0], strerror(r.err));
+    else
+      fprintf(stderr, "berth-userns: %s: %s\n", step_name(r.step), strerror(r.err));
+    waitpid(child_pid, NULL, 0);
+    return r.step == STEP_EXEC ? EXIT_EXEC : EXIT_SETUP;
+  }
+
+  // The supervisor: it ends the way the command ends.
+  int status;
+  while (waitpid(child_pid, &status, 0) < 0) {
+    if (errno != EINTR) return EXIT_SETUP;
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    kill(getpid(), sig);
+    return 128 + sig;
+  }
+  return EXIT_SETUP;
+}

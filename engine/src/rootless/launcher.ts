@@ -1,0 +1,144 @@
+// Rootless Berth: berthd and berth, started by a normal user, run again as root of a user
+// namespace made by berth-userns (berth-userns.c), a single-threaded helper — Node cannot make one
+// itself. Inside, the engine works as it does as root, within what the namespace allows (see
+// runtime/linux/userns.ts); BERTH_ROOTLESS (mode.ts) tells it which mode it is in.
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { constants as osConstants, userInfo } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { inUserNamespace } from '../runtime/linux/userns';
+import { rootlessEnv, rootlessUid } from './mode';
+import { mapArgument, type MappingPlan, planMapping } from './idmap';
+import { probeFailure, readUserNamespaceSysctls, sysctlBlocker } from './preflight';
+
+/** A problem that keeps Berth from running rootless, with the fix in its message. */
+export class RootlessError extends Error {
+  override name = 'RootlessError';
+}
+
+/** True when this process must enter a user namespace first: a normal user, not yet inside one. */
+export function needsUserNamespace(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (process.getuid?.() === 0) return false;
+  if (rootlessUid(env) !== undefined) {
+    throw new RootlessError(
+      `${rootlessEnv} is set but this process is not root of a user namespace (uid ${process.getuid?.()}): ` +
+        `unset ${rootlessEnv} and start it again`,
+    );
+  }
+  return !inUserNamespace();
+}
+
+/** berth-userns, next to berth-init: out/native in a checkout, dist/native in the .vsix. */
+export function usernsHelperPath(): string {
+  const fromEnv = process.env.BERTH_USERNS;
+  if (fromEnv) return fromEnv;
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'out/native/berth-userns'), join(dir, 'dist/native/berth-userns')]) {
+      if (existsSync(candidate)) return candidate;
+    }
+    if (existsSync(join(dir, 'package.json'))) break;
+  }
+  throw new RootlessError(
+    'berth-userns was not found: run `npm run build` (it compiles engine/src/rootless/berth-userns.c), or set BERTH_USERNS',
+  );
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** An executable on PATH (or in /usr/bin and /usr/sbin, where Debian puts uidmap's tools). */
+function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin', '/bin'];
+  for (const dir of dirs) {
+    const path = join(dir, name);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function loginName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined; // no passwd entry: subuid files can still name the uid
+  }
+}
+
+/** The id mapping for this user on this host. */
+export function hostMappingPlan(env: NodeJS.ProcessEnv = process.env): MappingPlan {
+  return planMapping({
+    uid: process.getuid!(),
+    gid: process.getgid!(),
+    user: loginName(),
+    subuid: readOptional('/etc/subuid'),
+    subgid: readOptional('/etc/subgid'),
+    newuidmap: findProgram('newuidmap', env),
+    newgidmap: findProgram('newgidmap', env),
+  });
+}
+
+function helperArgs(plan: MappingPlan): string[] {
+  const args = ['--uid-map', mapArgument(plan.uidMap), '--gid-map', mapArgument(plan.gidMap)];
+  if (plan.helpers) args.push('--newuidmap', plan.helpers.newuidmap, '--newgidmap', plan.helpers.newgidmap);
+  return args;
+}
+
+export interface UserNamespaceLaunch {
+  helper: string;
+  /** berth-userns's arguments, up to and including "--" (the command follows). */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  plan: MappingPlan;
+}
+
+/**
+ * Checks that this host lets us make a user namespace (naming the fix when it does not) and
+ * prepares berth-userns's command line.
+ */
+export function prepareUserNamespace(env: NodeJS.ProcessEnv = process.env): UserNamespaceLaunch {
+  const sysctls = readUserNamespaceSysctls();
+  const blocker = sysctlBlocker(sysctls);
+  if (blocker) throw new RootlessError(blocker);
+  const helper = usernsHelperPath();
+  const plan = hostMappingPlan(env);
+  const args = helperArgs(plan);
+  // AppArmor's restriction shows only once the namespace exists: try one (a few ms) where it is on.
+  if (sysctls.apparmorRestrict === 1) {
+    const probe = spawnSync(helper, [...args, '--probe'], { encoding: 'utf8' });
+    if (probe.status !== 0)
+      throw new RootlessError(probeFailure(sysctls, helper, probe.stderr || `exit ${probe.status}`));
+  }
+  return {
+    helper,
+    args: [...args, '--'],
+    env: { ...env, [rootlessEnv]: String(process.getuid!()) },
+    plan,
+  };
+}
+
+/**
+ * Runs `command` inside the namespace as a child and resolves with its exit status: signals sent
+ * to this process reach it. For short-lived commands (the CLI); berthd replaces itself instead.
+ */
+export function runInUserNamespace(launch: UserNamespaceLaunch, command: string[]): Promise<number> {
+  const child = spawn(launch.helper, [...launch.args, ...command], { stdio: 'inherit', env: launch.env });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forward(signal));
+  return new Promise((resolve) => {
+    child.once('error', (err) => {
+      process.stderr.write(`berth: cannot run ${launch.helper}: ${err.message}\n`);
+      resolve(125);
+    });
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
+  });
+}
