@@ -12,7 +12,7 @@ import { MediaType } from '../oci/media-types';
 import { lremovexattr } from '../runtime/linux/fs';
 import { tempName } from '../store/atomic';
 import { packLayer } from '../store/layers/pack';
-import { overlayOpaqueXattr } from '../store/layers/whiteouts';
+import { overlayOpaqueXattr, overlayXattrPrefix } from '../store/layers/whiteouts';
 import type { Store } from '../store/store';
 import type { LayerRef } from './cache';
 
@@ -51,7 +51,7 @@ function scrubAndMeasure(store: Store, dir: string): number {
       if (st.isFile()) size += st.size;
       if (!st.isSymbolicLink()) {
         for (const attr of store.calls.llistxattr(abs)) {
-          if (attr.startsWith('trusted.overlay.') && attr !== overlayOpaqueXattr) lremovexattr(abs, attr);
+          if (attr.startsWith(overlayXattrPrefix) && attr !== overlayOpaqueXattr) lremovexattr(abs, attr);
         }
       }
       if (st.isDirectory()) visit(abs);

@@ -54,7 +54,7 @@ commands:
   features           print what this runtime supports, as JSON
 
 global flags:
-  --root <dir>       state directory (default ${defaultRuntimeRoot})
+  --root <dir>       state directory (default ${defaultRuntimeRoot()})
   --log <file>       also write errors and debug messages to this file
   --log-format <f>   text (default) or json
   --debug            log debug messages
@@ -67,7 +67,7 @@ interface Globals {
   debug: boolean;
 }
 
-let globals: Globals = { root: defaultRuntimeRoot, json: false, debug: false };
+let globals: Globals = { root: defaultRuntimeRoot(), json: false, debug: false };
 
 function log(level: 'debug' | 'warning' | 'error', msg: string): void {
   if (level === 'debug' && !globals.debug) return;
@@ -390,7 +390,7 @@ const unsupported: Record<string, string> = {
 export async function main(argv: string[]): Promise<number> {
   const g = parseArgs(argv, globalFlags, 'berth-runtime');
   globals = {
-    root: resolve(flag(g, 'root') ?? defaultRuntimeRoot),
+    root: resolve(flag(g, 'root') ?? defaultRuntimeRoot()),
     log: flag(g, 'log'),
     json: flag(g, 'log-format') === 'json',
     debug: bool(g, 'debug'),

@@ -7,6 +7,7 @@ import { aliases, commands } from './commands/index';
 import type { CliContext, Command } from './commands/command';
 import { readConfig } from './config';
 import { defaultStoreRoot } from '../store/store';
+import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 
 const globalFlags: FlagSpec[] = [
   {
@@ -93,6 +94,8 @@ export async function main(
             : `${min} to ${max} arguments`;
       throw new UsageError(`"berth ${command.name}" requires ${expected}.\n\nUsage:  ${command.usage}`);
     }
+    // A normal user's engine runs as root of its own user namespace (docs/rootless.md).
+    if (needsUserNamespace()) return enterUserNamespace('berth');
     const configFile = flagString(global, 'config');
     const config = readConfig(configFile);
     const backend = new LocalImageBackend(flagString(global, 'root') ?? defaultStoreRoot(), {

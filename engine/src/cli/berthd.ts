@@ -21,9 +21,7 @@ import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
 import { Store } from '../store/store';
-import { needsUserNamespace, prepareUserNamespace, RootlessError } from '../rootless/launcher';
-import { singleMappingLimits } from '../rootless/idmap';
-import { replaceProcess } from '../runtime/linux/execve';
+import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { berthVersion } from '../version';
 import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
 
@@ -237,27 +235,6 @@ export async function runDaemon(
   };
 }
 
-/**
- * Started by a normal user: becomes berth-userns, which runs berthd again as root of a user
- * namespace and stays as its supervisor (signals reach berthd; it exits as berthd does).
- */
-function enterRootless(): number {
-  try {
-    const launch = prepareUserNamespace();
-    if (launch.plan.kind === 'single') {
-      process.stderr.write(
-        `berthd: warning: rootless with a single-id mapping, because ${launch.plan.reason}: ${singleMappingLimits}\n`,
-      );
-    }
-    const command = [process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)];
-    replaceProcess(launch.helper, [launch.helper, ...launch.args, ...command], launch.env);
-  } catch (err) {
-    const prefix = err instanceof RootlessError ? 'cannot run rootless: ' : '';
-    process.stderr.write(`berthd: ${prefix}${(err as Error).message}\n`);
-    return 1;
-  }
-}
-
 export async function main(argv: string[]): Promise<number> {
   let config: DaemonConfig;
   try {
@@ -277,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`berthd: ${(err as Error).message}\n`);
     return 125;
   }
-  if (needsUserNamespace()) return enterRootless();
+  if (needsUserNamespace()) return enterUserNamespace('berthd', { warn: true });
   const logger = createLogger({
     level: config.logLevel,
     format: config.logFormat,

@@ -51,10 +51,36 @@ export interface MappingInput {
 /** The kernel accepts at most 340 lines in a uid_map or gid_map. */
 const maxMapLines = 340;
 
+/**
+ * The ranges as disjoint intervals, lowest first, without the user's own id: the kernel refuses a
+ * map whose outside ranges overlap (EINVAL), and /etc/subuid may list overlapping lines.
+ */
+export function disjointRanges(ranges: SubordinateRange[], own: number): SubordinateRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const merged: SubordinateRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && r.start <= last.start + last.count) {
+      last.count = Math.max(last.count, r.start + r.count - last.start);
+    } else {
+      merged.push({ ...r });
+    }
+  }
+  // The user's own id is already mapped (to 0): cut it out of a range that holds it.
+  return merged.flatMap((r) =>
+    own >= r.start && own < r.start + r.count
+      ? [
+          { start: r.start, count: own - r.start },
+          { start: own + 1, count: r.start + r.count - own - 1 },
+        ].filter((p) => p.count > 0)
+      : [r],
+  );
+}
+
 function mapWith(own: number, ranges: SubordinateRange[]): IdRange[] {
   const map: IdRange[] = [{ inside: 0, outside: own, size: 1 }];
   let next = 1;
-  for (const r of ranges.slice(0, maxMapLines - 1)) {
+  for (const r of disjointRanges(ranges, own).slice(0, maxMapLines - 1)) {
     map.push({ inside: next, outside: r.start, size: r.count });
     next += r.count;
   }

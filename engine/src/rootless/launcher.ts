@@ -2,13 +2,14 @@
 // namespace made by berth-userns (berth-userns.c), a single-threaded helper — Node cannot make one
 // itself. Inside, the engine works as it does as root, within what the namespace allows (see
 // runtime/linux/userns.ts); BERTH_ROOTLESS (mode.ts) tells it which mode it is in.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { constants as osConstants, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { replaceProcess } from '../runtime/linux/execve';
 import { inUserNamespace } from '../runtime/linux/userns';
 import { rootlessEnv, rootlessUid } from './mode';
-import { mapArgument, type MappingPlan, planMapping } from './idmap';
+import { mapArgument, type MappingPlan, planMapping, singleMappingLimits } from './idmap';
 import { probeFailure, readUserNamespaceSysctls, sysctlBlocker } from './preflight';
 
 /** A problem that keeps Berth from running rootless, with the fix in its message. */
@@ -127,18 +128,23 @@ export function prepareUserNamespace(env: NodeJS.ProcessEnv = process.env): User
 }
 
 /**
- * Runs `command` inside the namespace as a child and resolves with its exit status: signals sent
- * to this process reach it. For short-lived commands (the CLI); berthd replaces itself instead.
+ * Started by a normal user: this process becomes berth-userns, which runs the same command line
+ * again as root of a user namespace and stays as its supervisor (signals reach the command; it
+ * exits as the command does). Returns only on failure, with the exit status to end with.
  */
-export function runInUserNamespace(launch: UserNamespaceLaunch, command: string[]): Promise<number> {
-  const child = spawn(launch.helper, [...launch.args, ...command], { stdio: 'inherit', env: launch.env });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forward(signal));
-  return new Promise((resolve) => {
-    child.once('error', (err) => {
-      process.stderr.write(`berth: cannot run ${launch.helper}: ${err.message}\n`);
-      resolve(125);
-    });
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
-  });
+export function enterUserNamespace(program: string, options: { warn?: boolean } = {}): number {
+  try {
+    const launch = prepareUserNamespace();
+    if (options.warn && launch.plan.kind === 'single') {
+      process.stderr.write(
+        `${program}: warning: rootless with a single-id mapping, because ${launch.plan.reason}: ${singleMappingLimits}\n`,
+      );
+    }
+    const command = [process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)];
+    replaceProcess(launch.helper, [launch.helper, ...launch.args, ...command], launch.env);
+  } catch (err) {
+    const prefix = err instanceof RootlessError ? 'cannot run rootless: ' : '';
+    process.stderr.write(`${program}: ${prefix}${(err as Error).message}\n`);
+    return 125;
+  }
 }

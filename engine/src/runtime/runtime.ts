@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { constants } from 'node:os';
 import type { Process, State } from '../oci/runtime-spec';
 import type { CgroupHost } from './cgroups';
@@ -22,10 +22,19 @@ import { hostSyscalls } from './linux/host';
 import { ErrnoError } from './linux/libc';
 import { Message } from './linux/init-program';
 import { pidNamespaceMembers } from './pid-namespace';
+import { effectiveUserId } from '../rootless/mode';
 import type { ContainerRecord } from './state';
 import { isAlive, lifecycle, processStartTime, StateStore, statusOf } from './state';
 
-export const defaultRuntimeRoot = '/run/berth/runtime';
+/**
+ * Where container state lives by default: /run/berth/runtime as root, and for a normal user (rootless
+ * Berth included) $XDG_RUNTIME_DIR/berth/runtime, or /tmp/berth-run-<uid>/berth/runtime without one.
+ */
+export function defaultRuntimeRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const uid = effectiveUserId(env);
+  if (uid === 0) return '/run/berth/runtime';
+  return join(env.XDG_RUNTIME_DIR || `/tmp/berth-run-${uid}`, 'berth', 'runtime');
+}
 
 export interface RuntimeOptions {
   /** Where container state lives (runc's --root). Default /run/berth/runtime. */
@@ -112,7 +121,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   constructor(options: RuntimeOptions = {}) {
     super();
-    this.root = options.root ?? defaultRuntimeRoot;
+    this.root = options.root ?? defaultRuntimeRoot();
     const log = options.log ?? {
       debug: () => undefined,
       warn: (message: string) => {

@@ -65,6 +65,14 @@ function overlayPath(path: string): string {
   return path.replace(/[\\,:]/g, (c) => `\\${c}`);
 }
 
+/**
+ * "off" still follows redirects when the module's redirect_always_follow is on (the default), and
+ * overlayfs refuses following them with userxattr: "nofollow" neither makes nor follows any.
+ */
+function redirectDir(userXattr: boolean): string {
+  return userXattr ? 'nofollow' : 'off';
+}
+
 /** The options string for mount(2); lower dirs must come topmost first. */
 export function overlayData(options: OverlayOptions): string {
   const parts = [`lowerdir=${options.lower.map(overlayPath).join(':')}`];
@@ -73,8 +81,9 @@ export function overlayData(options: OverlayOptions): string {
   }
   // Keep the upper dir a plain diff: no redirects, no index, no metacopy, whatever the
   // module's defaults say (the builder turns upper dirs into layers).
-  parts.push('redirect_dir=off', 'index=off', 'metacopy=off');
-  if (options.userXattr ?? inUserNamespace()) parts.push('userxattr');
+  const userXattr = options.userXattr ?? inUserNamespace();
+  parts.push(`redirect_dir=${redirectDir(userXattr)}`, 'index=off', 'metacopy=off');
+  if (userXattr) parts.push('userxattr');
   return parts.join(',');
 }
 
@@ -93,10 +102,11 @@ function mountOverlayNewApi(target: string, options: OverlayOptions): void {
       set('upperdir', options.upper);
       set('workdir', options.work ?? '');
     }
-    set('redirect_dir', 'off');
+    const userXattr = options.userXattr ?? inUserNamespace();
+    set('redirect_dir', redirectDir(userXattr));
     set('index', 'off');
     set('metacopy', 'off');
-    if (options.userXattr ?? inUserNamespace())
+    if (userXattr)
       check('fsconfig', 'userxattr', fsconfigFn(fd, FSCONFIG_SET_FLAG, 'userxattr', null, 0) as number);
     check('fsconfig', 'create', fsconfigFn(fd, FSCONFIG_CMD_CREATE, null, null, 0) as number);
     const attrs = options.readOnly ? MOUNT_ATTR_RDONLY : 0;

@@ -2,13 +2,18 @@
 // In a layer tar (OCI image-spec): an empty file `.wh.<name>` deletes <name>; `.wh..wh..opq` in a
 // directory hides everything the lower layers had in it.
 // On disk, for overlayfs lower dirs: a 0/0 character device at <name>, and the xattr
-// `trusted.overlay.opaque=y` on an opaque directory. Unpack converts tar → overlay (as root);
-// pack converts overlay → tar.
+// `trusted.overlay.opaque=y` on an opaque directory (`user.overlay.opaque` in a user namespace,
+// rootless Berth, where trusted.* is out of reach and overlayfs is mounted with "userxattr").
+// Unpack converts tar → overlay (as root); pack converts overlay → tar.
+import { inUserNamespace } from '../../runtime/linux/userns';
+
 export const whiteoutPrefix = '.wh.';
 export const opaqueMarker = '.wh..wh..opq';
 /** aufs metadata entries (`.wh..wh.plnk`, `.wh..wh.aufs`) that some old layers still carry. */
 export const whiteoutMetaPrefix = '.wh..wh.';
-export const overlayOpaqueXattr = 'trusted.overlay.opaque';
+/** The namespace of overlayfs' own xattrs for this process: `trusted.overlay.` or `user.overlay.`. */
+export const overlayXattrPrefix = inUserNamespace() ? 'user.overlay.' : 'trusted.overlay.';
+export const overlayOpaqueXattr = `${overlayXattrPrefix}opaque`;
 
 /** Layer content must never set overlayfs' own attributes: that would forge whiteouts. */
 export function isReservedXattr(name: string): boolean {
