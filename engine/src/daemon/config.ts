@@ -82,10 +82,7 @@ export function defaultConfig(
   };
 }
 
-export function defaultConfigPath(
-  env: NodeJS.ProcessEnv = process.env,
-  uid = effectiveUserId(env),
-): string {
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env, uid = effectiveUserId(env)): string {
   if (uid === 0) return '/etc/berth/daemon.json';
   return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'berth', 'daemon.json');
 }
