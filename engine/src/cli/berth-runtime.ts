@@ -11,6 +11,7 @@ import { berthVersion } from '../version';
 import type { FlagSpec, Parsed } from './runtime/args';
 import { all, bool, flag, parseArgs, UsageError } from './runtime/args';
 import { bridgeTerminal, terminalSize } from './runtime/tty';
+import { updateFlags, updateResources } from './runtime/update';
 
 const globalFlags: FlagSpec[] = [
   { name: 'root', value: true },
@@ -50,6 +51,7 @@ commands:
   ps <id>            show the container's processes (--format table|json)
   pause <id>         freeze every process of the container
   resume <id>        thaw a paused container
+  update <id>        change a container's limits (--resources file|-, --memory, --cpu-quota, --pids-limit…)
   spec               write a default config.json (--bundle, --rootless)
   features           print what this runtime supports, as JSON
 
@@ -378,12 +380,17 @@ const commands: Record<string, (argv: string[]) => number | Promise<number>> = {
     runtime().resume(oneId(parseArgs(argv, [], 'resume'), 'resume'));
     return 0;
   },
+  update: (argv) => {
+    const p = parseArgs(argv, updateFlags, 'update');
+    const read = (file: string) => readFileSync(file === '-' ? 0 : file, 'utf8');
+    runtime().update(oneId(p, 'update'), updateResources(p, read));
+    return 0;
+  },
 };
 
 const unsupported: Record<string, string> = {
   checkpoint: 'checkpoint/restore (CRIU) is not supported by berth-runtime',
   restore: 'checkpoint/restore (CRIU) is not supported by berth-runtime',
-  update: 'update (changing resources of a running container) is not supported by berth-runtime yet',
   events: "events is not supported by berth-runtime yet: use `state` or the library's exit/oom events",
 };
 

@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { constants } from 'node:os';
-import type { Process, State } from '../oci/runtime-spec';
+import type { LinuxResources, Process, State } from '../oci/runtime-spec';
 import type { CgroupHost } from './cgroups';
 import { cgroupFromDirs } from './cgroups';
 import { RuntimeContext } from './context';
@@ -413,5 +413,17 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (!lifecycle.canResume(status))
       throw new LifecycleError(`cannot resume container "${id}": it is ${status}, not paused`, status);
     cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).setFrozen(false);
+  }
+
+  /**
+   * Changes the limits of a container that has not stopped (runc's update): only the fields
+   * given are written; device rules stay as they are.
+   */
+  update(id: string, resources: LinuxResources): void {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (status === 'stopped')
+      throw new LifecycleError(`cannot update container "${id}": it has stopped`, status);
+    cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).apply(resources);
   }
 }

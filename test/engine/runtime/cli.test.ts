@@ -107,6 +107,44 @@ describe('berth-runtime command line', function () {
     assert.ok(!existsSync(join(root, id)));
   });
 
+  it('changes the limits of a running container with update (flags, then --resources - as engines pass)', () => {
+    const id = uniqueId('cli-update');
+    setArgs(['sh', '-c', 'sleep 60 & wait'], id);
+    assert.equal(cli('create', '--bundle', bundle, id).status, 0);
+    assert.equal(cli('start', id).status, 0);
+    // Asked inside the container; v1 files here, v2 names on a unified host.
+    const limits = () =>
+      cli(
+        'exec',
+        id,
+        'sh',
+        '-c',
+        'cd /sys/fs/cgroup; for f in memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes pids/pids.max cpu/cpu.cfs_quota_us memory.max memory.swap.max pids.max cpu.max; do [ -e $f ] && echo "$f $(cat $f)"; done; true',
+      ).stdout;
+    const u = cli('update', '--memory', '64m', '--memory-swap', '64m', '--pids-limit', '20', id);
+    assert.equal(u.status, 0, u.stderr);
+    let seen = limits();
+    assert.match(seen, /^(memory\/memory\.limit_in_bytes|memory\.max) 67108864$/m);
+    assert.match(seen, /^(pids\/pids\.max|pids\.max) 20$/m);
+    // Raising the limit above the current memory+swap needs memsw raised first (v1).
+    const resources = {
+      memory: { limit: 134217728, swap: 268435456 },
+      cpu: { quota: 50000, period: 100000 },
+    };
+    const r = spawnSync(bin, ['--root', root, 'update', '--resources', '-', id], {
+      input: JSON.stringify(resources),
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    seen = limits();
+    assert.match(seen, /^(memory\/memory\.limit_in_bytes|memory\.max) 134217728$/m);
+    assert.match(seen, /^(memory\/memory\.memsw\.limit_in_bytes 268435456|memory\.swap\.max 134217728)$/m);
+    assert.match(seen, /^(cpu\/cpu\.cfs_quota_us 50000|cpu\.max 50000 100000)$/m);
+    assert.match(cli('update', '--memory', 'lots', id).stderr, /--memory "lots" is not a size/);
+
+    assert.equal(cli('delete', '--force', id).status, 0);
+  });
+
   it('says what is wrong, in the log too, as JSON lines', () => {
     const log = join(scratchDir(), `${uniqueId('cli')}.log`);
     const r = spawnSync(
@@ -126,6 +164,7 @@ describe('berth-runtime command line', function () {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /manages cgroups through cgroupfs/);
     assert.equal(cli('checkpoint', 'x').status, 2);
+    assert.match(cli('update', '--l3-cache-schema', 'L3:0=f', 'x').stderr, /Intel RDT\) is not supported/);
     assert.match(cli('frobnicate').stderr, /unknown command "frobnicate"/);
   });
 

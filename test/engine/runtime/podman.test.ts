@@ -117,13 +117,25 @@ describe('podman with --runtime berth-runtime', function () {
     assert.match(r.stdout, /\/dev\/pts\/0/);
   });
 
-  it('execs into a running container and stops it', () => {
+  it('execs into a running container, updates its limits and stops it', () => {
     const name = uniqueId('bx');
     assert.equal(podman('run', '-d', '--name', name, '--network', 'none', image, 'sleep', '60').status, 0);
     const e = podman('exec', name, 'sh', '-c', 'echo exec-ok; ps -o pid,args');
     assert.equal(e.status, 0, e.stderr);
     assert.match(e.stdout, /exec-ok/);
     assert.match(e.stdout, /^\s*1\s+sleep 60/m);
+    // podman update: the new limits through `berth-runtime update --resources`, seen inside.
+    const u = podman('update', '--memory', '96m', '--cpus', '0.5', name);
+    assert.equal(u.status, 0, u.stderr);
+    const limits = podman(
+      'exec',
+      name,
+      'sh',
+      '-c',
+      'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu.max 2>/dev/null; true',
+    );
+    assert.match(limits.stdout, /^100663296$/m);
+    assert.match(limits.stdout, /^50000( 100000)?$/m);
     assert.equal(podman('rm', '-f', '-t', '0', name).status, 0);
   });
 });

@@ -1,23 +1,30 @@
 // Memory controller: limit, reservation, swap, swappiness, OOM killer; and OOM-kill counts.
 import type { LinuxMemory } from '../../oci/runtime-spec';
-import { hasCgroupFile, readKeyValues, writeCgroupFile } from './files';
+import { hasCgroupFile, readCgroupFile, readKeyValues, writeCgroupFile } from './files';
 
 const unlimited = (n: number) => n < 0;
 
 export function applyMemoryV1(dir: string, memory: LinuxMemory | undefined): void {
   if (!memory) return;
-  // A fresh cgroup starts unlimited, and memsw (memory+swap) must never be below the limit:
-  // set the limit first, then memsw.
-  if (memory.limit !== undefined && memory.limit !== 0) {
-    writeCgroupFile(dir, 'memory.limit_in_bytes', unlimited(memory.limit) ? -1 : memory.limit);
+  const setLimit = memory.limit !== undefined && memory.limit !== 0;
+  const setSwap = memory.swap !== undefined && memory.swap !== 0;
+  if (setSwap && !hasCgroupFile(dir, 'memory.memsw.limit_in_bytes')) {
+    throw new Error(
+      'linux.resources.memory.swap is set but this kernel does not account swap (boot with swapaccount=1)',
+    );
   }
-  if (memory.swap !== undefined && memory.swap !== 0) {
-    if (!hasCgroupFile(dir, 'memory.memsw.limit_in_bytes')) {
-      throw new Error(
-        'linux.resources.memory.swap is set but this kernel does not account swap (boot with swapaccount=1)',
-      );
-    }
-    writeCgroupFile(dir, 'memory.memsw.limit_in_bytes', unlimited(memory.swap) ? -1 : memory.swap);
+  const writeLimit = () =>
+    writeCgroupFile(dir, 'memory.limit_in_bytes', unlimited(memory.limit!) ? -1 : memory.limit!);
+  const writeSwap = () =>
+    writeCgroupFile(dir, 'memory.memsw.limit_in_bytes', unlimited(memory.swap!) ? -1 : memory.swap!);
+  // memsw (memory+swap) may never be below the limit: a limit raised above the current memsw
+  // (an update) needs memsw raised first; otherwise (a fresh, unlimited cgroup) the limit goes first.
+  if (setLimit && setSwap && raisesAboveMemsw(dir, memory.limit!)) {
+    writeSwap();
+    writeLimit();
+  } else {
+    if (setLimit) writeLimit();
+    if (setSwap) writeSwap();
   }
   if (memory.reservation !== undefined && memory.reservation !== 0) {
     writeCgroupFile(
@@ -30,6 +37,11 @@ export function applyMemoryV1(dir: string, memory: LinuxMemory | undefined): voi
     writeCgroupFile(dir, 'memory.swappiness', memory.swappiness);
   }
   if (memory.disableOOMKiller) writeCgroupFile(dir, 'memory.oom_control', 1);
+}
+
+function raisesAboveMemsw(dir: string, limit: number): boolean {
+  const memsw = Number(readCgroupFile(dir, 'memory.memsw.limit_in_bytes'));
+  return unlimited(limit) || limit > memsw;
 }
 
 export function applyMemoryV2(dir: string, memory: LinuxMemory | undefined): void {

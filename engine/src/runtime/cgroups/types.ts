@@ -12,8 +12,8 @@ export interface Cgroup {
   readonly dirs: CgroupDirs;
   /** Makes the directories (and, on v1, gives cpuset its cpus/mems). */
   create(): void;
-  /** Writes config.json's limits and the device rules. */
-  apply(resources: LinuxResources | undefined, devices: DeviceRules): void;
+  /** Writes config.json's limits and the device rules (none: left as they are, for an update). */
+  apply(resources: LinuxResources | undefined, devices?: DeviceRules): void;
   /** The cgroup.procs file of each directory (the init's supervisor writes the pid there). */
   procsFiles(): string[];
   /** What to mount at /sys/fs/cgroup inside the container. */

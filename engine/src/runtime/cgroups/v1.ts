@@ -40,7 +40,7 @@ export class CgroupV1 implements Cgroup {
     if (cpuset) applyCpusetV1(cpuset, this.roots.cpuset ?? '/', undefined);
   }
 
-  apply(resources: LinuxResources | undefined, devices: DeviceRules): void {
+  apply(resources: LinuxResources | undefined, devices?: DeviceRules): void {
     const need = (controller: string, what: string): string => {
       const dir = this.dir(controller);
       if (!dir) throw new Error(`${what} is set but the ${controller} cgroup controller is not mounted`);
@@ -79,7 +79,7 @@ export class CgroupV1 implements Cgroup {
       throw new Error('linux.resources.unified needs a cgroup v2 host; this host uses cgroup v1');
     }
     const devicesDir = this.dir('devices');
-    if (devicesDir) applyDevicesV1(devicesDir, devices);
+    if (devicesDir && devices) applyDevicesV1(devicesDir, devices);
   }
 
   procsFiles(): string[] {

@@ -46,7 +46,7 @@ export class CgroupV2 implements Cgroup {
     }
   }
 
-  apply(resources: LinuxResources | undefined, devices: DeviceRules): void {
+  apply(resources: LinuxResources | undefined, devices?: DeviceRules): void {
     applyMemoryV2(this.dir, resources?.memory);
     applyCpuV2(this.dir, resources?.cpu);
     applyCpusetV2(this.dir, resources?.cpu);
@@ -58,7 +58,7 @@ export class CgroupV2 implements Cgroup {
         throw new Error(`linux.resources.unified: "${key}" is not a control file name`);
       writeCgroupFile(this.dir, key, value);
     }
-    attachDeviceFilter(this.dir, devices);
+    if (devices) attachDeviceFilter(this.dir, devices);
   }
 
   procsFiles(): string[] {
