@@ -15,7 +15,6 @@ import {
 } from '../daemon/config';
 import { OciRuntime } from '../daemon/containers/oci-runtime';
 import { classicBuilder } from '../daemon/build';
-import { commitContainer } from '../daemon/commit';
 import { Daemon } from '../daemon/daemon';
 import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
@@ -206,7 +205,8 @@ export async function runDaemon(
     seccomp: dockerDefaultProfile,
     initBinary: reaperPath(),
     builder: (d) => classicBuilder(d, config.execRoot),
-    commit: commitContainer,
+    // The builder's modules (Dockerfile parser, layers) load with the first commit.
+    commit: async (d, o) => (await import('../daemon/commit.js')).commitContainer(d, o),
     host: {
       hostname: hostname(),
       nofileHard: hostNofileHard(),
