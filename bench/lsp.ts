@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, mkdirSync, writeFileSync } from 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serverNodeFlags } from '../server/src/protocol';
 import { LspClient, type ServerCommand } from './lspClient';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -26,7 +27,7 @@ const berth: ServerCommand = {
   name: 'berth',
   command: process.execPath,
   // As bin/berth-lsp and the extension start it.
-  args: ['--max-semi-space-size=1', path.join(root, 'dist', 'server', 'server.js'), '--stdio'],
+  args: [...serverNodeFlags, path.join(root, 'dist', 'server', 'server.js'), '--stdio'],
 };
 const peer: ServerCommand = {
   name: 'dockerfile-language-server-nodejs',

@@ -2,9 +2,7 @@
 // Each handler finds the parsed model of the document's current version and calls one compute
 // function; none parses again, reads the network or waits on anything.
 //
-// Launchers start it with `--max-semi-space-size=1` (bin/berth-lsp, the extension's client):
-// V8's default young generation (up to 3 × 16 MB) would otherwise be most of the server's memory,
-// while parsing a Dockerfile makes short-lived garbage that small semi-spaces collect just as fast.
+// Launchers start it with `serverNodeFlags` (protocol.ts), which keep its heap small.
 import {
   createConnection,
   DidChangeConfigurationNotification,

@@ -8,6 +8,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { serverNodeFlags } from '../../../server/src/protocol';
 
 export type { LanguageClient };
 export { syncLocalImages } from './imageSync';
@@ -15,11 +16,11 @@ export { syncLocalImages } from './imageSync';
 export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
   const serverOptions: ServerOptions = {
-    // A small young generation keeps the server's memory low (see server/src/server.ts).
+    // Heap sizing that keeps the server's memory low (see serverNodeFlags).
     run: {
       module: serverModule,
       transport: TransportKind.ipc,
-      options: { execArgv: ['--max-semi-space-size=1'] },
+      options: { execArgv: [...serverNodeFlags] },
     },
     debug: {
       module: serverModule,

@@ -19,6 +19,7 @@ export const InvalidDefinitionDescription: Rule = {
       list.push(d.name);
       argNames.set(d.instruction, list);
     }
+    let commentsByLine: Map<number, (typeof dockerfile.comments)[number]> | undefined;
     for (const { instruction, stage } of context.instructions()) {
       if (instruction.comments.length === 0) continue;
       let keys: string[];
@@ -31,7 +32,9 @@ export const InvalidDefinitionDescription: Rule = {
       if (keys.includes(last.split(' ')[0])) continue;
       const example = keys.length > 1 ? '<arg_key>' : keys[0];
       const line = instruction.range.start.line - 1;
-      const comment = dockerfile.comments.find((c) => c.range.start.line === line);
+      // Built on the first finding: a file can have thousands of comments and many findings.
+      commentsByLine ??= new Map(dockerfile.comments.map((c) => [c.range.start.line, c]));
+      const comment = commentsByLine.get(line);
       const fixes = [];
       if (comment && keys.length === 1) {
         const hash = dockerfile.text.indexOf('#', comment.startOffset);

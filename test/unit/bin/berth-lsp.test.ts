@@ -3,9 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import * as path from 'node:path';
+import { serverNodeFlags } from '../../../server/src/protocol';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const launcher = path.join(root, 'bin', 'berth-lsp');
@@ -141,6 +142,26 @@ describe('bin/berth-lsp', function () {
       unframe((m) => conversation.receive(m)),
     );
     await speakLsp(server, conversation);
+  });
+
+  it('runs node with the heap flags every launcher uses, when started as an executable', async () => {
+    // Editors run the file itself: its shebang is what sets the flags.
+    const server = spawn(launcher, ['--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    started.push(server);
+    const conversation = new Conversation((m) => server.stdin!.write(frame(m)));
+    server.stdout!.on(
+      'data',
+      unframe((m) => conversation.receive(m)),
+    );
+    const init = await conversation.request('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+    });
+    assert.equal(init.error, undefined);
+    const argv = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0');
+    for (const flag of serverNodeFlags)
+      assert.ok(argv.includes(flag), `${flag} missing from ${argv.join(' ')}`);
   });
 
   it('speaks LSP over --node-ipc', async () => {
