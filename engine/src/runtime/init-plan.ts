@@ -7,7 +7,7 @@ import { SyncPoint } from './linux/init-program';
 import type { NamespacePlan } from './namespaces';
 import { namespaceFlags, unshareFlags } from './namespaces';
 import type { ProcessContext } from './process';
-import { setupProcess } from './process';
+import { initialAffinity, setupProcess } from './process';
 import type { RootfsContext } from './rootfs';
 import { finishRootfs, setupRootfs } from './rootfs';
 
@@ -35,6 +35,7 @@ const joinOrder: NamespaceType[] = ['ipc', 'uts', 'network', 'cgroup', 'mount'];
 
 export function buildCreateProgram(sys: InitSyscalls, plan: CreatePlan): void {
   const { spec, namespaces: ns } = plan;
+  initialAffinity(sys, plan.process.process);
   enterBeforeFork(sys, ns, plan.namespaceFds, spec);
   sys.fork({
     detach: plan.detach,
@@ -87,6 +88,7 @@ export interface ExecPlan {
 }
 
 export function buildExecProgram(sys: InitSyscalls, plan: ExecPlan): void {
+  initialAffinity(sys, plan.process.process);
   for (const type of beforeFork) {
     const fd = plan.namespaceFds.get(type);
     if (fd !== undefined) sys.setns(fd, namespaceFlags[type]);

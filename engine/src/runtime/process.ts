@@ -5,6 +5,7 @@ import type { CapabilitySets } from './capabilities';
 import { capabilityBits } from './capabilities';
 import { PR, PR_CAP_AMBIENT_RAISE, RLIMIT } from './linux/constants';
 import type { HookCall, InitSyscalls } from './linux/init-program';
+import { cpuMask, ioprioValue, schedAttr } from './scheduling';
 
 export interface ProcessContext {
   process: Process;
@@ -47,11 +48,20 @@ export function envValue(env: string[], name: string): string | undefined {
   return env.find((e) => e.startsWith(prefix))?.slice(prefix.length);
 }
 
+/** execCPUAffinity.initial: set first, before the process joins the container's cgroup. */
+export function initialAffinity(sys: InitSyscalls, p: Process): void {
+  const cpus = p.execCPUAffinity?.initial;
+  if (cpus) sys.schedSetaffinity(cpuMask(cpus, 'process.execCPUAffinity.initial'), cpus);
+}
+
 export function setupProcess(sys: InitSyscalls, ctx: ProcessContext): void {
   const p = ctx.process;
   const args = p.args ?? [];
   if (args.length === 0) throw new Error('process.args is empty: set the program to run, e.g. ["sh"]');
 
+  // Now in the container's cgroup (its cpuset): the affinity the program starts with.
+  const finalCpus = p.execCPUAffinity?.final;
+  if (finalCpus) sys.schedSetaffinity(cpuMask(finalCpus, 'process.execCPUAffinity.final'), finalCpus);
   sys.chdir(p.cwd || '/');
   sys.setsid();
   if (p.terminal) {
@@ -67,6 +77,9 @@ export function setupProcess(sys: InitSyscalls, ctx: ProcessContext): void {
       throw new Error(`process.rlimits: unknown type "${r.type}" (use RLIMIT_NOFILE, RLIMIT_NPROC, …)`);
     sys.setrlimit(resource, rlimitValue(r.soft), rlimitValue(r.hard));
   }
+  // Before the capabilities go: real-time policies need CAP_SYS_NICE, the RT I/O class CAP_SYS_ADMIN.
+  if (p.scheduler) sys.schedSetattr(schedAttr(p.scheduler));
+  if (p.ioPriority) sys.ioprioSet(ioprioValue(p.ioPriority));
 
   // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: load it while we still have
   // it. The filter must then allow the few calls below (Docker's profile does).

@@ -96,9 +96,6 @@ export function checkSupported(spec: Spec, warn: (message: string) => void): voi
   };
   const p = spec.process;
   const l = spec.linux;
-  if (p?.scheduler) refuse('process.scheduler');
-  if (p?.ioPriority) refuse('process.ioPriority');
-  if (p?.execCPUAffinity) refuse('process.execCPUAffinity');
   if (l?.intelRdt) refuse('linux.intelRdt');
   if (l?.netDevices && Object.keys(l.netDevices).length) refuse('linux.netDevices');
   if (l?.memoryPolicy) refuse('linux.memoryPolicy');

@@ -141,4 +141,22 @@ describe('berth-runtime: config.json fields, seen from inside', function () {
       execFileSync('umount', [join(tree, 'sub')]);
     }
   });
+
+  it('applies process.scheduler, ioPriority and execCPUAffinity', async () => {
+    const id = uniqueId('sched');
+    // stat fields 19 and 41: nice and policy (3 = SCHED_BATCH) of the probe itself.
+    const spec = probeSpec(
+      'cut -d" " -f19,41 /proc/self/stat; ionice -p $$; grep Cpus_allowed_list /proc/self/status',
+      id,
+    );
+    spec.process!.scheduler = { policy: 'SCHED_BATCH', nice: 7 };
+    spec.process!.ioPriority = { class: 'IOPRIO_CLASS_IDLE', priority: 0 };
+    spec.process!.execCPUAffinity = { initial: '0', final: '1' };
+    const { stdout, status } = await runProbe(rt, id, spec);
+    assert.equal(status.exitCode, 0, stdout);
+    const [sched, io, cpus] = stdout.trim().split('\n');
+    assert.equal(sched, '7 3');
+    assert.equal(io.trim(), 'idle');
+    assert.match(cpus, /Cpus_allowed_list:\s+1$/);
+  });
 });

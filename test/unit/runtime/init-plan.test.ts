@@ -167,6 +167,23 @@ describe('container init program', () => {
     );
   });
 
+  it('sets the initial cpu affinity first, the final one once in the cgroup, scheduling before caps go', () => {
+    const spec = minimalSpec();
+    spec.process!.execCPUAffinity = { initial: '0-1', final: '1' };
+    spec.process!.scheduler = { policy: 'SCHED_FIFO', priority: 5 };
+    spec.process!.ioPriority = { class: 'IOPRIO_CLASS_BE', priority: 2 };
+    const texts = new InitProgram();
+    buildCreateProgram(texts, plan(spec, { namespaceFds: new Map([['network', 9]]) }));
+    const t = texts.texts;
+    assert.equal(t[0], 'sched_setaffinity(0, "0-1")');
+    assert.equal(t[t.indexOf('wait_cgroup()') + 1], 'sched_setaffinity(0, "1")');
+    const sched = t.indexOf(
+      'sched_setattr(policy=1, flags=0x0, nice=0, priority=5, runtime=0, deadline=0, period=0)',
+    );
+    assert.ok(sched > 0 && t[sched + 1] === 'ioprio_set(IOPRIO_WHO_PROCESS, 0, class 2, 2)');
+    assert.ok(sched < t.findIndex((x) => x.startsWith('prctl(PR_CAPBSET_DROP')));
+  });
+
   it('creates the user namespace first and waits for its maps before anything else', () => {
     const spec = defaultSpec({ rootless: { uid: 1000, gid: 1000 } });
     spec.process!.terminal = false;

@@ -56,10 +56,10 @@ describe('config.json', () => {
 describe('fields berth-runtime does not apply yet', () => {
   it('refuses the ones that would change what the container gets, naming them', () => {
     const spec = defaultSpec();
-    spec.process!.scheduler = { policy: 'SCHED_FIFO', priority: 1 };
+    spec.linux!.memoryPolicy = { mode: 'MPOL_BIND', nodes: '0' };
     assert.throws(
       () => checkSupported(spec, () => undefined),
-      /process.scheduler is not supported by berth-runtime yet/,
+      /linux.memoryPolicy is not supported by berth-runtime yet/,
     );
     const idmapped = defaultSpec();
     idmapped.mounts!.push({

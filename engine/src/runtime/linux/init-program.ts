@@ -3,6 +3,7 @@
 // helper that executes them in order. The setup code (rootfs.ts, process.ts, namespaces.ts) is
 // written against the `InitSyscalls` interface; `InitProgram` records each call, both as readable
 // text (what the unit tests assert, and what errors quote) and as the binary program the helper runs.
+import type { SchedAttr } from '../scheduling';
 import { CLONE, flagNames, MOUNT_ATTR, MS, PR } from './constants';
 
 /** Op codes; the same numbers as the enum in init/berth-init.h (a unit test compares them). */
@@ -47,6 +48,9 @@ export enum Op {
   RUN_HOOK = 38,
   WAIT_CGROUP = 39,
   MOUNT_SETATTR = 40,
+  SCHED_SETATTR = 41,
+  IOPRIO_SET = 42,
+  SCHED_SETAFFINITY = 43,
 }
 
 /** Messages from the helper; the same numbers as in init/berth-init.h. */
@@ -141,6 +145,10 @@ export interface InitSyscalls {
   /** mount_setattr(2) with AT_RECURSIVE: MOUNT_ATTR_* bits set and cleared on the whole tree. */
   mountSetattr(path: string, set: number, clear: number, where?: number): void;
   runHook(hook: HookCall): void;
+  schedSetattr(attr: SchedAttr): void;
+  ioprioSet(value: number): void;
+  /** `cpus` is the list the mask came from, for the call's text. */
+  schedSetaffinity(mask: Buffer, cpus: string): void;
 }
 
 type Arg = number | bigint | string | Buffer;
@@ -348,6 +356,24 @@ export class InitProgram implements InitSyscalls {
       () =>
         `mount_setattr(${q(path)}, AT_RECURSIVE, set=${flagNames(set, MOUNT_ATTR, 'MOUNT_ATTR_')}, clear=${flagNames(clear, MOUNT_ATTR, 'MOUNT_ATTR_')}${where(w)})`,
     );
+  }
+  schedSetattr(a: SchedAttr): void {
+    this.add(
+      Op.SCHED_SETATTR,
+      [a.policy, a.flags, a.nice, a.priority, a.runtime, a.deadline, a.period],
+      () =>
+        `sched_setattr(policy=${a.policy}, flags=0x${a.flags.toString(16)}, nice=${a.nice}, priority=${a.priority}, runtime=${a.runtime}, deadline=${a.deadline}, period=${a.period})`,
+    );
+  }
+  ioprioSet(value: number): void {
+    this.add(
+      Op.IOPRIO_SET,
+      [value],
+      () => `ioprio_set(IOPRIO_WHO_PROCESS, 0, class ${value >> 13}, ${value & 7})`,
+    );
+  }
+  schedSetaffinity(mask: Buffer, cpus: string): void {
+    this.add(Op.SCHED_SETAFFINITY, [mask], () => `sched_setaffinity(0, ${q(cpus)})`);
   }
   runHook(hook: HookCall): void {
     this.add(

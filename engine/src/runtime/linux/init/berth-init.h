@@ -72,6 +72,9 @@ enum {
   OP_RUN_HOOK = 38,
   OP_WAIT_CGROUP = 39,
   OP_MOUNT_SETATTR = 40,
+  OP_SCHED_SETATTR = 41,
+  OP_IOPRIO_SET = 42,
+  OP_SCHED_SETAFFINITY = 43,
 };
 
 // Messages to the runtime. Keep in sync with `Message` in init-program.ts.
@@ -166,6 +169,7 @@ void op_open_root(op_t *op);
 void op_mkdirs(op_t *op);
 void op_wait_cgroup(op_t *op);
 void op_mount_setattr(op_t *op);
+void op_sched_setattr(op_t *op);
 
 // copyup.c
 void copy_tree(int src, int dst);

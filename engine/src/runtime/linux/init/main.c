@@ -188,6 +188,11 @@ static void run(op_t *op) {
     case OP_RUN_HOOK: op_run_hook(op); break;
     case OP_WAIT_CGROUP: op_wait_cgroup(op); break;
     case OP_MOUNT_SETATTR: op_mount_setattr(op); break;
+    case OP_SCHED_SETATTR: op_sched_setattr(op); break;
+    case OP_IOPRIO_SET: CHECK("ioprio_set", (int)syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)num(op, 0))); break;
+    case OP_SCHED_SETAFFINITY:
+      CHECK("sched_setaffinity", (int)syscall(SYS_sched_setaffinity, 0, bytes(op, 0)->len, bytes(op, 0)->bytes));
+      break;
     default: fail("unknown op", EINVAL);
   }
 }

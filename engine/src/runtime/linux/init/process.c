@@ -14,6 +14,29 @@ void op_capset(op_t *op) {
   CHECK("capset", (int)syscall(SYS_capset, &hdr, data));
 }
 
+// sched_setattr(2): the struct is not in this libc's headers (SCHED_ATTR_SIZE_VER0 layout).
+struct berth_sched_attr {
+  uint32_t size, policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime, deadline, period;
+};
+
+void op_sched_setattr(op_t *op) {
+  struct berth_sched_attr attr = {
+      .size = sizeof(attr),
+      .policy = (uint32_t)num(op, 0),
+      .flags = (uint64_t)num(op, 1),
+      .nice = (int32_t)num(op, 2),
+      .priority = (uint32_t)num(op, 3),
+      .runtime = (uint64_t)num(op, 4),
+      .deadline = (uint64_t)num(op, 5),
+      .period = (uint64_t)num(op, 6),
+  };
+  CHECK("sched_setattr", (int)syscall(SYS_sched_setattr, 0, &attr, 0));
+}
+
 void op_seccomp(op_t *op) {
   unsigned int flags = (unsigned int)num(op, 0);
   struct sock_fprog prog = {
