@@ -11,12 +11,14 @@ import {
   defaultConfig,
   defaultConfigPath,
   loadConfigFile,
+  parseConfig,
   parseLogOpts,
 } from '../daemon/config';
 import { OciRuntime } from '../daemon/containers/oci-runtime';
 import { classicBuilder } from '../daemon/build';
 import { Daemon } from '../daemon/daemon';
 import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
+import { setUpBridgeNetworking } from '../network';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
 import { Store } from '../store/store';
@@ -69,6 +71,19 @@ const flags: FlagSpec[] = [
   },
   { name: 'dns', type: 'list', description: 'Default DNS server for containers (repeatable)', value: 'ip' },
   {
+    name: 'bridge',
+    short: 'b',
+    type: 'string',
+    description: 'Linux bridge of the default bridge network (default berth0)',
+    value: 'name',
+  },
+  {
+    name: 'bip',
+    type: 'string',
+    description: "Default bridge's address and subnet, e.g. 172.30.0.1/16",
+    value: 'CIDR',
+  },
+  {
     name: 'log-opt',
     type: 'list',
     description: 'Default container log option: max-size=…, max-file=…',
@@ -119,6 +134,10 @@ export function resolveConfig(argv: string[], env = process.env): DaemonConfig {
   }
   config.insecureRegistries = [...config.insecureRegistries, ...flagList(args, 'insecure-registry')];
   if (flagList(args, 'dns').length) config.dns = flagList(args, 'dns');
+  const bridge = flagString(args, 'bridge');
+  if (bridge) config.bridge = parseConfig({ bridge }, '--bridge').bridge!;
+  const bip = flagString(args, 'bip');
+  if (bip) config.bip = parseConfig({ bip }, '--bip').bip!;
   for (const opt of flagList(args, 'log-opt')) {
     const i = opt.indexOf('=');
     if (i <= 0) throw new UsageError(`--log-opt ${opt}: use key=value`);
@@ -215,6 +234,10 @@ export async function runDaemon(
       hostsFile: () => readOr('/etc/hosts', ''),
     },
   });
+  const networking = setUpBridgeNetworking(config, logger, daemon.networkService, () =>
+    readOr('/etc/resolv.conf', ''),
+  );
+  if (networking.blocked) logger.warn(`no bridge networking: ${networking.blocked}`);
   await daemon.start();
   const server = new ApiServer({ router: engineRouter(daemon), logger, serverName: `Berth/${berthVersion}` });
   await server.listenUnix(config.socket, config.group ? groupId(config.group) : undefined);

@@ -33,6 +33,10 @@ export interface DaemonConfig {
   logOpts: Record<string, string>;
   /** Default DNS servers for containers; empty = the host's resolv.conf. */
   dns: string[];
+  /** Name of the default bridge network's Linux bridge. */
+  bridge: string;
+  /** The default bridge's address and subnet (172.30.0.1/16); unset = the first free pool subnet. */
+  bip?: string;
   rootless: boolean;
 }
 
@@ -49,6 +53,8 @@ const fileKeys: Record<string, keyof DaemonConfig> = {
   'insecure-registries': 'insecureRegistries',
   'log-opts': 'logOpts',
   dns: 'dns',
+  bridge: 'bridge',
+  bip: 'bip',
 };
 
 export function defaultConfig(
@@ -78,6 +84,7 @@ export function defaultConfig(
     insecureRegistries: ['127.0.0.0/8'],
     logOpts: { 'max-size': '20m', 'max-file': '5' },
     dns: [],
+    bridge: 'berth0',
     rootless,
   };
 }
@@ -143,6 +150,14 @@ function checkValue(key: string, value: unknown, source: string): unknown {
       }
       parseLogOpts(value as Record<string, string>);
       return value;
+    case 'bridge':
+      return typeof value === 'string' && /^[\w.-]{1,15}$/.test(value)
+        ? value
+        : bad('an interface name of at most 15 letters, digits, ".", "-" or "_"');
+    case 'bip':
+      return typeof value === 'string' && /^\d+\.\d+\.\d+\.\d+\/\d{1,2}$/.test(value)
+        ? value
+        : bad('an address with its prefix length, like 172.30.0.1/16');
     case 'default-address-pools':
       if (!Array.isArray(value)) return bad('a list of {"base": "CIDR", "size": N}');
       for (const pool of value as AddressPool[]) {

@@ -128,6 +128,12 @@ export class Daemon implements B.EngineBackend {
   /** Loads state and re-adopts containers that kept running. */
   async start(): Promise<void> {
     await this.containerService.restore();
+    await this.networkService.recover(
+      this.containerService
+        .all()
+        .filter((c) => isActive(c.State.Status) && c.Sandbox)
+        .map((c) => ({ containerId: c.Id, sandbox: c.Sandbox!, endpoints: c.Networks })),
+    );
     this.events.publish('daemon', 'start', this.id, { name: 'berthd' });
   }
 

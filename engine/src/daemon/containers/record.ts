@@ -10,6 +10,7 @@ import type {
   MountPoint,
   Port,
 } from '../../api/types';
+import { type PortMapping, portMap } from '../../network/ports';
 import type { PlannedMount } from '../spec/mounts';
 import type { NetworkNamespace } from '../spec/generate';
 import { humanStatus } from './state';
@@ -34,6 +35,8 @@ export interface ContainerRecord {
   Networks: Record<string, EndpointSettings>;
   /** The network namespace while running (path kinds are re-joined by exec). */
   Sandbox?: NetworkNamespace;
+  /** Host ports held for the container while it runs. */
+  Ports?: PortMapping[];
   ExecIDs: string[];
 }
 
@@ -97,9 +100,6 @@ function mountPoints(rec: ContainerRecord, volumePath: (name: string) => string)
   });
 }
 
-function ports(rec: ContainerRecord): Record<string, null> {
-  return Object.fromEntries(Object.keys(rec.Config.ExposedPorts ?? {}).map((p) => [p, null]));
-}
 
 export function inspectView(
   rec: ContainerRecord,
@@ -136,7 +136,7 @@ export function inspectView(
       Bridge: '',
       SandboxID: rec.Sandbox ? rec.Id : '',
       SandboxKey: rec.Sandbox?.kind === 'path' ? rec.Sandbox.path : '',
-      Ports: ports(rec),
+      Ports: portMap(rec.Config.ExposedPorts, rec.Ports ?? []),
       HairpinMode: false,
       LinkLocalIPv6Address: '',
       LinkLocalIPv6PrefixLen: 0,
@@ -167,10 +167,19 @@ export function summaryView(
   volumePath: (name: string) => string,
   now = Date.now(),
 ): ContainerSummary {
-  const portList: Port[] = Object.keys(rec.Config.ExposedPorts ?? {}).map((p) => {
-    const [port, proto] = p.split('/');
-    return { PrivatePort: Number(port), Type: proto ?? 'tcp' };
-  });
+  const published = rec.Ports ?? [];
+  const portList: Port[] = [
+    ...published.map((m) => ({
+      IP: m.hostIP || '0.0.0.0',
+      PrivatePort: m.containerPort,
+      PublicPort: m.hostPort,
+      Type: m.protocol,
+    })),
+    ...Object.keys(rec.Config.ExposedPorts ?? {})
+      .map((p) => p.split('/'))
+      .filter(([port, proto = 'tcp']) => !published.some((m) => m.containerPort === Number(port) && m.protocol === proto))
+      .map(([port, proto]) => ({ PrivatePort: Number(port), Type: proto ?? 'tcp' })),
+  ];
   return {
     Id: rec.Id,
     Names: [`/${rec.Name}`],

@@ -244,13 +244,23 @@ export class ContainerService {
 
   async start(idOrName: string): Promise<void> {
     const rec = this.get(idOrName);
-    await this.mutex.run(rec.Id, async () => {
-      // An exited container may still be tearing down its last run.
-      if (!S.isActive(rec.State.Status)) await this.runEnded.get(rec.Id);
-      const verdict = S.canStart(rec.State.Status, rec.Name);
-      if (verdict) throw verdict;
-      await this.startLocked(rec);
-    });
+    let failed = false;
+    try {
+      await this.mutex.run(rec.Id, async () => {
+        // An exited container may still be tearing down its last run.
+        if (!S.isActive(rec.State.Status)) await this.runEnded.get(rec.Id);
+        const verdict = S.canStart(rec.State.Status, rec.Name);
+        if (verdict) throw verdict;
+        failed = true;
+        await this.startLocked(rec);
+        failed = false;
+      });
+    } catch (err) {
+      // As Docker: a --rm container that could not start is removed (`docker run --rm` waits for it).
+      if (failed && rec.HostConfig.AutoRemove)
+        await this.remove(rec.Id, { force: true, volumes: true, link: false }).catch(() => undefined);
+      throw err;
+    }
   }
 
   private async startLocked(rec: ContainerRecord): Promise<void> {
@@ -287,6 +297,7 @@ export class ContainerService {
     };
     rec.Sandbox = run.sandbox;
     rec.Networks = { ...rec.Networks, ...run.endpoints };
+    rec.Ports = run.ports;
     rec.ManuallyStopped = false;
     this.save(rec);
     this.event(rec, 'start');
@@ -322,6 +333,7 @@ export class ContainerService {
       FinishedAt: (exit.exitedAt ?? new Date()).toISOString(),
     };
     rec.Sandbox = undefined;
+    rec.Ports = undefined;
     for (const ep of Object.values(rec.Networks))
       Object.assign(ep, { EndpointID: '', IPAddress: '', Gateway: '', IPPrefixLen: 0, MacAddress: '' });
     this.save(rec);
@@ -741,6 +753,7 @@ export class ContainerService {
           FinishedAt: new Date().toISOString(),
         };
         rec.Sandbox = undefined;
+        rec.Ports = undefined;
         this.save(rec);
         this.event(rec, 'die', { exitCode: String(exit.exitCode) });
         if (rec.HostConfig.AutoRemove) {
@@ -791,6 +804,7 @@ export class ContainerService {
       volumes: rec.Mounts.flatMap((m) => (m.type === 'volume' && m.name ? [m.name] : [])),
       sandbox: rec.Sandbox ?? { kind: 'new' },
       endpoints: rec.Networks,
+      ports: rec.Ports ?? [],
       startedAt: Date.parse(rec.State.StartedAt),
     };
     if (io) hub.connect(io);

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { EndpointSettings } from '../../api/types';
 import { EngineError, invalid } from '../errors';
 import { resolveInRoot } from '../fs/resolve-in-root';
-import { hostsFile, parseExtraHost, resolvConf } from '../network/etc-files';
+import { embeddedDnsAddress } from '../../network/dns/server';
+import { hostsFile, parseExtraHost, resolvConf } from '../../network/etc-files';
+import { type PortMapping, planPorts } from '../../network/ports';
 import { containerHostname, generateSpec, type NetworkNamespace } from '../spec/generate';
 import { bindOptions, type ResolvedMount, tmpfsOptions } from '../spec/mounts';
 import { resolveUser } from '../spec/user';
@@ -23,6 +25,8 @@ export interface Run {
   volumes: string[];
   sandbox: NetworkNamespace;
   endpoints: Record<string, EndpointSettings>;
+  /** Host ports held for the container. */
+  ports: PortMapping[];
   startedAt: number;
 }
 
@@ -140,6 +144,8 @@ export async function startRun(
         hostname,
         networkMode: rec.HostConfig.NetworkMode,
         endpoints: rec.Networks,
+        ports: planPorts(rec.HostConfig.PortBindings, rec.Config.ExposedPorts, !!rec.HostConfig.PublishAllPorts),
+        dns: rec.HostConfig.Dns ?? [],
       },
       paths.containerPid,
     );
@@ -169,6 +175,7 @@ export async function startRun(
         dnsSearch: rec.HostConfig.DnsSearch ?? [],
         dnsOptions: rec.HostConfig.DnsOptions ?? [],
         hostNetwork,
+        embeddedDns: deps.networks.usesEmbeddedDns(endpoints) ? embeddedDnsAddress : undefined,
       }),
     );
 
@@ -208,7 +215,15 @@ export async function startRun(
     }
     hub.connect(io);
     await deps.runtime.start(rec.Id);
-    return { process: proc, io, volumes: acquired, sandbox, endpoints, startedAt: Date.now() };
+    return {
+      process: proc,
+      io,
+      volumes: acquired,
+      sandbox,
+      endpoints,
+      ports: attached.ports,
+      startedAt: Date.now(),
+    };
   } catch (err) {
     hub.release();
     await teardown(deps, rec, { volumes: acquired, sandbox, endpoints });

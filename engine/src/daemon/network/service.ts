@@ -10,8 +10,9 @@ import { conflict, forbidden, invalid, notFound, unavailable } from '../errors';
 import type { EventBus } from '../events';
 import type { NetworkNamespace } from '../spec/generate';
 import { matchLabels } from '../volumes';
-import type { NetworkDriver, NetworkRecord } from './driver';
-import { allocateSubnet, defaultGateway, formatCidr, parseCidr, type Subnet } from './ipam';
+import type { PortMapping, PortRequest } from '../../network/ports';
+import type { LiveSandbox, NetworkDriver, NetworkRecord } from './driver';
+import { allocateSubnet, defaultGateway, formatCidr, overlaps, parseCidr, type Subnet } from '../../network/ipam';
 
 const namePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -51,9 +52,17 @@ export class NetworkService {
     this.ensureBuiltin('none', 'null');
   }
 
-  /** The bridge driver (issue #7) registers itself here. */
+  /** Subnets the host routes already (new networks stay clear of them); the bridge driver sets it. */
+  hostRoutes: () => Subnet[] = () => [];
+
+  /** The bridge driver (engine/src/network) registers itself here. */
   registerDriver(driver: NetworkDriver): void {
     this.drivers.set(driver.name, driver);
+  }
+
+  /** Every network's record (for the drivers). */
+  records(): NetworkRecord[] {
+    return [...this.networks.values()];
   }
 
   hasDriver(name: string): boolean {
@@ -196,7 +205,7 @@ export class NetworkService {
         };
       });
     } else {
-      const s = allocateSubnet(this.pools, used);
+      const s = allocateSubnet(this.pools, [...used, ...this.hostRoutes()]);
       ipam = [{ Subnet: formatCidr(s), Gateway: defaultGateway(s) }];
     }
     const rec: NetworkRecord = {
@@ -302,13 +311,21 @@ export class NetworkService {
       hostname: string;
       networkMode?: string;
       endpoints: Record<string, EndpointSettings>;
+      /** Ports to publish (through the first network). */
+      ports?: PortRequest[];
+      /** The container's --dns servers. */
+      dns?: string[];
     },
     containerPid: (id: string) => number,
-  ): Promise<{ sandbox: NetworkNamespace; endpoints: Record<string, EndpointSettings> }> {
+  ): Promise<{
+    sandbox: NetworkNamespace;
+    endpoints: Record<string, EndpointSettings>;
+    ports: PortMapping[];
+  }> {
     const mode = NetworkService.modeOf(container.networkMode);
     if (mode.startsWith('container:')) {
       const pid = containerPid(mode.slice('container:'.length));
-      return { sandbox: { kind: 'path', path: `/proc/${pid}/ns/net` }, endpoints: {} };
+      return { sandbox: { kind: 'path', path: `/proc/${pid}/ns/net` }, endpoints: {}, ports: [] };
     }
     const names = Object.keys(container.endpoints);
     const primary = this.find(names[0] ?? mode);
@@ -325,7 +342,7 @@ export class NetworkService {
     if (primary.Driver === 'host' || primary.Driver === 'null') {
       const endpoints = { [primary.Name]: this.endpointBase(primary) };
       connected(endpoints);
-      return { sandbox: primary.Driver === 'host' ? { kind: 'host' } : { kind: 'new' }, endpoints };
+      return { sandbox: primary.Driver === 'host' ? { kind: 'host' } : { kind: 'new' }, endpoints, ports: [] };
     }
     const driver = this.drivers.get(primary.Driver);
     if (!driver) {
@@ -333,33 +350,83 @@ export class NetworkService {
       const endpoints: Record<string, EndpointSettings> = {};
       for (const n of names) endpoints[n] = { ...container.endpoints[n], ...this.endpointBase(this.find(n)) };
       connected(endpoints);
-      return { sandbox: { kind: 'new' }, endpoints };
+      return { sandbox: { kind: 'new' }, endpoints, ports: [] };
     }
     const sandbox = await driver.createSandbox(container.id);
     const endpoints: Record<string, EndpointSettings> = {};
+    let ports: PortMapping[] = [];
     try {
-      for (const n of names) {
+      for (const [i, n] of names.entries()) {
         const rec = this.find(n);
         const requested = container.endpoints[n] ?? {};
-        endpoints[n] = {
-          ...requested,
-          ...(await driver.join(rec, sandbox, {
-            containerId: container.id,
-            containerName: container.name,
-            hostname: container.hostname,
-            aliases: requested.Aliases ?? [],
-            ipv4Address: requested.IPAMConfig?.IPv4Address,
-            macAddress: requested.MacAddress,
-          })),
-          NetworkID: rec.Id,
-        };
+        const joined = await driver.join(rec, sandbox, {
+          containerId: container.id,
+          containerName: container.name,
+          hostname: container.hostname,
+          aliases: requested.Aliases ?? [],
+          ipv4Address: requested.IPAMConfig?.IPv4Address || undefined,
+          macAddress: requested.MacAddress,
+          ports: i === 0 ? container.ports : undefined,
+          dns: container.dns,
+        });
+        endpoints[n] = { ...requested, ...joined.settings, NetworkID: rec.Id };
+        if (i === 0) ports = joined.ports;
       }
     } catch (err) {
       await this.detach(container.id, sandbox, endpoints);
       throw err;
     }
     connected(endpoints);
-    return { sandbox, endpoints };
+    return { sandbox, endpoints, ports };
+  }
+
+  /**
+   * Whether the container's /etc/resolv.conf names the embedded DNS server (127.0.0.11): it is
+   * on a user-defined network, as with Docker (the default bridge keeps the host's resolvers).
+   */
+  usesEmbeddedDns(endpoints: Record<string, EndpointSettings>): boolean {
+    return Object.keys(endpoints).some((n) => {
+      const rec = [...this.networks.values()].find((r) => r.Name === n);
+      return !!rec && !rec.Builtin && rec.Driver === 'bridge' && this.drivers.has('bridge');
+    });
+  }
+
+  /** At daemon start, after containers were re-adopted: see NetworkDriver.recover. */
+  async recover(live: LiveSandbox[]): Promise<void> {
+    for (const driver of this.drivers.values()) await driver.recover(live, [...this.networks.values()]);
+  }
+
+  /**
+   * The default bridge as configured (bridge name, subnet): the record follows the configuration
+   * while no container uses it. Without an explicit subnet, the first pool subnet that overlaps
+   * no other network and no route of the host.
+   */
+  configureDefaultBridge(bridge: string, subnet: string | undefined, hostRoutes: Subnet[]): void {
+    const rec = [...this.networks.values()].find((n) => n.Builtin && n.Name === 'bridge');
+    if (!rec || this.inUse(rec)) return;
+    const current = rec.IPAM.Config[0]?.Subnet ? parseCidr(rec.IPAM.Config[0].Subnet) : undefined;
+    const others = [...this.networks.values()]
+      .filter((n) => n.Id !== rec.Id)
+      .flatMap((n) => n.IPAM.Config.filter((c) => c.Subnet).map((c) => parseCidr(c.Subnet!)));
+    let s: Subnet;
+    let gateway: string;
+    if (subnet) {
+      // --bip gives the bridge's own address in CIDR form: 172.30.0.1/16.
+      s = parseCidr(subnet);
+      const ip = subnet.split('/')[0];
+      gateway = ip === formatCidr(s).split('/')[0] ? defaultGateway(s) : ip;
+    } else if (current && ![...others, ...hostRoutes].some((u) => overlaps(u, current))) {
+      s = current;
+      gateway = rec.IPAM.Config[0].Gateway || defaultGateway(s);
+    } else {
+      s = allocateSubnet(this.pools, [...others, ...hostRoutes]);
+      gateway = defaultGateway(s);
+    }
+    const options = { ...rec.Options, 'com.docker.network.bridge.name': bridge };
+    const config = [{ Subnet: formatCidr(s), Gateway: gateway }];
+    if (JSON.stringify(rec.IPAM.Config) === JSON.stringify(config) && JSON.stringify(rec.Options) === JSON.stringify(options))
+      return;
+    this.save({ ...rec, IPAM: { ...rec.IPAM, Config: config }, Options: options });
   }
 
   /** Tears down what attach made (the container stopped). */
@@ -401,12 +468,12 @@ export class NetworkService {
         `cannot connect a running container to network ${rec.Name}: bridge networking is not available in this build yet`,
       );
     }
-    const ep = await driver.join(rec, sandbox, {
+    const { settings: ep } = await driver.join(rec, sandbox, {
       containerId: container.id,
       containerName: container.name,
       hostname: container.hostname,
       aliases: requested.Aliases ?? [],
-      ipv4Address: requested.IPAMConfig?.IPv4Address,
+      ipv4Address: requested.IPAMConfig?.IPv4Address || undefined,
       macAddress: requested.MacAddress,
     });
     this.events.publish('network', 'connect', rec.Id, {

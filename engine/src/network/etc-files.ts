@@ -1,6 +1,6 @@
 // The files every container gets at /etc/hosts, /etc/resolv.conf and /etc/hostname, generated per
 // container as Docker does (bind-mounted by the spec generator).
-import { invalid } from '../errors';
+import { invalid } from '../daemon/errors';
 
 const localhostHosts = [
   '127.0.0.1\tlocalhost',
@@ -53,6 +53,29 @@ export interface ResolvConfInput {
   dnsOptions: string[];
   /** Shares the host's network: localhost resolvers stay reachable. */
   hostNetwork: boolean;
+  /**
+   * The embedded DNS server's address (127.0.0.11) for a container on a user-defined network:
+   * the only nameserver listed; it forwards other names to the resolvers this file would name.
+   */
+  embeddedDns?: string;
+}
+
+/** The resolvers a container's queries go to: --dns, else the host's (minus loopback ones). */
+export function upstreamServers(input: Omit<ResolvConfInput, 'embeddedDns'>): string[] {
+  if (input.dns.length) return input.dns;
+  const servers = nameservers(input.host);
+  if (input.hostNetwork) return servers;
+  const reachable = servers.filter((s) => !s.startsWith('127.') && s !== '::1');
+  return reachable.length ? reachable : ['8.8.8.8', '8.8.4.4'];
+}
+
+/** The nameserver lines of a resolv.conf. */
+export function nameservers(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[0] === 'nameserver' && f[1])
+    .map((f) => f[1]);
 }
 
 /**
@@ -66,15 +89,16 @@ export function resolvConf(input: ResolvConfInput): string {
       .map((l) => l.trim())
       .filter((l) => l.startsWith(`${key} `) || l.startsWith(`${key}\t`))
       .flatMap((l) => l.split(/\s+/).slice(1));
-  let servers = input.dns.length ? input.dns : pick('nameserver');
-  if (!input.hostNetwork && !input.dns.length) {
-    servers = servers.filter((s) => !s.startsWith('127.') && s !== '::1');
-    if (servers.length === 0) servers = ['8.8.8.8', '8.8.4.4'];
-  }
+  const servers = input.embeddedDns ? [input.embeddedDns] : upstreamServers(input);
   const search = input.dnsSearch.length ? input.dnsSearch : pick('search');
   const options = input.dnsOptions.length ? input.dnsOptions : pick('options');
+  // Names of containers have no dots: ask for them as they are before trying the search domains.
+  if (input.embeddedDns && !options.some((o) => o.startsWith('ndots:'))) options.unshift('ndots:0');
   const out = servers.map((s) => `nameserver ${s}`);
   if (search.length && !(search.length === 1 && search[0] === '.')) out.push(`search ${search.join(' ')}`);
   if (options.length) out.push(`options ${options.join(' ')}`);
+  // The embedded server forwards from the host, where loopback resolvers are reachable too.
+  if (input.embeddedDns)
+    out.push('', `# ExtServers: [${upstreamServers({ ...input, hostNetwork: true }).join(' ')}]`);
   return out.join('\n') + '\n';
 }

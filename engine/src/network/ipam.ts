@@ -1,7 +1,7 @@
 // Subnet allocation for user networks from the configured address pools (Docker's
 // default-address-pools): the first free subnet of the pool's size that overlaps no other network.
-import type { AddressPool } from '../config';
-import { invalid, unavailable } from '../errors';
+import type { AddressPool } from '../daemon/config';
+import { invalid, unavailable } from '../daemon/errors';
 
 export function parseIPv4(ip: string): number {
   const parts = ip.split('.').map(Number);

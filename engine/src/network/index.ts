@@ -1,0 +1,77 @@
+// Container networking for berthd: the bridge driver over Debian's CNI plugins, set up when the
+// host can run it (root, the plugins, nft and iptables installed). See docs/networking.md.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { DaemonConfig } from '../daemon/config';
+import type { Logger } from '../daemon/logger';
+import type { NetworkService } from '../daemon/network/service';
+import { linuxNetnsCalls } from '../runtime/linux/netns';
+import { BridgeDriver } from './bridge-driver';
+import { Cni } from './cni';
+import { bridgeName } from './conflist';
+import { nameservers } from './etc-files';
+import { hostRoutes } from './host-routes';
+import { Isolation } from './isolation';
+
+export { BridgeDriver } from './bridge-driver';
+
+const requiredPlugins = ['bridge', 'host-local', 'loopback', 'portmap', 'firewall'];
+
+function onPath(program: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${program}`], {
+      stdio: 'ignore',
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why bridge networking cannot run here, or undefined when it can. */
+export function bridgeBlocked(cni: Cni, uid = process.getuid?.() ?? 0): string | undefined {
+  if (uid !== 0) return 'bridge networking needs root (rootless networking is not there yet)';
+  const missing = requiredPlugins.filter((p) => !cni.locate(p));
+  if (missing.length)
+    return `CNI plugins ${missing.join(', ')} not found in ${cni.paths.join(':')}: install containernetworking-plugins`;
+  for (const tool of ['nft', 'iptables', 'ip'])
+    if (!onPath(tool)) return `${tool} is not installed: install nftables, iptables and iproute2`;
+  return undefined;
+}
+
+/** berthd's own nftables table: `berth`, or `berth_<hash>` for a daemon with another exec root. */
+export function isolationTable(execRoot: string): string {
+  if (execRoot === '/run/berth') return 'berth';
+  return `berth_${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * Registers the bridge driver with the network service and fits the default bridge to the
+ * configuration; answers the driver, or why there is none (containers then get loopback only).
+ */
+export function setUpBridgeNetworking(
+  config: DaemonConfig,
+  logger: Logger,
+  networks: NetworkService,
+  hostResolvConf: () => string,
+): { driver?: BridgeDriver; blocked?: string } {
+  const cni = new Cni();
+  const blocked = bridgeBlocked(cni);
+  if (blocked) return { blocked };
+  const ourBridges = (): Set<string> =>
+    new Set(networks.records().filter((n) => n.Driver === 'bridge').map(bridgeName));
+  const driver = new BridgeDriver({
+    execRoot: config.execRoot,
+    cni,
+    netns: linuxNetnsCalls,
+    isolation: new Isolation(isolationTable(config.execRoot)),
+    logger,
+    networks: () => networks.records(),
+    upstreamDns: () => (config.dns.length ? config.dns : nameservers(hostResolvConf())),
+  });
+  networks.registerDriver(driver);
+  networks.hostRoutes = () => hostRoutes(ourBridges());
+  networks.configureDefaultBridge(config.bridge, config.bip, networks.hostRoutes());
+  return { driver };
+}
