@@ -1,11 +1,14 @@
 // A berthd of its own for an engine test suite: private data and exec roots in a temp dir, its
-// socket, a `docker` runner pointed at it (the real docker CLI, classic builder), and a busybox
-// image pulled into it from a local registry.
-import { type ChildProcess, spawn } from 'node:child_process';
+// socket, a `docker` runner pointed at it (the real docker CLI, classic builder), a default bridge
+// and address pool of its own (random names, so suites run side by side), and a busybox image
+// pulled into it from a local registry.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isolationTable } from '../../engine/src/network';
 import { makeBusyboxLayout, skopeoPush } from './busybox-image';
 import { haveBusybox } from './busybox-rootfs';
 import { haveRegistry, startRegistry, type TestRegistry } from './registry';
@@ -31,8 +34,34 @@ export interface RunResult {
   stderr: string;
 }
 
+/** The networks a test berthd makes, unique to it so suites run side by side. */
+export interface TestNetworking {
+  /** The default bridge network's Linux bridge. */
+  bridge: string;
+  /** Its subnet (a /24) and gateway. */
+  subnet: string;
+  gateway: string;
+  /** The /20 that holds it and the subnets of the daemon's user networks. */
+  pool: string;
+  /** berthd's nftables table (exists while it has two networks or more). */
+  nftTable: string;
+}
+
+function testNetworking(execRoot: string): TestNetworking {
+  const x = 64 + randomInt(190);
+  const y = randomInt(16) * 16;
+  return {
+    bridge: `bt${randomBytes(3).toString('hex')}`,
+    subnet: `10.${x}.${y}.0/24`,
+    gateway: `10.${x}.${y}.1`,
+    pool: `10.${x}.${y}.0/20`,
+    nftTable: isolationTable(execRoot),
+  };
+}
+
 export interface TestDaemon {
   dir: string;
+  net: TestNetworking;
   socket: string;
   host: string;
   env: NodeJS.ProcessEnv;
@@ -79,6 +108,16 @@ export async function startBerthd(
   const socket = join(execRoot, 'berth.sock');
   const dockerConfig = join(dir, 'docker-config');
   mkdirSync(dockerConfig, { recursive: true });
+  const net = testNetworking(execRoot);
+  const configFile = join(dir, 'daemon.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      bridge: net.bridge,
+      bip: `${net.gateway}/24`,
+      'default-address-pools': [{ base: net.pool, size: 24 }],
+    }),
+  );
   const env = {
     ...process.env,
     DOCKER_HOST: `unix://${socket}`,
@@ -100,6 +139,8 @@ export async function startBerthd(
         execRoot,
         '--log-level',
         'debug',
+        '--config-file',
+        configFile,
         ...(options.extraArgs ?? []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -111,6 +152,7 @@ export async function startBerthd(
 
   const daemon: TestDaemon = {
     dir,
+    net,
     socket,
     host: `unix://${socket}`,
     env,
@@ -144,10 +186,14 @@ export async function startBerthd(
       if (child.exitCode === null) {
         const ids = (await daemon.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
         if (ids.length) await daemon.docker(['rm', '-f', '-v', ...ids]);
+        await daemon.docker(['network', 'prune', '-f']);
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
+      // The default bridge and the isolation table outlive berthd by design; they are the test's.
+      spawnSync('ip', ['link', 'delete', net.bridge], { stdio: 'ignore' });
+      spawnSync('nft', ['delete', 'table', 'inet', net.nftTable], { stdio: 'ignore' });
       await daemon.registry?.stop();
       if (process.env.BERTH_KEEP_TEST_LOG) writeFileSync(process.env.BERTH_KEEP_TEST_LOG, logText);
       rmSync(dir, { recursive: true, force: true });

@@ -74,15 +74,22 @@ export class BridgeDriver implements NetworkDriver {
 
   private isolate(bridges: NetworkRecord[]): Promise<void> {
     return this.o.isolation.apply(
-      bridges.filter((n) => n.Driver === 'bridge').map((n) => ({ name: bridgeName(n), internal: n.Internal })),
+      bridges
+        .filter((n) => n.Driver === 'bridge')
+        .map((n) => ({ name: bridgeName(n), internal: n.Internal })),
     );
   }
 
   async createNetwork(net: NetworkRecord): Promise<void> {
     const name = bridgeName(net);
     const clash = this.o.networks().find((n) => n.Driver === 'bridge' && bridgeName(n) === name);
-    if (clash) throw new EngineError('conflict', `bridge ${name} is already used by network ${clash.Name}: choose another com.docker.network.bridge.name`);
-    if (name.length > 15) throw new EngineError('invalid', `bridge name ${name} is too long: Linux allows 15 characters`);
+    if (clash)
+      throw new EngineError(
+        'conflict',
+        `bridge ${name} is already used by network ${clash.Name}: choose another com.docker.network.bridge.name`,
+      );
+    if (name.length > 15)
+      throw new EngineError('invalid', `bridge name ${name} is too long: Linux allows 15 characters`);
     await this.isolate([...this.o.networks(), net]);
   }
 
@@ -99,9 +106,7 @@ export class BridgeDriver implements NetworkDriver {
     if (existsSync(path)) this.o.netns.remove(path);
     this.o.netns.create(path);
     // `lo` comes up while the bridge plugin works on eth0; the first join waits for both.
-    const lo = this.o.cni
-      .add(loopbackList, { containerId, netns: path, ifname: 'lo' })
-      .then(() => undefined);
+    const lo = this.o.cni.add(loopbackList, { containerId, netns: path, ifname: 'lo' }).then(() => undefined);
     lo.catch(() => undefined);
     this.loopbacks.set(path, lo);
     return { kind: 'path', path };
@@ -120,7 +125,10 @@ export class BridgeDriver implements NetworkDriver {
 
   async join(net: NetworkRecord, sandbox: NetworkNamespace, req: EndpointRequest): Promise<JoinedEndpoint> {
     if (sandbox.kind !== 'path')
-      throw new EngineError('system', `container ${req.containerName} has no network namespace of berthd's to join ${net.Name} from`);
+      throw new EngineError(
+        'system',
+        `container ${req.containerName} has no network namespace of berthd's to join ${net.Name} from`,
+      );
     const netns = sandbox.path;
     const endpointId = randomBytes(32).toString('hex');
     const userDefined = !net.Builtin;
@@ -130,7 +138,9 @@ export class BridgeDriver implements NetworkDriver {
     const capabilityArgs: Record<string, unknown> = {};
     if (req.ipv4Address) capabilityArgs.ips = [requestedAddress(net, req.ipv4Address)];
     // A taken host port fails here, before anything else is done for the container.
-    const ports = req.ports?.length ? await this.ports.hold(req.containerId, req.containerName, req.ports) : [];
+    const ports = req.ports?.length
+      ? await this.ports.hold(req.containerId, req.containerName, req.ports)
+      : [];
     if (ports.length) capabilityArgs.portMappings = ports;
     const ifname = this.nextInterface(netns);
     const entry: EndpointEntry = {
@@ -155,7 +165,12 @@ export class BridgeDriver implements NetworkDriver {
     this.known.add(endpointId);
     let result: CniResult;
     try {
-      result = await this.o.cni.add(entry.list, { containerId: req.containerId, netns, ifname, capabilityArgs });
+      result = await this.o.cni.add(entry.list, {
+        containerId: req.containerId,
+        netns,
+        ifname,
+        capabilityArgs,
+      });
       await this.loopbacks.get(netns);
     } catch (err) {
       await this.undo(entry).catch(() => undefined);
@@ -166,12 +181,20 @@ export class BridgeDriver implements NetworkDriver {
     entry.address = settings.IPAddress;
     this.journal.write(entry);
     if (userDefined && settings.IPAddress) {
-      this.records.add(endpointId, { networkId: net.Id, networkName: net.Name, names: dnsNames, address: settings.IPAddress });
+      this.records.add(endpointId, {
+        networkId: net.Id,
+        networkName: net.Name,
+        names: dnsNames,
+        address: settings.IPAddress,
+      });
       try {
         await this.dns.serve(netns, net.Id, req.dns?.length ? req.dns : this.o.upstreamDns());
       } catch (err) {
         await this.undo(entry).catch(() => undefined);
-        throw new EngineError('system', `cannot start the embedded DNS server for container ${req.containerName}: ${(err as Error).message}`);
+        throw new EngineError(
+          'system',
+          `cannot start the embedded DNS server for container ${req.containerName}: ${(err as Error).message}`,
+        );
       }
     }
     return { settings: { ...settings, ...(userDefined ? { DNSNames: dnsNames } : {}) }, ports };
@@ -190,7 +213,12 @@ export class BridgeDriver implements NetworkDriver {
     try {
       await this.o.cni.del(
         entry.list,
-        { containerId: entry.containerId, netns: entry.netns, ifname: entry.ifname, capabilityArgs: entry.capabilityArgs },
+        {
+          containerId: entry.containerId,
+          netns: entry.netns,
+          ifname: entry.ifname,
+          capabilityArgs: entry.capabilityArgs,
+        },
         entry.result,
       );
     } finally {
@@ -236,7 +264,10 @@ export class BridgeDriver implements NetworkDriver {
         network: entry.networkId.slice(0, 12),
       });
       await this.undo(entry).catch((err: Error) =>
-        this.o.logger.warn('could not remove a stale network endpoint', { endpoint: entry.endpointId.slice(0, 12), error: err.message }),
+        this.o.logger.warn('could not remove a stale network endpoint', {
+          endpoint: entry.endpointId.slice(0, 12),
+          error: err.message,
+        }),
       );
     }
     for (const file of readdirSync(this.netnsDir)) {
@@ -245,7 +276,10 @@ export class BridgeDriver implements NetworkDriver {
       try {
         this.o.netns.remove(path);
       } catch (err) {
-        this.o.logger.warn('could not remove a stale network namespace', { path, error: (err as Error).message });
+        this.o.logger.warn('could not remove a stale network namespace', {
+          path,
+          error: (err as Error).message,
+        });
       }
     }
   }
@@ -256,12 +290,23 @@ export class BridgeDriver implements NetworkDriver {
     this.interfaces.set(entry.netns, new Set([...(this.interfaces.get(entry.netns) ?? []), entry.ifname]));
     if (entry.ports.length) {
       for (const problem of await this.ports.rehold(entry.containerId, entry.containerName, entry.ports))
-        this.o.logger.warn('a published port could not be held again', { container: entry.containerName, problem });
+        this.o.logger.warn('a published port could not be held again', {
+          container: entry.containerName,
+          problem,
+        });
     }
     if (net && entry.dnsNames.length && entry.address) {
-      this.records.add(entry.endpointId, { networkId: net.Id, networkName: net.Name, names: entry.dnsNames, address: entry.address });
+      this.records.add(entry.endpointId, {
+        networkId: net.Id,
+        networkName: net.Name,
+        names: entry.dnsNames,
+        address: entry.address,
+      });
       await this.dns.serve(entry.netns, net.Id, this.o.upstreamDns()).catch((err: Error) =>
-        this.o.logger.warn('could not serve DNS again for a running container', { container: entry.containerName, error: err.message }),
+        this.o.logger.warn('could not serve DNS again for a running container', {
+          container: entry.containerName,
+          error: err.message,
+        }),
       );
     }
   }
@@ -272,10 +317,17 @@ function unique(names: string[]): string[] {
 }
 
 /** EndpointSettings from the CNI result: the address on `ifname`, the gateway, the MAC. */
-function endpointSettings(result: CniResult, ifname: string, net: NetworkRecord, endpointId: string): EndpointSettings {
+function endpointSettings(
+  result: CniResult,
+  ifname: string,
+  net: NetworkRecord,
+  endpointId: string,
+): EndpointSettings {
   const index = (result.interfaces ?? []).findIndex((i) => i.name === ifname && i.sandbox);
   const iface = index >= 0 ? result.interfaces![index] : undefined;
-  const ip = (result.ips ?? []).find((i) => (index >= 0 ? i.interface === index : true) && !i.address.includes(':'));
+  const ip = (result.ips ?? []).find(
+    (i) => (index >= 0 ? i.interface === index : true) && !i.address.includes(':'),
+  );
   const [address, prefix] = (ip?.address ?? '').split('/');
   return {
     NetworkID: net.Id,
@@ -291,12 +343,25 @@ function joinError(err: unknown, container: string, net: NetworkRecord): Error {
   if (err instanceof EngineError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof CniError && /no IP addresses available|no more addresses/i.test(message)) {
-    return new EngineError('unavailable', `cannot connect container ${container} to network ${net.Name}: its subnet has no free address left; remove containers from it or use a larger subnet`);
+    return new EngineError(
+      'unavailable',
+      `cannot connect container ${container} to network ${net.Name}: its subnet has no free address left; remove containers from it or use a larger subnet`,
+    );
   }
-  if (err instanceof CniError && /requested IP address .* is (not available|already allocated)|already reserved/i.test(message)) {
-    return new EngineError('conflict', `cannot connect container ${container} to network ${net.Name}: ${message}`);
+  if (
+    err instanceof CniError &&
+    /requested IP address .* is (not available|already allocated)|already reserved/i.test(message)
+  ) {
+    return new EngineError(
+      'conflict',
+      `cannot connect container ${container} to network ${net.Name}: ${message}`,
+    );
   }
-  return new EngineError('system', `cannot connect container ${container} to network ${net.Name}: ${message}`, { cause: err });
+  return new EngineError(
+    'system',
+    `cannot connect container ${container} to network ${net.Name}: ${message}`,
+    { cause: err },
+  );
 }
 
 /** Removes a network interface (a bridge no network uses any more); a missing one is fine. */

@@ -144,7 +144,12 @@ export class Cni {
     return new Promise((resolve, reject) => {
       const t0 = Date.now();
       const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      child.on('close', () => process.env.BERTH_CNI_TRACE && process.stderr.write(`cni ${type} ${command} ${Date.now() - t0} ms\n`));
+      child.on(
+        'close',
+        () =>
+          process.env.BERTH_CNI_TRACE &&
+          process.stderr.write(`cni ${type} ${command} ${Date.now() - t0} ms\n`),
+      );
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -60,7 +60,12 @@ export function setUpBridgeNetworking(
   const blocked = bridgeBlocked(cni);
   if (blocked) return { blocked };
   const ourBridges = (): Set<string> =>
-    new Set(networks.records().filter((n) => n.Driver === 'bridge').map(bridgeName));
+    new Set(
+      networks
+        .records()
+        .filter((n) => n.Driver === 'bridge')
+        .map(bridgeName),
+    );
   const driver = new BridgeDriver({
     execRoot: config.execRoot,
     cni,

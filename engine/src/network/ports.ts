@@ -33,7 +33,8 @@ export type PortMap = Record<string, PortBinding[] | null>;
 
 function parsePort(text: string, what: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw invalid(`invalid ${what} ${JSON.stringify(text)}: use 1-65535`);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535)
+    throw invalid(`invalid ${what} ${JSON.stringify(text)}: use 1-65535`);
   return n;
 }
 
@@ -41,7 +42,8 @@ function parseRange(text: string, what: string): [number, number] {
   const [a, b] = text.split('-');
   const first = parsePort(a, what);
   const last = b === undefined ? first : parsePort(b, what);
-  if (last < first) throw invalid(`invalid ${what} range ${JSON.stringify(text)}: the end is before the start`);
+  if (last < first)
+    throw invalid(`invalid ${what} range ${JSON.stringify(text)}: the end is before the start`);
   return [first, last];
 }
 
@@ -50,7 +52,9 @@ export function parsePortKey(key: string): [number, PortProtocol] {
   const [port, proto = 'tcp'] = key.split('/');
   const protocol = proto.toLowerCase();
   if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp')
-    throw invalid(`invalid protocol ${JSON.stringify(proto)} in port ${JSON.stringify(key)}: use tcp, udp or sctp`);
+    throw invalid(
+      `invalid protocol ${JSON.stringify(proto)} in port ${JSON.stringify(key)}: use tcp, udp or sctp`,
+    );
   return [parsePort(port, 'container port'), protocol];
 }
 
@@ -159,7 +163,10 @@ export class PortHolders {
     return undefined;
   }
 
-  private async holdOne(r: PortRequest, ownerName: string): Promise<{ mapping: PortMapping; holder: Holder }> {
+  private async holdOne(
+    r: PortRequest,
+    ownerName: string,
+  ): Promise<{ mapping: PortMapping; holder: Holder }> {
     const [first, last] = r.hostPorts;
     let lastError: unknown;
     for (let port = first; port <= last; port++) {
@@ -196,13 +203,20 @@ export class PortHolders {
         );
       }
       if (err.code === 'EADDRNOTAVAIL')
-        return invalid(`cannot publish ${where} for container ${ownerName}: ${address} is not an address of this host`);
+        return invalid(
+          `cannot publish ${where} for container ${ownerName}: ${address} is not an address of this host`,
+        );
       if (err.code === 'EACCES')
-        return new EngineError('forbidden', `cannot publish ${where} for container ${ownerName}: permission denied`);
+        return new EngineError(
+          'forbidden',
+          `cannot publish ${where} for container ${ownerName}: permission denied`,
+        );
       return new EngineError('system', `cannot publish ${where} for container ${ownerName}: ${err.message}`);
     };
     if (protocol === 'sctp') {
-      return Promise.reject(invalid(`cannot publish ${port}/sctp: SCTP ports are not supported; use tcp or udp`));
+      return Promise.reject(
+        invalid(`cannot publish ${port}/sctp: SCTP ports are not supported; use tcp or udp`),
+      );
     }
     return new Promise((resolve, reject) => {
       if (protocol === 'tcp') {

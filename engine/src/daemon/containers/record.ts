@@ -100,7 +100,6 @@ function mountPoints(rec: ContainerRecord, volumePath: (name: string) => string)
   });
 }
 
-
 export function inspectView(
   rec: ContainerRecord,
   paths: ContainerPaths,
@@ -177,7 +176,10 @@ export function summaryView(
     })),
     ...Object.keys(rec.Config.ExposedPorts ?? {})
       .map((p) => p.split('/'))
-      .filter(([port, proto = 'tcp']) => !published.some((m) => m.containerPort === Number(port) && m.protocol === proto))
+      .filter(
+        ([port, proto = 'tcp']) =>
+          !published.some((m) => m.containerPort === Number(port) && m.protocol === proto),
+      )
       .map(([port, proto]) => ({ PrivatePort: Number(port), Type: proto ?? 'tcp' })),
   ];
   return {

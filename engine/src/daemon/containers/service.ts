@@ -334,8 +334,8 @@ export class ContainerService {
     };
     rec.Sandbox = undefined;
     rec.Ports = undefined;
-    for (const ep of Object.values(rec.Networks))
-      Object.assign(ep, { EndpointID: '', IPAddress: '', Gateway: '', IPPrefixLen: 0, MacAddress: '' });
+    // New objects: the run's own endpoints (shared until now) still name what teardown undoes.
+    rec.Networks = withoutAddresses(rec.Networks);
     this.save(rec);
     if (exit.oomKilled) this.event(rec, 'oom');
     this.event(rec, 'die', { exitCode: String(exit.exitCode) });
@@ -754,6 +754,7 @@ export class ContainerService {
         };
         rec.Sandbox = undefined;
         rec.Ports = undefined;
+        rec.Networks = withoutAddresses(rec.Networks);
         this.save(rec);
         this.event(rec, 'die', { exitCode: String(exit.exitCode) });
         if (rec.HostConfig.AutoRemove) {
@@ -866,4 +867,14 @@ function signalNumberText(sig: string): string {
   const n = constants.signals[name as NodeJS.Signals];
   if (n === undefined) throw invalid(`invalid signal: ${sig}`);
   return String(n);
+}
+
+/** A stopped container's endpoints: the networks and what was asked, no address or endpoint. */
+function withoutAddresses(networks: Record<string, T.EndpointSettings>): Record<string, T.EndpointSettings> {
+  return Object.fromEntries(
+    Object.entries(networks).map(([name, ep]) => [
+      name,
+      { ...ep, EndpointID: '', IPAddress: '', Gateway: '', IPPrefixLen: 0, MacAddress: '' },
+    ]),
+  );
 }

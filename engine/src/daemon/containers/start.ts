@@ -144,7 +144,11 @@ export async function startRun(
         hostname,
         networkMode: rec.HostConfig.NetworkMode,
         endpoints: rec.Networks,
-        ports: planPorts(rec.HostConfig.PortBindings, rec.Config.ExposedPorts, !!rec.HostConfig.PublishAllPorts),
+        ports: planPorts(
+          rec.HostConfig.PortBindings,
+          rec.Config.ExposedPorts,
+          !!rec.HostConfig.PublishAllPorts,
+        ),
         dns: rec.HostConfig.Dns ?? [],
       },
       paths.containerPid,

@@ -12,7 +12,14 @@ import type { NetworkNamespace } from '../spec/generate';
 import { matchLabels } from '../volumes';
 import type { PortMapping, PortRequest } from '../../network/ports';
 import type { LiveSandbox, NetworkDriver, NetworkRecord } from './driver';
-import { allocateSubnet, defaultGateway, formatCidr, overlaps, parseCidr, type Subnet } from '../../network/ipam';
+import {
+  allocateSubnet,
+  defaultGateway,
+  formatCidr,
+  overlaps,
+  parseCidr,
+  type Subnet,
+} from '../../network/ipam';
 
 const namePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -342,7 +349,11 @@ export class NetworkService {
     if (primary.Driver === 'host' || primary.Driver === 'null') {
       const endpoints = { [primary.Name]: this.endpointBase(primary) };
       connected(endpoints);
-      return { sandbox: primary.Driver === 'host' ? { kind: 'host' } : { kind: 'new' }, endpoints, ports: [] };
+      return {
+        sandbox: primary.Driver === 'host' ? { kind: 'host' } : { kind: 'new' },
+        endpoints,
+        ports: [],
+      };
     }
     const driver = this.drivers.get(primary.Driver);
     if (!driver) {
@@ -424,17 +435,24 @@ export class NetworkService {
     }
     const options = { ...rec.Options, 'com.docker.network.bridge.name': bridge };
     const config = [{ Subnet: formatCidr(s), Gateway: gateway }];
-    if (JSON.stringify(rec.IPAM.Config) === JSON.stringify(config) && JSON.stringify(rec.Options) === JSON.stringify(options))
+    if (
+      JSON.stringify(rec.IPAM.Config) === JSON.stringify(config) &&
+      JSON.stringify(rec.Options) === JSON.stringify(options)
+    )
       return;
     this.save({ ...rec, IPAM: { ...rec.IPAM, Config: config }, Options: options });
   }
 
-  /** Tears down what attach made (the container stopped). */
+  /**
+   * Tears down what attach made (the container stopped). Every endpoint and the namespace get their
+   * turn; the first failure is thrown after (the caller logs it).
+   */
   async detach(
     containerId: string,
     sandbox: NetworkNamespace,
     endpoints: Record<string, EndpointSettings>,
   ): Promise<void> {
+    let failure: unknown;
     for (const [name, ep] of Object.entries(endpoints)) {
       let rec: NetworkRecord;
       try {
@@ -443,7 +461,8 @@ export class NetworkService {
         continue;
       }
       const driver = this.drivers.get(rec.Driver);
-      if (driver && ep.EndpointID) await driver.leave(rec, sandbox, ep).catch(() => undefined);
+      if (driver && ep.EndpointID)
+        await driver.leave(rec, sandbox, ep).catch((err: unknown) => (failure ??= err));
       this.events.publish('network', 'disconnect', rec.Id, {
         container: containerId,
         name,
@@ -453,6 +472,7 @@ export class NetworkService {
     const bridge = this.drivers.get('bridge');
     if (bridge && sandbox.kind === 'path' && !sandbox.path.startsWith('/proc/'))
       await bridge.destroySandbox(containerId, sandbox);
+    if (failure) throw failure;
   }
 
   /** Connecting a running container needs a driver that can add an endpoint to its namespace. */

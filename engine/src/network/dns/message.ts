@@ -71,7 +71,13 @@ function encodeName(name: string): Buffer {
  * by a pointer to it), with the given response code. Recursion is marked available, since names
  * this server does not own are forwarded.
  */
-export function buildResponse(msg: Buffer, query: Query, answers: Answer[], rcode: number, ttl = 600): Buffer {
+export function buildResponse(
+  msg: Buffer,
+  query: Query,
+  answers: Answer[],
+  rcode: number,
+  ttl = 600,
+): Buffer {
   const header = Buffer.alloc(HEADER);
   header.writeUInt16BE(query.id, 0);
   // QR, the opcode and RD as asked, AA (this server owns the names it answers), RA, the rcode.
@@ -81,8 +87,7 @@ export function buildResponse(msg: Buffer, query: Query, answers: Answer[], rcod
   header.writeUInt16BE(answers.length, 6);
   const question = msg.subarray(HEADER, query.questionEnd);
   const records = answers.map((a) => {
-    const rdata =
-      a.type === TYPE.A ? Buffer.from(a.address.split('.').map(Number)) : encodeName(a.name);
+    const rdata = a.type === TYPE.A ? Buffer.from(a.address.split('.').map(Number)) : encodeName(a.name);
     const rr = Buffer.alloc(12);
     rr.writeUInt16BE(0xc000 | HEADER, 0); // the name: a pointer to the question's
     rr.writeUInt16BE(a.type, 2);

@@ -7,7 +7,16 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../daemon/logger';
 import type { NetnsCalls } from '../../runtime/linux/netns';
-import { type Answer, buildResponse, opcode, parseQuery, RCODE, reverseAddress, TYPE, withId } from './message';
+import {
+  type Answer,
+  buildResponse,
+  opcode,
+  parseQuery,
+  RCODE,
+  reverseAddress,
+  TYPE,
+  withId,
+} from './message';
 import type { DnsRecords } from './records';
 
 export const embeddedDnsAddress = '127.0.0.11';
@@ -59,9 +68,13 @@ export class DnsServer {
         if (reply) listener.udp.send(reply, from.port, from.address);
       });
     });
-    listener.udp.on('error', (err) => this.logger.warn('embedded DNS (udp) error', { netns, error: err.message }));
+    listener.udp.on('error', (err) =>
+      this.logger.warn('embedded DNS (udp) error', { netns, error: err.message }),
+    );
     listener.tcp.on('connection', (c) => this.serveTcp(c, listener));
-    listener.tcp.on('error', (err) => this.logger.warn('embedded DNS (tcp) error', { netns, error: err.message }));
+    listener.tcp.on('error', (err) =>
+      this.logger.warn('embedded DNS (tcp) error', { netns, error: err.message }),
+    );
     await Promise.all([
       new Promise<void>((resolve) => listener.udp.bind({ fd: udpFd }, resolve)),
       new Promise<void>((resolve) => listener.tcp.listen({ fd: tcpFd }, resolve)),
@@ -109,7 +122,11 @@ export class DnsServer {
   }
 
   /** The reply to one message, or undefined to stay silent (it was not a query). */
-  async answer(msg: Buffer, listener: Pick<Listener, 'networks' | 'upstream'>, via: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+  async answer(
+    msg: Buffer,
+    listener: Pick<Listener, 'networks' | 'upstream'>,
+    via: 'udp' | 'tcp',
+  ): Promise<Buffer | undefined> {
     const q = parseQuery(msg);
     if (!q) return undefined;
     if (opcode(q) !== 0) return buildResponse(msg, q, [], RCODE.NOTIMP);
@@ -137,7 +154,10 @@ export class DnsServer {
     if (reversed) {
       const ptr = this.records.reverse(reversed, networks);
       if (!ptr) return undefined;
-      return { answers: type === TYPE.PTR || type === TYPE.ANY ? [{ type: TYPE.PTR, name: ptr }] : [], rcode: 0 };
+      return {
+        answers: type === TYPE.PTR || type === TYPE.ANY ? [{ type: TYPE.PTR, name: ptr }] : [],
+        rcode: 0,
+      };
     }
     const addresses = this.records.lookup(name, networks);
     if (!addresses.length) return undefined;
@@ -161,7 +181,8 @@ function forwardUdp(msg: Buffer, server: string): Promise<Buffer> {
     };
     socket.on('error', (err) => done(err));
     socket.on('message', (reply, from) => {
-      if (from.address === server && reply.length >= 2 && reply.readUInt16BE(0) === id) done(undefined, reply);
+      if (from.address === server && reply.length >= 2 && reply.readUInt16BE(0) === id)
+        done(undefined, reply);
     });
     socket.send(withId(msg, id), 53, server);
   });

@@ -68,7 +68,9 @@ function withNetns<T>(enter: () => void, work: () => T): T {
       try {
         check('setns', "the host's network namespace", setns(home, CLONE.NEWNET) as number);
       } catch (err) {
-        process.stderr.write(`berthd: cannot return to the host network namespace: ${(err as Error).message}\n`);
+        process.stderr.write(
+          `berthd: cannot return to the host network namespace: ${(err as Error).message}\n`,
+        );
         process.abort();
       }
     }
@@ -135,4 +137,3 @@ export const linuxNetnsCalls: NetnsCalls = {
     }
   },
 };
-
