@@ -60,6 +60,13 @@ await Promise.all([
   // The CLI as one file: loading one bundle saves ~40 ms of module resolution on every command.
   // Three levels deep, like out/engine/src/*.js, so version.ts finds package.json the same way.
   esbuild.build({ ...common, entryPoints: ['engine/src/cli/berth.ts'], outfile: 'dist/engine/cli/berth.js' }),
+  // The layer-unpack worker thread (engine/src/store/layers/unpack-thread.ts), next to the bundles
+  // above that start it.
+  esbuild.build({
+    ...common,
+    entryPoints: ['engine/src/store/layers/unpack-worker.ts'],
+    outfile: 'dist/engine/cli/unpack-worker.js',
+  }),
   // The daemon the extension starts on demand ("the bundled engine"): the .vsix carries dist/, not out/.
   esbuild.build({
     ...common,

@@ -7,8 +7,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { type Digest, digestAlgorithm, digestHex, DigestHasher, parseDigest } from '../oci/digest';
 import { fsyncDir, tempName } from './atomic';
+
+const fsyncAsync = promisify(fs.fsync);
 
 export class BlobNotFoundError extends Error {
   override name = 'BlobNotFound';
@@ -271,7 +274,7 @@ export class BlobWriter {
       if (actual !== this.expected.digest || size !== this.expected.size) {
         throw new DigestMismatchError(`blob ${this.expected.digest}`, this.expected.digest, actual, size);
       }
-      fs.fsyncSync(this.fd);
+      await fsyncAsync(this.fd);
       this.close();
       this.store.commitFile(this.path, this.expected.digest);
     } catch (err) {

@@ -12,6 +12,7 @@ import type { LayerCompression } from '../oci/media-types';
 import type { FileCalls } from '../runtime/linux/fs';
 import { tempName } from './atomic';
 import { unpackLayer } from './layers/unpack';
+import { unpackLayerInWorker, unpackWorkerAvailable, workerThresholdBytes } from './layers/unpack-thread';
 import type { WhiteoutFormat } from './layers/whiteouts';
 
 export interface SnapshotInfo {
@@ -49,6 +50,8 @@ export interface UnpackRequest {
   parent?: Digest;
   diffId: Digest;
   compression: LayerCompression;
+  /** Size of the compressed blob, when known: big layers unpack on a worker thread. */
+  size?: number;
   /** Opens the layer blob (compressed as `compression`). */
   open: () => Readable;
   /**
@@ -68,6 +71,8 @@ export class SnapshotStore {
     root: string,
     private readonly calls: FileCalls,
     readonly asRoot = process.getuid?.() === 0,
+    /** Whether `calls` are the real Linux calls, which a worker thread can make as well. */
+    private readonly workersAllowed = false,
   ) {
     this.dir = join(root, 'snapshots');
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -182,7 +187,10 @@ export class SnapshotStore {
     fs.mkdirSync(fsDir, { recursive: true, mode: 0o755 });
     try {
       const whiteouts: WhiteoutFormat = this.asRoot ? 'overlay' : 'oci';
-      const result = await unpackLayer(request.open(), request.compression, fsDir, {
+      const onThread =
+        this.workersAllowed && (request.size ?? 0) >= workerThresholdBytes && unpackWorkerAvailable();
+      const unpack = onThread ? unpackLayerInWorker : unpackLayer;
+      const result = await unpack(request.open(), request.compression, fsDir, {
         calls: this.calls,
         asRoot: this.asRoot,
         whiteouts,

@@ -87,7 +87,7 @@ export class Store {
   ) {
     this.blobs = new BlobStore(root);
     this.images = new ImageRecords(root);
-    this.snapshots = new SnapshotStore(root, calls);
+    this.snapshots = new SnapshotStore(root, calls, undefined, calls === linuxFileCalls);
     this.holdsFile = join(root, 'holds.json');
   }
 
@@ -262,6 +262,7 @@ export class Store {
         ...(index > 0 && { parent: image.chainIds[index - 1] }),
         diffId: image.config.rootfs.diff_ids[index],
         compression,
+        size: layer.size,
         open: () => streaming?.source ?? this.blobs.openRead(layer.digest),
         ...(streaming && { gate: streaming.gate }),
         onBytes: (bytes) => events.onLayerBytes?.(layer, bytes),

@@ -1,14 +1,72 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parseReference } from '../../../engine/src/oci/reference';
 import { RegistryClient } from '../../../engine/src/registry/client';
 import { pullImage } from '../../../engine/src/registry/pull';
 import { Store } from '../../../engine/src/store/store';
-import { type LayoutImage, makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
+import { workerThresholdBytes } from '../../../engine/src/store/layers/unpack-thread';
+import { craftTar } from '../../unit/store/layers/crafted-tar';
+import { type LayoutImage, makeBusyboxLayout, makeOciLayout, skopeoPush } from '../../helpers/busybox-image';
 import { haveBusybox } from '../../helpers/busybox-rootfs';
 import { haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
+
+/** A one-layer OCI layout around a tar made byte by byte (what no honest tool would pack). */
+function layoutFromTar(layoutDir: string, tar: Buffer): LayoutImage {
+  const blob = (data: Buffer) => {
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    writeFileSync(join(layoutDir, 'blobs/sha256', digest.slice(7)), data);
+    return { digest, size: data.length };
+  };
+  mkdirSync(join(layoutDir, 'blobs/sha256'), { recursive: true });
+  writeFileSync(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  const layer = blob(gzipSync(tar, { level: 1 }));
+  const diffId = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
+  const config = blob(
+    Buffer.from(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] } }),
+    ),
+  );
+  const manifest = blob(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
+      }),
+    ),
+  );
+  const ref = { 'org.opencontainers.image.ref.name': 'latest' };
+  writeFileSync(
+    join(layoutDir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: ref }],
+    }),
+  );
+  return {
+    layoutDir,
+    tag: 'latest',
+    manifestDigest: manifest.digest,
+    manifestSize: manifest.size,
+    configDigest: config.digest,
+    layers: [{ ...layer, diffId }],
+  };
+}
 
 describe('pull from a real registry', function () {
   let registry: TestRegistry;
@@ -52,5 +110,47 @@ describe('pull from a real registry', function () {
     assert.ok(messages.includes('Pull complete'), messages.join('\n'));
     const again = await pullImage(store, new RegistryClient(ref.domain), ref);
     assert.equal(again.changed, false);
+  });
+
+  it('unpacks a big layer on the worker thread while it downloads; refuses a hostile one and stores nothing', async () => {
+    // Random bytes do not compress: the layer is past the size that sends it to the worker thread.
+    const tree = join(work, 'big-tree');
+    mkdirSync(join(tree, 'data'), { recursive: true });
+    const payload = randomBytes(workerThresholdBytes + (1 << 20));
+    writeFileSync(join(tree, 'data/blob.bin'), payload, { mode: 0o640 });
+    symlinkSync('blob.bin', join(tree, 'data/link'));
+    const big = makeOciLayout(join(work, 'big-layout'), [tree], { tag: 'big' });
+    assert.ok(big.layers[0].size >= workerThresholdBytes);
+    skopeoPush(big, `${registry.address}/test/big:1`);
+    const store = Store.open(join(work, 'store-big'));
+    const ref = parseReference(`${registry.address}/test/big:1`);
+    const result = await pullImage(store, new RegistryClient(ref.domain), ref);
+    const [snapshot] = store.snapshots.lowerDirs(result.image.chainIds[0]);
+    assert.deepEqual(readFileSync(join(snapshot, 'data/blob.bin')), payload);
+    assert.equal(statSync(join(snapshot, 'data/blob.bin')).mode & 0o7777, 0o640);
+    assert.equal(readlinkSync(join(snapshot, 'data/link')), 'blob.bin');
+
+    // As big, with an entry that writes through a symlink the layer made.
+    const hostile = layoutFromTar(
+      join(work, 'hostile-layout'),
+      craftTar([
+        { path: 'padding.bin', body: randomBytes(workerThresholdBytes + (1 << 20)) },
+        { path: 'escape', type: '2', linkpath: '/etc' },
+        { path: 'escape/berth-pwned', body: 'pwned' },
+      ]),
+    );
+    skopeoPush(hostile, `${registry.address}/test/hostile:1`);
+    const badRef = parseReference(`${registry.address}/test/hostile:1`);
+    await assert.rejects(
+      pullImage(store, new RegistryClient(badRef.domain), badRef),
+      /refusing layer entry "escape\/berth-pwned"/,
+    );
+    assert.ok(!statSync('/etc/berth-pwned', { throwIfNoEntry: false }), 'nothing written through the link');
+    assert.equal(store.images.get(`${registry.address}/test/hostile:1`), undefined);
+    assert.deepEqual(
+      readdirSync(store.snapshots.dir).filter((n) => n.startsWith('.')),
+      [],
+      'the half-unpacked snapshot was removed',
+    );
   });
 });

@@ -14,6 +14,10 @@ import {
   type UnpackOptions,
   UnsafeLayerError,
 } from '../../../../engine/src/store/layers/unpack';
+import {
+  unpackLayerInWorker,
+  unpackWorkerAvailable,
+} from '../../../../engine/src/store/layers/unpack-thread';
 import { craftTar, type CraftedEntry } from './crafted-tar';
 
 /** Records mknod/xattr calls instead of making them (no root needed); xattrs are kept in memory. */
@@ -288,5 +292,82 @@ describe('layer unpacking', () => {
     assert.equal(fs.readlinkSync(join(dest, 'etc/link')), 'hosts');
     assert.equal(calls.xattrs.get(join(dest, 'etc/motd'))?.get('user.note')?.toString(), 'kept');
     assert.equal(calls.xattrs.get(join(dest, 'var')), undefined);
+  });
+});
+
+describe('layer unpacking on the worker thread', () => {
+  let work: string;
+  let dest: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(join(tmpdir(), 'berth-unpack-thread-'));
+    dest = join(work, 'snapshot', 'fs');
+    fs.mkdirSync(dest, { recursive: true });
+    fs.mkdirSync(join(work, 'outside'));
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+  const threadOptions = { asRoot: false, whiteouts: 'oci' as const };
+
+  it('gives the same files and diff ID as an unpack on this thread, several layers at once', async () => {
+    assert.ok(unpackWorkerAvailable(), 'the worker script is built next to unpack-thread.js');
+    const entries: CraftedEntry[] = [
+      { path: 'etc/', type: '5', mode: 0o755 },
+      { path: 'etc/big', body: Buffer.alloc(3 << 20, 7), mode: 0o640 },
+      { path: 'etc/link', type: '2', linkpath: 'big' },
+      { path: 'etc/.wh.gone', body: '' },
+    ];
+    const tar = craftTar(entries);
+    const gz = gzipSync(tar);
+    const dests = [0, 1, 2].map((i) => join(work, `snapshot-${i}`));
+    for (const d of dests) fs.mkdirSync(d);
+    // Small chunks, so that flow control between the threads is exercised.
+    const chunks = (b: Buffer) =>
+      Readable.from(
+        Array.from({ length: Math.ceil(b.length / 4096) }, (_, i) => b.subarray(i * 4096, (i + 1) * 4096)),
+      );
+    const results = await Promise.all(
+      dests.map((d) => unpackLayerInWorker(chunks(gz), 'gzip', d, threadOptions)),
+    );
+    const expected = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
+    for (const [i, r] of results.entries()) {
+      assert.equal(r.diffId, expected);
+      assert.equal(r.tarSize, tar.length);
+      const d = dests[i];
+      assert.equal(fs.statSync(join(d, 'etc/big')).size, 3 << 20);
+      assert.equal(fs.statSync(join(d, 'etc/big')).mode & 0o777, 0o640);
+      assert.equal(fs.readlinkSync(join(d, 'etc/link')), 'big');
+      assert.ok(fs.existsSync(join(d, 'etc/.wh.gone')), 'OCI whiteouts kept as files without root');
+    }
+  });
+
+  it('rejects a hostile layer with the same error class, and stops writing before it settles', async () => {
+    const hostile = craftTar([
+      { path: 'a/', type: '5' },
+      { path: 'a/escape', type: '2', linkpath: '../../outside' },
+      { path: 'a/escape/victim', body: 'pwned' },
+    ]);
+    const tail = Buffer.alloc(20 << 20); // more bytes after the bad entry: the sender must stop
+    await assert.rejects(
+      unpackLayerInWorker(Readable.from([hostile, tail]), 'none', dest, threadOptions),
+      (err: Error) => err instanceof UnsafeLayerError && /symlink/.test(err.message),
+    );
+    assert.deepEqual(fs.readdirSync(join(work, 'outside')), []);
+    await assert.rejects(
+      unpackLayerInWorker(
+        Readable.from([Buffer.from('not a tar')]),
+        'gzip',
+        join(work, 'snapshot'),
+        threadOptions,
+      ),
+      /not empty|incorrect header|unexpected end/,
+    );
+  });
+
+  it('fails with the download error when its source fails midway, once the thread stopped writing', async () => {
+    const tar = craftTar([{ path: 'f', body: Buffer.alloc(1 << 20, 1) }]);
+    const source = new Readable({ read() {} });
+    source.push(tar.subarray(0, 600_000));
+    const done = unpackLayerInWorker(source, 'none', dest, threadOptions);
+    setImmediate(() => source.destroy(new Error('connection reset')));
+    await assert.rejects(done, /connection reset/);
   });
 });

@@ -1,0 +1,171 @@
+// Unpacking layers on a worker thread, so that a pull uses more than one core: the main thread
+// downloads, hashes and stores the compressed blobs while the worker decompresses them, hashes the
+// tars (their diff IDs) and makes the files. The worker runs the very same unpackLayer (the same
+// checks against hostile archives, into the same private temp dir); this module only moves bytes to
+// it, with flow control, and results or errors back.
+//
+// One worker per process serves every layer, several at once: starting a thread costs ~55 ms of CPU
+// here (Node's own modules are compiled again in each), more than the work it takes off a 2-core
+// machine's main thread when started per layer. It is unref'd while idle, so it never keeps a
+// process alive.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
+import type { LayerCompression } from '../../oci/media-types';
+import { type UnpackOptions, type UnpackResult, UnsafeLayerError } from './unpack';
+import type { WhiteoutFormat } from './whiteouts';
+
+export interface UnpackJobInput {
+  dest: string;
+  compression: LayerCompression;
+  asRoot: boolean;
+  whiteouts: WhiteoutFormat;
+}
+
+/** Messages to the worker, per job: start, compressed chunks (transferred), then end or cancel. */
+export type UnpackThreadRequest =
+  | { type: 'start'; job: number; input: UnpackJobInput }
+  | { type: 'chunk'; job: number; chunk: Uint8Array }
+  | { type: 'end'; job: number }
+  | { type: 'cancel'; job: number };
+
+/** Messages from the worker; `done` or `error` is a job's last, sent once it stopped writing. */
+export type UnpackThreadMessage = { job: number } & (
+  | { type: 'ack'; bytes: number }
+  | { type: 'bytes'; total: number }
+  | { type: 'warning'; message: string }
+  | { type: 'done'; result: UnpackResult }
+  | { type: 'error'; error: { name: string; message: string; code?: string } }
+);
+
+/** Compressed bytes per job sent and not yet taken by the worker's decompressor: bounds memory. */
+const windowBytes = 8 << 20;
+
+/**
+ * The worker's script: next to this module in tsc's output (out/engine/src/store/layers/), and next
+ * to the bundles that inline this module in dist/ (esbuild.mjs emits it there).
+ */
+const workerScript = join(__dirname, 'unpack-worker.js');
+
+/** Layers this big (compressed) or bigger go to the worker; smaller ones are not worth the hop. */
+export const workerThresholdBytes = 8 << 20;
+
+export function unpackWorkerAvailable(): boolean {
+  return existsSync(workerScript);
+}
+
+interface Job {
+  onMessage(m: UnpackThreadMessage): void;
+  fail(err: Error): void;
+}
+
+class UnpackThread {
+  private worker: Worker | undefined;
+  private readonly jobs = new Map<number, Job>();
+  private nextJob = 1;
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // Loaded on first use: most CLI commands (and small pulls) never start the thread.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const worker = new Worker(workerScript);
+    const crashed = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      for (const job of this.jobs.values()) job.fail(err);
+      this.jobs.clear();
+    };
+    worker.on('message', (m: UnpackThreadMessage) => this.jobs.get(m.job)?.onMessage(m));
+    worker.on('error', crashed);
+    worker.on('exit', (code) => crashed(new Error(`the layer unpack thread stopped (exit ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  async unpack(
+    source: Readable,
+    input: UnpackJobInput,
+    options: Pick<UnpackOptions, 'onBytes' | 'onWarning'>,
+  ): Promise<UnpackResult> {
+    const worker = this.start();
+    worker.ref();
+    const job = this.nextJob++;
+    let outcome: { result: UnpackResult } | { error: Error } | undefined;
+    let sent = 0;
+    let acked = 0;
+    let wake: (() => void) | undefined;
+    const settled = new Promise<void>((resolve) => {
+      const finish = (o: NonNullable<typeof outcome>) => {
+        outcome = o;
+        this.jobs.delete(job);
+        wake?.();
+        resolve();
+      };
+      this.jobs.set(job, {
+        onMessage: (m) => {
+          if (m.type === 'ack') {
+            acked += m.bytes;
+            wake?.();
+          } else if (m.type === 'bytes') options.onBytes?.(m.total);
+          else if (m.type === 'warning') options.onWarning?.(m.message);
+          else if (m.type === 'done') finish({ result: m.result });
+          else finish({ error: workerError(m.error) });
+        },
+        fail: (error) => finish({ error }),
+      });
+    });
+    const post = (m: UnpackThreadRequest, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
+    post({ type: 'start', job, input });
+    let sourceError: unknown;
+    try {
+      for await (const chunk of source as AsyncIterable<Uint8Array>) {
+        if (outcome) break; // the worker gave up (a hostile entry): stop reading
+        const copy = new Uint8Array(chunk); // its own buffer, so that it can be transferred
+        post({ type: 'chunk', job, chunk: copy }, [copy.buffer as ArrayBuffer]);
+        sent += copy.length;
+        while (sent - acked > windowBytes && !outcome) await new Promise<void>((r) => (wake = r));
+      }
+    } catch (err) {
+      sourceError = err;
+    }
+    if (!outcome) post({ type: sourceError ? 'cancel' : 'end', job });
+    // Wait for the worker's last word on this job: after it, nothing writes into dest any more.
+    await settled;
+    if (this.jobs.size === 0) this.worker?.unref();
+    if (sourceError) throw sourceError;
+    const o = outcome as unknown as { result: UnpackResult } | { error: Error };
+    if ('error' in o) {
+      source.destroy();
+      throw o.error;
+    }
+    return o.result;
+  }
+}
+
+const thread = new UnpackThread();
+
+/** unpackLayer on the shared worker thread (which always makes the real Linux file calls). */
+export function unpackLayerInWorker(
+  source: Readable,
+  compression: LayerCompression,
+  dest: string,
+  options: Omit<UnpackOptions, 'calls'>,
+): Promise<UnpackResult> {
+  return thread.unpack(
+    source,
+    { dest, compression, asRoot: options.asRoot, whiteouts: options.whiteouts },
+    options,
+  );
+}
+
+/** The worker's error as this thread's: same name, message and code (UnsafeLayerError keeps its class). */
+function workerError(e: { name: string; message: string; code?: string }): Error {
+  const err: Error & { code?: string } =
+    e.name === 'UnsafeLayerError' ? new UnsafeLayerError('', '') : new Error();
+  err.message = e.message;
+  err.name = e.name;
+  if (e.code) err.code = e.code;
+  return err;
+}
