@@ -82,6 +82,11 @@ export const buildCases: BuildCase[] = [
     reference: true,
   },
   {
+    name: 'wildcards',
+    probe: 'find /app /docs /never /single /never-add /from-image 2>&1 | sort',
+    reference: true,
+  },
+  {
     name: 'heredocs',
     probe: 'cat /greeting /script-out /cat-out /copied.txt /literal.txt',
     reference: false,

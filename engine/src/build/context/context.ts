@@ -57,15 +57,18 @@ export class BuildContext {
   }
 
   /**
-   * The entries a COPY/ADD source names: one for a plain path, any number for a wildcard
-   * (none is an error, as in BuildKit). Throws SourceNotFoundError naming the source.
+   * The entries a source names: one for a plain path, any number for a wildcard. Throws
+   * SourceNotFoundError naming the source when nothing is found, except for a wildcard when
+   * `allowEmptyWildcard` (COPY and ADD, as BuildKit: `COPY package.json yarn.lock* ./` works
+   * without a yarn.lock).
    */
-  resolve(source: string): ContextEntry[] {
+  resolve(source: string, options: { allowEmptyWildcard?: boolean } = {}): ContextEntry[] {
     const clean = cleanRel(source);
     const parts = clean === '' ? [] : clean.split('/');
     const found: ContextEntry[] = [];
     this.expand('', parts, found);
     if (found.length === 0) {
+      if (options.allowEmptyWildcard && hasWildcards(clean)) return [];
       const excludedBy =
         !hasWildcards(clean) && this.ignoreFile && this.excluded(clean) && this.existsRaw(clean)
           ? this.ignoreFile

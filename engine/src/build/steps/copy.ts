@@ -87,7 +87,7 @@ export async function dispatchCopy(
         continue;
       }
       try {
-        resolved.push({ written: src, entries: treeContext.resolve(src) });
+        resolved.push({ written: src, entries: treeContext.resolve(src, { allowEmptyWildcard: true }) });
       } catch (err) {
         const what = from ? `stage or image "${from}"` : 'the build context';
         throw new BuildError(

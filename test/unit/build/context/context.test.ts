@@ -40,6 +40,16 @@ describe('BuildContext', () => {
     );
   });
 
+  it('lets a wildcard match nothing only when asked (COPY and ADD), never a plain path', () => {
+    assert.throws(() => ctx.resolve('*.nomatch'), /"\*.nomatch" not found in the build context/);
+    assert.deepEqual(ctx.resolve('*.nomatch', { allowEmptyWildcard: true }), []);
+    assert.deepEqual(ctx.resolve('sub/*.nomatch', { allowEmptyWildcard: true }), []);
+    assert.throws(
+      () => ctx.resolve('nope.txt', { allowEmptyWildcard: true }),
+      /"nope.txt" not found in the build context/,
+    );
+  });
+
   it('keeps `..` and absolute links inside the context', () => {
     assert.equal(cleanRel('../../a.txt'), 'a.txt');
     assert.equal(ctx.resolve('abs-link/x.txt')[0].abs, join(dir, 'sub', 'x.txt'));
