@@ -116,6 +116,8 @@ async function build(
 
   const controller = new AbortController();
   deps.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  // The failure to report is the first one: the steps it cancels in other stages fail after it.
+  let firstFailure: { error: unknown } | undefined;
   const stages = new Map<number, Promise<StageState>>();
   const images = new Map<string, Promise<StoredImage>>();
   const classicSteps = classicNumbers(plan);
@@ -194,7 +196,10 @@ async function build(
       ).build();
       stages.set(index, running);
       // A failure anywhere stops the rest of the build.
-      running.catch(() => controller.abort());
+      running.catch((error: unknown) => {
+        firstFailure ??= { error };
+        controller.abort();
+      });
     }
     return running;
   };
@@ -203,8 +208,17 @@ async function build(
     // Start every needed stage now: stages that do not depend on each other run in parallel.
     const all = plan.needed.map((i) => stage(i));
     const results = await Promise.allSettled(all);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (results.some((r) => r.status === 'rejected')) {
+      const error = firstFailure!.error;
+      if (!deps.signal?.aborted) throw error;
+      // Cancelled: whatever the interrupted step said, this is what happened (and where).
+      const { location, step, source } = error instanceof BuildError ? error.details : {};
+      throw new BuildError('the build was cancelled', {
+        ...(location && { location }),
+        ...(step && { step }),
+        ...(source && { source }),
+      });
+    }
     const target = await stage(plan.target);
     return await exportImage(store, target, request, progress, cache, unused(request, plan, consumed));
   } finally {

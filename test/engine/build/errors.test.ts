@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BuildError, formatBuildError } from '../../../engine/src/build';
+import { BuildError, buildImage, formatBuildError } from '../../../engine/src/build';
 import { parseDockerfile } from '../../../engine/src/dockerfile';
 import { BuildEnv, buildTestsSkipReason } from '../../helpers/build-env';
 
@@ -83,6 +83,36 @@ describe('builder: errors', function () {
     const diagnostic = parseDockerfile(text).errors[0];
     assert.equal(err.message, `dockerfile parse error on line 3: ${diagnostic.message}`);
     assert.equal(err.details.location?.startLine, diagnostic.range.start.line + 1);
+  });
+
+  it('reports the stage that failed, not the parallel stage its failure cancelled', async () => {
+    const err = await failure(
+      context(
+        'FROM busybox AS slow\nRUN sleep 600\nFROM busybox AS broken\nRUN echo boom; exit 3\n' +
+          'FROM busybox\nCOPY --from=slow /etc/passwd /a\nCOPY --from=broken /etc/passwd /b\n',
+      ),
+    );
+    assert.equal(
+      err.message,
+      'process "/bin/sh -c echo boom; exit 3" did not complete successfully: exit code: 3',
+    );
+    assert.equal(err.details.location?.startLine, 4);
+  });
+
+  it('says a build was cancelled when its signal aborts, killing the running step', async () => {
+    const cancel = new AbortController();
+    const build = buildImage(
+      { contextDir: context('FROM busybox\nRUN echo started; sleep 600\n') },
+      {
+        store: env.store,
+        executor: env.executor,
+        signal: cancel.signal,
+        onEvent: (e) => {
+          if (e.kind === 'step-output' && e.data.includes('started')) cancel.abort();
+        },
+      },
+    );
+    await assert.rejects(build, /^BuildError: the build was cancelled$/);
   });
 
   it('names a stage that does not exist', async () => {

@@ -1,9 +1,9 @@
 // Builder features outside the reference suite: ADD of a URL with --checksum, RUN --network, the
 // classic /build stream from a context tar, the CLI (`berth build`, `berth run`), pruning.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { haveRegistry, startRegistry } from '../../helpers/registry';
 import { BuildEnv, buildTestsSkipReason } from '../../helpers/build-env';
 
 const skip = buildTestsSkipReason();
+const berthBin = join(__dirname, '..', '..', '..', '..', 'bin', 'berth');
 
 function sink(): Writable & { text: string } {
   const out = new Writable({
@@ -188,6 +189,45 @@ describe('builder: features', function () {
     } finally {
       await registry.stop();
     }
+  });
+
+  it('Ctrl-C on berth build kills the running step and leaves nothing mounted', async () => {
+    const token = `cancel-me-${process.pid}-${Date.now()}`;
+    const dir = context(`FROM busybox\nRUN echo started; sleep 600; echo ${token}\n`);
+    const child = spawn(berthBin, ['--root', env.root, 'build', '--progress', 'plain', dir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`the step never started:\n${stderr}`)), 60_000);
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/#\d+ [\d.]+ started\n/.test(stderr)) {
+          clearTimeout(deadline);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /ERROR: failed to solve: the build was cancelled\n$/);
+    assert.match(stderr, /Dockerfile:2\n/);
+    // The step's shell (its command line holds the token) is gone, and nothing of the store is mounted.
+    const running = readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(token);
+        } catch {
+          return false;
+        }
+      });
+    assert.deepEqual(running, []);
+    assert.ok(
+      !readFileSync('/proc/self/mountinfo', 'utf8').includes(env.root),
+      'a mount of the build is left',
+    );
   });
 
   it('prunes the cache: the next build runs every step again', async () => {

@@ -139,6 +139,9 @@ export async function dispatchRun(
           },
         });
         if (partial) tail.push(partial);
+        if (services.signal?.aborted) {
+          throw new BuildError('the build was cancelled', { location: env.location });
+        }
         if (exit.exitCode !== 0 || exit.signal) {
           const how = exit.signal ? `signal: ${exit.signal}` : `exit code: ${exit.exitCode}`;
           throw new BuildError(`process "${args.join(' ')}" did not complete successfully: ${how}`, {

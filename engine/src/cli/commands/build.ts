@@ -142,8 +142,17 @@ export const build: Command = {
         ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns || 80)
         : undefined;
     const onEvent = quiet ? () => {} : (ttyRenderer?.event ?? new PlainRenderer(write).event);
+    // Ctrl-C (or SIGTERM) cancels the build: the running steps are killed, their mounts and work
+    // dirs removed; a second Ctrl-C leaves at once.
+    const cancel = new AbortController();
+    const onSignal = () => {
+      if (cancel.signal.aborted) process.exit(130);
+      cancel.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
-      const result = await ctx.backend.build(request, onEvent);
+      const result = await ctx.backend.build(request, onEvent, cancel.signal);
       ttyRenderer?.finish(false);
       const iidfile = flagString(args, 'iidfile');
       if (iidfile) fs.writeFileSync(iidfile, result.id);
@@ -152,7 +161,10 @@ export const build: Command = {
     } catch (err) {
       ttyRenderer?.finish(true);
       ctx.stderr.write(formatBuildError(err));
-      return 1;
+      return cancel.signal.aborted ? 130 : 1;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
   },
 };
