@@ -62,6 +62,11 @@ export class EngineConnection implements vscode.Disposable {
   private reconnectDelayMs = 1000;
   /** Set when starting the bundled engine failed: do not start it again until the user asks. */
   private autoStartFailed = false;
+  /**
+   * Set from Stop Engine until Start Engine: nothing starts the bundled engine meanwhile, not a view
+   * reloading while it shuts down, nor a settings change.
+   */
+  private stoppedByUser = false;
   private generation = 0;
 
   constructor(private readonly options: EngineConnectionOptions) {}
@@ -117,7 +122,7 @@ export class EngineConnection implements vscode.Disposable {
     if (await this.connect()) return this.docker!;
     const target = this.target();
     const autoStart = vscode.workspace.getConfiguration('berth.engine').get<boolean>('autoStart', true);
-    if (target.kind === 'bundled' && autoStart && !this.autoStartFailed) {
+    if (target.kind === 'bundled' && autoStart && !this.autoStartFailed && !this.stoppedByUser) {
       await this.startBundled();
       return this.docker!;
     }
@@ -137,6 +142,7 @@ export class EngineConnection implements vscode.Disposable {
         `berth.engine.socket points at ${target.socketPath}, not the bundled engine: clear that setting to use the bundled engine`,
       );
     }
+    this.stoppedByUser = false;
     if (await this.connect()) return;
     this.cancelReconnect();
     this.setState({ kind: 'starting' });
@@ -162,15 +168,19 @@ export class EngineConnection implements vscode.Disposable {
         `Berth did not start the engine at ${target.socketPath}; stop it with the tools that manage it`,
       );
     }
+    // The user stops it: wait for them to start it again rather than starting it on the next click.
+    this.stoppedByUser = true;
     this.setState({ kind: 'stopping' });
     this.disconnect();
     try {
       await this.options.bundled.stop(target.socketPath, this.bundledSettings());
-    } finally {
-      // The user stopped it: wait for them to start it again rather than starting it on the next click.
-      this.autoStartFailed = true;
-      this.setState({ kind: 'unreachable', reason: 'the bundled engine is stopped' });
+    } catch (err) {
+      // It may still be running: show what the socket says rather than "stopped".
+      this.setState({ kind: 'connecting' });
+      void this.connect();
+      throw err;
     }
+    this.setState({ kind: 'unreachable', reason: 'the bundled engine is stopped' });
   }
 
   dispose(): void {
@@ -196,6 +206,8 @@ export class EngineConnection implements vscode.Disposable {
       this.setState({ kind: 'unreachable', reason: (err as Error).message });
       return false;
     }
+    // While berthd shuts down its socket still answers; connecting now would bring back a dying engine.
+    if (this.current.kind === 'stopping') return false;
     const generation = ++this.generation;
     if (this.current.kind !== 'starting') this.setState({ kind: 'connecting' });
     if (!(await pingSocket(target.socketPath))) {

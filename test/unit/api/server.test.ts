@@ -222,6 +222,22 @@ describe('api server', () => {
     ]);
   });
 
+  it('drops an upgraded attach request’s body (dockerode sends its options) instead of taking it as stdin', async () => {
+    const session = manualSession(true);
+    await serve(fakeBackend({ containers: { attach: async () => session } }));
+    const { socket, status } = await hijack(
+      socketPath,
+      '/containers/c1/attach?stream=1&stdin=1&stdout=1',
+      '{"stream":true,"stdin":true,"stdout":true,"hijack":true}',
+    );
+    assert.equal(status, 101);
+    socket.write('typed');
+    await waitFor(() => Buffer.concat(session.stdin).length >= 'typed'.length);
+    assert.equal(Buffer.concat(session.stdin).toString(), 'typed');
+    session.finish();
+    socket.destroy();
+  });
+
   it('detaches on ctrl-p ctrl-q and sends raw bytes for a TTY', async () => {
     const session = manualSession(true);
     await serve(fakeBackend({ containers: { attach: async () => session } }));

@@ -6,6 +6,7 @@ import { activateBerth, waitUntil } from '../helpers';
 import { buildTests } from './build';
 import { containerTests } from './containers';
 import { engineTests } from './engine';
+import { lifecycleTests } from './lifecycle';
 import { registryTests } from './registry';
 import { session } from './session';
 import { taskTests } from './tasks';
@@ -46,6 +47,7 @@ function engineSuite(kind: EngineKind): void {
     });
 
     describe('containers, logs and shells', containerTests);
+    describe('lifecycle, filters, volumes, networks', lifecycleTests);
     describe('builds and tasks', () => {
       buildTests();
       taskTests();

@@ -1,9 +1,11 @@
-// The engine connection and the commands around a container: Inspect, Run Interactive, and getting
-// the engine back when it restarts behind the extension's back.
+// The engine connection and the commands around a container: Inspect, Run Interactive, Stop and
+// Start Engine, and getting the engine back when it restarts behind the extension's back.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
-import { keyboard, screenshot, waitUntil, workbenchText } from '../helpers';
+import { pingSocket } from '../../../../client/src/engine/socketWait';
+import { keyboard, screenshot, waitForEvent, waitUntil, workbenchText } from '../helpers';
 import { QUICK_INPUT, session, shot, waitForNoRow, waitForRow, waitForTerminalText } from './session';
 
 /** Answers a quick input step: select what it holds, then type `text` (or leave it empty) and Enter. */
@@ -11,6 +13,15 @@ async function answer(hasText: string, text: string | undefined): Promise<void> 
   if (text === undefined) return keyboard({ waitFor: QUICK_INPUT, hasText, press: ['Enter'] });
   await keyboard({ waitFor: QUICK_INPUT, hasText, press: ['Control+a', 'Backspace'] });
   await keyboard({ type: text, press: ['Enter'] });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 export function engineTests(): void {
@@ -68,6 +79,65 @@ export function engineTests(): void {
     } finally {
       await session.engine.docker.getContainer(id).remove({ force: true });
       await waitForNoRow('containers', name);
+    }
+  });
+
+  it('Stop Engine stops berthd for good (views reloading, settings changing); its containers keep running', async function () {
+    if (session.engine.kind !== 'berthd') {
+      console.log(`      skip: Berth starts and stops only its bundled engine, not ${session.engine.kind}`);
+      return this.skip();
+    }
+    const name = `berth-e2e-keeps-${session.suffix}`;
+    const docker = session.engine.docker;
+    const container = await docker.createContainer({
+      Image: session.engine.image,
+      name,
+      Cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+    });
+    await container.start();
+    try {
+      await waitForRow('containers', name, (i) => i.contextValue === 'runningContainer');
+      const pid = (await container.inspect()).State.Pid;
+      await vscode.commands.executeCommand('berth.engine.stop');
+      assert.notEqual(session.api.engineState().kind, 'connected');
+      assert.equal(
+        await pingSocket(session.engine.socketPath),
+        false,
+        'berthd still answers after Stop Engine',
+      );
+      // Neither a view reloading nor a settings change may start it again behind the user's back.
+      const reloaded = waitForEvent(
+        session.api.onDidLoadView,
+        (v) => v === 'containers',
+        20_000,
+        () => 'the Containers view to reload after a settings change',
+      );
+      await vscode.workspace
+        .getConfiguration('berth.engine')
+        .update('autoStart', true, vscode.ConfigurationTarget.Global);
+      await reloaded;
+      await vscode.commands.executeCommand('berth.containers.refresh');
+      await waitForEvent(
+        session.api.onDidLoadView,
+        (v) => v === 'containers',
+        20_000,
+        () => 'the Containers view to refresh',
+      );
+      assert.equal(await pingSocket(session.engine.socketPath), false, 'something started berthd again');
+      assert.ok(isAlive(pid), `the container's process ${pid} died with the engine`);
+
+      await vscode.commands.executeCommand('berth.engine.start');
+      await waitForRow('containers', name, (i) => i.contextValue === 'runningContainer');
+      assert.equal(
+        (await container.inspect()).State.Pid,
+        pid,
+        'the container is not the one that kept running',
+      );
+    } finally {
+      await vscode.workspace
+        .getConfiguration('berth.engine')
+        .update('autoStart', undefined, vscode.ConfigurationTarget.Global);
+      await container.remove({ force: true });
     }
   });
 
