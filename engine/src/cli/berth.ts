@@ -19,7 +19,8 @@ const globalFlags: FlagSpec[] = [
   {
     name: 'insecure-registry',
     type: 'list',
-    description: 'Registry (host[:port]) that may be reached over plain http (repeatable)',
+    description:
+      'Registry (host[:port], or a CIDR range of addresses) that may be reached over plain http (repeatable)',
     value: 'host',
   },
   {

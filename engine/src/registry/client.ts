@@ -1,16 +1,17 @@
 // A distribution (registry v2) API client for one registry: ping, manifests, blobs, uploads, with
 // authentication (anonymous, Basic, Bearer tokens per scope) handled on the way. Plain http is used
-// only for insecure registries (configured, or localhost/127.0.0.0/8/[::1] as Docker does).
+// only for insecure registries (see insecure.ts).
 import type { Readable } from 'node:stream';
 import { type Digest, sha256 } from '../oci/digest';
 import { manifestAccept } from '../oci/media-types';
-import { isLocalRegistry, registryHost } from '../oci/reference';
+import { registryHost } from '../oci/reference';
 import { AuthError, AuthSession } from './auth';
 import { type HttpClient, type HttpRequest, httpRequest, type HttpResponse } from './http';
+import { isInsecureRegistry } from './insecure';
 import type { Credentials } from './credentials';
 
 export interface RegistryOptions {
-  /** Registries (host[:port]) reached over plain http when https fails; local ones always are. */
+  /** Registries (host[:port] or CIDR ranges) reached over plain http when https fails; local ones always are. */
   insecureRegistries?: readonly string[];
   /** Credentials for a registry domain; default: none (anonymous). */
   credentials?: (domain: string) => Credentials | undefined;
@@ -32,10 +33,6 @@ export class RegistryError extends Error {
 
 /** Largest manifest we accept (distribution's own limit is 4 MiB). */
 const maxManifestSize = 4 << 20;
-
-export function isInsecure(domain: string, insecure: readonly string[] = []): boolean {
-  return isLocalRegistry(domain) || insecure.includes(domain) || insecure.includes(domain.split(':')[0]);
-}
 
 export class RegistryClient {
   private base: string | undefined;
@@ -70,7 +67,8 @@ export class RegistryClient {
 
   private async doPing(): Promise<void> {
     const host = registryHost(this.domain);
-    const schemes = isInsecure(this.domain, this.options.insecureRegistries) ? ['https', 'http'] : ['https'];
+    const insecure = await isInsecureRegistry(this.domain, this.options.insecureRegistries);
+    const schemes = insecure ? ['https', 'http'] : ['https'];
     let lastError: unknown;
     for (const scheme of schemes) {
       const base = `${scheme}://${host}`;
