@@ -77,6 +77,6 @@ export function buildTests(): void {
       2,
       `diagnostic at line ${failure.range.start.line + 1}: ${failure.message}`,
     );
-    assert.match(failure.message, /non-zero code: 3|exit code 3|returned 3/i);
+    assert.match(failure.message, /non-zero code: 3|exit code:? 3|returned 3/i);
   });
 }

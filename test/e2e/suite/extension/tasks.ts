@@ -86,6 +86,6 @@ export function taskTests(): void {
       2,
       `problem at line ${problem.range.start.line + 1}: ${problem.message}`,
     );
-    assert.match(problem.message, /non-zero code: 5/);
+    assert.match(problem.message, /non-zero code: 5|exit code: 5/);
   });
 }
