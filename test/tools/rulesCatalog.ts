@@ -41,6 +41,8 @@ is generated from the rule registry (\`npm run rules\`).
   \`# check=experimental=<Name>|all\` enables experimental checks. Every diagnostic has quick fixes that add
   these comments for you.
 - \`berth.dockerfile.allowedRegistries\`: registries FROM may use (\`DisallowedRegistry\`).
+- \`berth.dockerfile.requiredLabels\`: labels the final image must carry (\`RequiredLabelMissing\`); with
+  \`berth.dockerfile.strictLabels\`, no other label may be set (\`UnexpectedLabel\`).
 
 Besides these rules, every error BuildKit would stop the build with (unknown instructions and flags, bad flag
 values, argument counts, invalid JSON form, bad EXPOSE ports, bad HEALTHCHECK durations, unterminated
@@ -59,8 +61,9 @@ ${berthRules.map(row).join('\n')}
 hadolint codes not listed: DL1001 (about hadolint's own pragmas), DL3011 (EXPOSE port range: a BuildKit error,
 reported as such), DL3012/DL4003/DL4004 (\`MultipleInstructionsDisallowed\`), DL3023 (a stage copying from itself:
 a BuildKit error), DL3024/DL3063/DL3064/DL3065/DL4000 (the BuildKit checks above), DL3029 (superseded by
-\`FromPlatformFlagConstDisallowed\`), DL3043 and DL3061 (BuildKit errors), DL3049/DL3050 (organisation-specific
-label schemas). ShellCheck is not run on RUN scripts.
+\`FromPlatformFlagConstDisallowed\`), DL3043 and DL3061 (BuildKit errors). hadolint's label schema also gives
+each label a format; here the OCI keys' formats are checked (\`InvalidOciLabel\`). ShellCheck is not run on RUN
+scripts.
 `;
 }
 
@@ -82,6 +85,19 @@ export function rulesSettings(): Record<string, unknown> {
     default: [],
     markdownDescription:
       'Registries FROM images may come from (`docker.io`, `ghcr.io`, `*.example.com`). Empty: any registry. Checked by the `DisallowedRegistry` rule.',
+  };
+  properties['berth.dockerfile.requiredLabels'] = {
+    type: 'array',
+    items: { type: 'string' },
+    default: [],
+    markdownDescription:
+      'Label keys the final image must carry (`org.opencontainers.image.source`, `com.example.team`). Empty: none. Checked by the `RequiredLabelMissing` rule.',
+  };
+  properties['berth.dockerfile.strictLabels'] = {
+    type: 'boolean',
+    default: false,
+    markdownDescription:
+      'Allow only the labels listed in `berth.dockerfile.requiredLabels`. Checked by the `UnexpectedLabel` rule.',
   };
   return properties;
 }

@@ -25,6 +25,8 @@ import { InvalidBaseImagePlatform } from './InvalidBaseImagePlatform';
 import { InvalidDefaultArgInFrom } from './InvalidDefaultArgInFrom';
 import { InvalidDefinitionDescription } from './InvalidDefinitionDescription';
 import { InvalidOciLabel } from './InvalidOciLabel';
+import { RequiredLabelMissing } from './RequiredLabelMissing';
+import { UnexpectedLabel } from './UnexpectedLabel';
 import { JSONArgsRecommended } from './JSONArgsRecommended';
 import { LabelKeyInvalid } from './LabelKeyInvalid';
 import { LastUserRoot } from './LastUserRoot';
@@ -109,6 +111,8 @@ export const berthRules: readonly Rule[] = [
   EnvReferencesSameInstruction,
   LabelKeyInvalid,
   InvalidOciLabel,
+  RequiredLabelMissing,
+  UnexpectedLabel,
   ConsecutiveRunInstructions,
   HealthcheckMissing,
   UnknownCheckName,
