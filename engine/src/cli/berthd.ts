@@ -23,6 +23,7 @@ import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
 import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
+import { inUserNamespace } from '../runtime/linux/userns';
 import { berthVersion } from '../version';
 import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
 
@@ -230,6 +231,7 @@ export async function runDaemon(
       hostname: hostname(),
       nofileHard: hostNofileHard(),
       cgroupV2: existsSync('/sys/fs/cgroup/cgroup.controllers'),
+      cgroupLimits: !inUserNamespace(),
       resolvConf: () => readOr('/etc/resolv.conf', ''),
       hostsFile: () => readOr('/etc/hosts', ''),
     },

@@ -14,6 +14,11 @@ export interface HostFacts {
   hostname: string;
   nofileHard: number;
   cgroupV2: boolean;
+  /**
+   * False for rootless berthd, whose runtime gets no cgroup (runtime/cgroups/none.ts): memory, CPU
+   * and pids limits are then dropped with a warning, as Docker does where cgroups are missing.
+   */
+  cgroupLimits: boolean;
   /** The host's /etc/resolv.conf and /etc/hosts. */
   resolvConf: () => string;
   hostsFile: () => string;

@@ -13,6 +13,7 @@ import { NetworkService } from '../network/service';
 import { commandLine } from '../spec/generate';
 import { planMounts } from '../spec/mounts';
 import { checkSysctls, linuxResources, rlimits } from '../spec/resources';
+import { requestedResources } from '../../runtime/cgroups/none';
 import { effectiveCapabilities, parseSecurityOpts } from '../spec/security';
 import { anonymousLabel, matchLabels } from '../volumes';
 import { treeSize } from '../fs/copy-tree';
@@ -128,7 +129,8 @@ export class ContainerService {
     parseLogOpts({ ...deps.config.logOpts, ...(hostConfig.LogConfig?.Config ?? {}) });
     effectiveCapabilities(hostConfig.CapAdd ?? [], hostConfig.CapDrop ?? [], !!hostConfig.Privileged);
     parseSecurityOpts(hostConfig.SecurityOpt ?? []);
-    linuxResources(hostConfig, !!hostConfig.Privileged);
+    const resources = linuxResources(hostConfig, !!hostConfig.Privileged);
+    const dropped = deps.host.cgroupLimits ? [] : requestedResources(resources);
     rlimits(hostConfig, deps.host.nofileHard);
     if (hostConfig.Sysctls)
       checkSysctls(hostConfig.Sysctls, NetworkService.modeOf(hostConfig.NetworkMode) === 'host');
@@ -143,6 +145,12 @@ export class ContainerService {
       hostConfig.NetworkMode,
       endpointsConfig,
     );
+    if (dropped.length) {
+      warnings.push(
+        `WARNING: this rootless berthd has no cgroup of its own (the host delegates none to the user): ` +
+          `the ${dropped.join(', ')} limits are ignored (see docs/rootless.md)`,
+      );
+    }
     const mounts = planMounts(hostConfig, Object.keys(config.Volumes ?? {}));
 
     const id = randomBytes(32).toString('hex');

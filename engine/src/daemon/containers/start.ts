@@ -197,6 +197,7 @@ export async function startRun(
       initBinary: deps.initBinary,
       hostNofileHard: deps.host.nofileHard,
       cgroupV2: deps.host.cgroupV2,
+      cgroupLimits: deps.host.cgroupLimits,
       hostHostname: deps.host.hostname,
     });
     writeFileSync(join(rdir, 'config.json'), JSON.stringify(spec));

@@ -42,6 +42,8 @@ export interface SpecInput {
   hostNofileHard: number;
   /** The host runs the unified cgroup v2 hierarchy only (a private cgroup namespace by default). */
   cgroupV2: boolean;
+  /** False when the runtime has no cgroup (rootless berthd): the spec then asks for no limits. */
+  cgroupLimits?: boolean;
   /** Host name of the machine (for `--network host` / `--uts host`). */
   hostHostname: string;
 }
@@ -149,7 +151,7 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
   }
   mounts.push(...userMounts);
 
-  const resources = linuxResources(host, privileged);
+  const resources = input.cgroupLimits === false ? {} : linuxResources(host, privileged);
   const devices = hostDevices(host);
   resources.devices = [...(resources.devices ?? []), ...devices.rules];
 

@@ -10,8 +10,18 @@ const why =
   'the runtime runs in a user namespace and this host delegates no cgroup to the user ' +
   '(cgroup v2 with systemd delegation is needed)';
 
+/** The limits of a spec's linux.resources (the runtime's or the daemon's view of it). */
+interface RequestedResources {
+  memory?: object;
+  cpu?: object;
+  pids?: { limit?: number };
+  blockIO?: object;
+  hugepageLimits?: unknown[];
+  unified?: object;
+}
+
 /** The resources config.json asks for, by name, for the error that refuses them. */
-function requested(resources: LinuxResources | undefined): string[] {
+export function requestedResources(resources: RequestedResources | undefined): string[] {
   if (!resources) return [];
   const names: string[] = [];
   if (resources.memory && Object.values(resources.memory).some((v) => v !== undefined && v !== null))
@@ -32,7 +42,7 @@ export class NoCgroup implements Cgroup {
   create(): void {}
 
   apply(resources: LinuxResources | undefined, _devices: DeviceRules): void {
-    const names = requested(resources);
+    const names = requestedResources(resources);
     if (names.length) {
       throw new Error(
         `linux.resources.${names.join(', linux.resources.')} cannot be applied: ${why}; remove the limits to run without them`,
