@@ -1,0 +1,283 @@
+// Rootless Berth, for real: `berth` and `berthd` run as an unprivileged user (`berth-rootless`, made
+// by .ci/rootless-user with subordinate ids) through `runuser`, from a copy of the built engine that
+// user can read. The suite itself runs as root only to switch users and to look at the host's view
+// (who owns the files on disk, which host uid a container's process has).
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
+import { dockerBin } from '../../helpers/berthd';
+import { haveBusybox } from '../../helpers/busybox-rootfs';
+import { haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
+
+const repo = join(__dirname, '../../../..');
+const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
+
+interface Result {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function lookupUser(name: string): { uid: number; gid: number } | undefined {
+  const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim();
+  return { uid: Number(r.stdout.trim()), gid: Number(gid) };
+}
+
+function subordinateStart(file: string, name: string): number | undefined {
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
+  return line ? Number(line.split(':')[1]) : undefined;
+}
+
+function blocked(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (to run Berth as the unprivileged test user)';
+  if (!lookupUser(user)) return `needs the user ${user} with subordinate ids: run .ci/rootless-user as root`;
+  if (!haveBusybox() || !haveRegistry()) return 'needs busybox-static, docker-registry and skopeo';
+  if (!existsSync('/usr/bin/newuidmap')) return 'needs newuidmap and newgidmap (apt-get install uidmap)';
+  if (
+    !existsSync(join(repo, 'dist/engine/cli/berth.js')) ||
+    !existsSync(join(repo, 'out/native/berth-userns'))
+  )
+    return 'needs a build (npm run build)';
+  return undefined;
+}
+
+describe('rootless Berth (as an unprivileged user)', function () {
+  this.timeout(120_000);
+  let work: string;
+  let stage: string;
+  let home: string;
+  let xdgRuntime: string;
+  let registry: TestRegistry;
+  let image: string;
+  let ids: { uid: number; gid: number };
+  let subuid: number;
+
+  /** Runs a program as the test user, with its own HOME and XDG_RUNTIME_DIR. */
+  function asUser(argv: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<Result> {
+    return new Promise((resolve) => {
+      const env = [
+        `HOME=${home}`,
+        `XDG_RUNTIME_DIR=${xdgRuntime}`,
+        'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+        'DOCKER_BUILDKIT=0',
+        `DOCKER_CONFIG=${join(home, '.docker')}`,
+        'DOCKER_CLI_HINTS=false',
+      ];
+      const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, ...argv], {
+        cwd: stage,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ status: code ?? -1, stdout, stderr });
+      });
+      child.stdin.end(options.input ?? '');
+    });
+  }
+
+  const berth = (...args: string[]): Promise<Result> =>
+    asUser([process.execPath, join(stage, 'bin/berth'), '--insecure-registry', registry.address, ...args]);
+
+  before(async function () {
+    const why = blocked();
+    if (why) {
+      console.log(`skip: ${why}`);
+      this.skip();
+    }
+    ids = lookupUser(user)!;
+    subuid = subordinateStart('/etc/subuid', user)!;
+    work = mkdtempSync(join(tmpdir(), 'berth-rootless-'));
+    chmodSync(work, 0o755);
+    // The checkout may sit where the user cannot read it (/root): the user gets a copy of what the
+    // .vsix carries (bundles, helpers, koffi).
+    stage = join(work, 'berth');
+    for (const part of [
+      'bin',
+      'dist/engine',
+      'out/native',
+      'node_modules/koffi',
+      'node_modules/@koromix',
+      'package.json',
+    ])
+      cpSync(join(repo, part), join(stage, part), { recursive: true });
+    execFileSync('chmod', ['-R', 'a+rX', stage]);
+    home = join(work, 'home');
+    xdgRuntime = join(work, 'xdg-runtime');
+    for (const dir of [home, xdgRuntime]) {
+      mkdirSync(dir, { mode: 0o700 });
+      chownSync(dir, ids.uid, ids.gid);
+    }
+    registry = await startRegistry();
+    image = `${registry.address}/library/busybox:rootless`;
+    skopeoPush(makeBusyboxLayout(join(work, 'layout')), image);
+  });
+
+  after(async () => {
+    await registry?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('pulls into $XDG_DATA_HOME, owned by the user on the host', async () => {
+    const r = await berth('pull', image);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Pull complete/);
+    const store = join(home, '.local/share/berth');
+    assert.equal(statSync(store).uid, ids.uid);
+    const busybox = execFileSync('find', [join(store, 'snapshots'), '-name', 'busybox', '-type', 'f'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')[0];
+    // Root in the image is the user on the host.
+    assert.equal(statSync(busybox).uid, ids.uid);
+  });
+
+  it('run --rm: root in the container is the user outside, other ids are subordinate ones', async () => {
+    const r = await berth(
+      'run',
+      '--rm',
+      image,
+      'sh',
+      '-c',
+      'id -u; cat /proc/self/uid_map; echo data > /tmp/f; cat /tmp/f; chown 65534:65534 /tmp/f && stat -c owner=%u /tmp/f',
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines[0], '0');
+    assert.match(r.stdout, new RegExp(`^\\s*0\\s+${ids.uid}\\s+1$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^\\s*1\\s+${subuid}\\s+65536$`, 'm'));
+    assert.ok(lines.includes('data'), r.stdout);
+    assert.ok(lines.includes('owner=65534'), `uid 65534 exists in the container: ${r.stdout}`);
+    assert.equal((await berth('run', '--rm', image, 'false')).status, 1);
+  });
+
+  it('builds with RUN and chown to another user, which the image keeps', async () => {
+    const context = join(work, 'context');
+    mkdirSync(context);
+    execFileSync('sh', [
+      '-c',
+      `printf 'FROM ${image}\\nRUN echo built > /built && chown 1234:1234 /built\\nUSER 1234\\nCMD ["sh", "-c", "id -u; ls -ln /built"]\\n' > ${context}/Dockerfile && chmod -R a+rX ${context}`,
+    ]);
+    const b = await berth('build', '-t', 'rootless-built', context);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    const r = await berth('run', '--rm', 'rootless-built');
+    assert.equal(r.status, 0, r.stderr);
+    const [uid, ls] = r.stdout.trim().split('\n');
+    assert.equal(uid, '1234');
+    assert.match(ls, /^-\S+\s+\d+\s+1234\s+1234\s/);
+    // On the host the file belongs to subordinate id 1233 of the range (uid 1234 − 1 + start).
+    const built = execFileSync('find', [join(home, '.local/share/berth'), '-name', 'built', '-type', 'f'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')[0];
+    assert.equal(statSync(built).uid, subuid + 1233);
+  });
+
+  describe('berthd', () => {
+    let daemon: ReturnType<typeof spawn> | undefined;
+    let log = '';
+    const socket = (): string => join(xdgRuntime, 'berth/berth.sock');
+    const docker = (...args: string[]): Promise<Result> =>
+      asUser([dockerBin, '-H', `unix://${socket()}`, ...args]);
+
+    before(async function () {
+      const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${xdgRuntime}`, 'PATH=/usr/local/bin:/usr/bin:/bin'];
+      daemon = spawn(
+        'runuser',
+        ['-u', user, '--', 'env', '-i', ...env, process.execPath, join(stage, 'bin/berthd')],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      daemon.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+      const deadline = Date.now() + 60_000;
+      while (!log.includes('berthd is ready')) {
+        if (daemon.exitCode !== null) throw new Error(`berthd exited (${daemon.exitCode}): ${log}`);
+        if (Date.now() > deadline) throw new Error(`berthd was not ready in 60 s: ${log}`);
+        await new Promise((r) => daemon!.stderr!.once('data', r).once('close', r));
+      }
+    });
+
+    after(async () => {
+      if (daemon && daemon.exitCode === null) {
+        const exited = new Promise((r) => daemon!.once('exit', r));
+        daemon.kill('SIGTERM');
+        await exited;
+      }
+    });
+
+    it('serves the API on a socket under $XDG_RUNTIME_DIR, owned by the user', async () => {
+      const st = statSync(socket());
+      assert.ok(st.isSocket());
+      assert.equal(st.uid, ids.uid);
+      const info = await docker('info', '--format', '{{json .SecurityOptions}}');
+      assert.equal(info.status, 0, info.stderr);
+      assert.match(info.stdout, /name=rootless/);
+    });
+
+    it('pull, run, logs, exec, stop and rm through the docker CLI', async () => {
+      assert.equal((await docker('pull', image)).status, 0);
+      const run = await docker(
+        'run',
+        '-d',
+        '--name',
+        'rl-probe',
+        image,
+        'sh',
+        '-c',
+        'echo started; sleep 300',
+      );
+      assert.equal(run.status, 0, run.stderr);
+      try {
+        let logs = await docker('logs', 'rl-probe');
+        const deadline = Date.now() + 20_000;
+        while (!logs.stdout.includes('started') && Date.now() < deadline)
+          logs = await docker('logs', 'rl-probe');
+        assert.equal(logs.stdout, 'started\n');
+        const exec = await docker('exec', 'rl-probe', 'sh', '-c', 'echo from-exec; id -u');
+        assert.equal(exec.stdout, 'from-exec\n0\n', exec.stderr);
+        const top = await docker('top', 'rl-probe');
+        assert.match(top.stdout, /sleep 300/);
+        // The host sees the container's process as the user's.
+        const pid = Number((await docker('inspect', '-f', '{{.State.Pid}}', 'rl-probe')).stdout.trim());
+        assert.equal(statSync(`/proc/${pid}`).uid, ids.uid);
+        assert.equal((await docker('stop', '-t', '1', 'rl-probe')).status, 0);
+      } finally {
+        await docker('rm', '-f', 'rl-probe');
+      }
+    });
+
+    it('runs with limits dropped and a warning where no cgroup is delegated', async () => {
+      const r = await docker('run', '--rm', '-m', '64m', '--pids-limit', '50', image, 'echo', 'limited');
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'limited\n');
+      assert.match(
+        r.stderr,
+        /rootless berthd has no cgroup of its own .*the memory, pids limits are ignored/,
+      );
+    });
+  });
+});
