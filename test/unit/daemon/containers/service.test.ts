@@ -63,7 +63,7 @@ describe('container service (fake runtime)', function () {
         hostname: 'testhost',
         nofileHard: 1024,
         cgroupV2: false,
-      cgroupLimits: true,
+        cgroupLimits: true,
         resolvConf: () => 'nameserver 10.0.0.2\n',
         hostsFile: () => '',
       },
