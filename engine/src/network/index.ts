@@ -6,6 +6,7 @@ import type { DaemonConfig } from '../daemon/config';
 import type { Logger } from '../daemon/logger';
 import type { NetworkService } from '../daemon/network/service';
 import { linuxNetnsCalls } from '../runtime/linux/netns';
+import { inUserNamespace } from '../runtime/linux/userns';
 import { BridgeDriver } from './bridge-driver';
 import { Cni } from './cni';
 import { bridgeName } from './conflist';
@@ -30,8 +31,15 @@ function onPath(program: string): boolean {
 }
 
 /** Why bridge networking cannot run here, or undefined when it can. */
-export function bridgeBlocked(cni: Cni, uid = process.getuid?.() ?? 0): string | undefined {
+export function bridgeBlocked(
+  cni: Cni,
+  uid = process.getuid?.() ?? 0,
+  rootless = inUserNamespace(),
+): string | undefined {
   if (uid !== 0) return 'bridge networking needs root (rootless networking is not there yet)';
+  // Root of rootless Berth's user namespace cannot step back into the host's network namespace,
+  // which the bridge driver does for every container (runtime/linux/netns.ts).
+  if (rootless) return 'bridge networking needs real root: this berthd is rootless (docs/rootless.md)';
   const missing = requiredPlugins.filter((p) => !cni.locate(p));
   if (missing.length)
     return `CNI plugins ${missing.join(', ')} not found in ${cni.paths.join(':')}: install containernetworking-plugins`;
