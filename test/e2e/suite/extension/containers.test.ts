@@ -7,6 +7,7 @@ import { buildTests } from './build';
 import { containerTests } from './containers';
 import { engineTests } from './engine';
 import { lifecycleTests } from './lifecycle';
+import { localImageTests } from './localImages';
 import { registryTests } from './registry';
 import { session } from './session';
 import { taskTests } from './tasks';
@@ -53,6 +54,7 @@ function engineSuite(kind: EngineKind): void {
       taskTests();
     });
     describe('registries', registryTests);
+    describe('local images in the Dockerfile editor', localImageTests);
     describe('the engine', engineTests);
   });
 }
