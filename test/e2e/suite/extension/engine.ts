@@ -2,6 +2,8 @@
 // Start Engine, and getting the engine back when it restarts behind the extension's back.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import { pingSocket } from '../../../../client/src/engine/socketWait';
@@ -139,6 +141,58 @@ export function engineTests(): void {
         .update('autoStart', undefined, vscode.ConfigurationTarget.Global);
       await container.remove({ force: true });
     }
+  });
+
+  it('Connect to a Socket… (a typed path) moves the views to the engine on that socket', async () => {
+    const name = `berth-e2e-elsewhere-${session.suffix}`;
+    const container = await session.engine.docker.createContainer({
+      Image: session.engine.image,
+      name,
+      Cmd: ['true'],
+    });
+    const settings = () => vscode.workspace.getConfiguration('berth.engine');
+    const before = settings().inspect<string>('socket')?.globalValue;
+    try {
+      await waitForRow('containers', name);
+      // First somewhere nothing answers, so the views empty, then back through the picker.
+      const nowhere = path.join(tmpdir(), `berth-e2e-nowhere-${session.suffix}.sock`);
+      await settings().update('socket', nowhere, vscode.ConfigurationTarget.Global);
+      await waitForNoRow('containers', name);
+      const connected = vscode.commands.executeCommand('berth.engine.connect');
+      await keyboard({
+        waitFor: QUICK_INPUT,
+        hasText: 'Connect Berth to a container engine',
+        type: 'Other socket',
+        press: ['Enter'],
+      });
+      await answer('Docker Engine API socket', session.engine.socketPath);
+      await connected;
+      assert.equal(settings().get('socket'), session.engine.socketPath);
+      await waitForRow('containers', name);
+      assert.equal(session.api.engineState().kind, 'connected');
+    } finally {
+      await settings().update('socket', before, vscode.ConfigurationTarget.Global);
+      await waitUntil(() => session.api.engineState().kind === 'connected', {
+        event: session.api.onDidChangeEngineState,
+        what: () =>
+          `the extension back on the engine under test: ${JSON.stringify(session.api.engineState())}`,
+      });
+      await container.remove({ force: true });
+    }
+  });
+
+  it('Show Engine Logs opens the bundled engine’s log', async function () {
+    if (session.engine.kind !== 'berthd') {
+      console.log(
+        `      skip: ${session.engine.kind} keeps its own logs; Berth opens only its bundled engine's`,
+      );
+      return this.skip();
+    }
+    await vscode.commands.executeCommand('berth.engine.showLogs');
+    const document = vscode.window.activeTextEditor?.document;
+    assert.equal(path.basename(document?.uri.fsPath ?? ''), 'berthd.log');
+    assert.match(document!.getText(), /berthd is ready/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('reconnects by itself when the engine restarts, and shows the welcome view meanwhile', async () => {
