@@ -62,6 +62,28 @@ describe('builder: errors', function () {
     );
   });
 
+  it('says why a RUN program could not start: missing path, not in PATH, not executable', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [
+        'RUN ["/nosuch", "x"]',
+        /^process "\/nosuch x" did not complete successfully: exec: "\/nosuch": no such file or directory: /,
+      ],
+      [
+        'RUN ["nosuch"]',
+        /^process "nosuch" did not complete successfully: exec: "nosuch": executable file not found in \$PATH: /,
+      ],
+      [
+        'RUN ["/etc/passwd"]',
+        /^process "\/etc\/passwd" did not complete successfully: exec: "\/etc\/passwd": permission denied: /,
+      ],
+    ];
+    for (const [run, expected] of cases) {
+      const err = await failure(context(`FROM busybox\n${run}\n`));
+      assert.match(err.message, expected);
+      assert.equal(err.details.location?.startLine, 2);
+    }
+  });
+
   it('names a missing COPY source', async () => {
     const err = await failure(context('FROM busybox\nCOPY nothere.txt /x\n'));
     assert.match(err.message, /"nothere.txt" not found in the build context/);

@@ -118,26 +118,28 @@ export async function dispatchRun(
         mkdirAllInRoot(rootfs.merged, workdir, 0o755, { uid: 0, gid: 0 });
         const tail: string[] = [];
         let partial = '';
-        const exit = await executor.run({
-          id: `berth-build-${randomBytes(6).toString('hex')}`,
-          rootfs: rootfs.merged,
-          args,
-          env: [...processEnv, ...prepared.env],
-          cwd: workdir,
-          user,
-          hostname,
-          mounts: stepMounts,
-          network,
-          signal: services.signal,
-          output(stream, chunk) {
-            const data = chunk.toString('utf8');
-            progress.output(stream, data);
-            const lines = (partial + data).split('\n');
-            partial = lines.pop() ?? '';
-            tail.push(...lines);
-            if (tail.length > tailLines) tail.splice(0, tail.length - tailLines);
-          },
-        });
+        const exit = await startOrExplain(args, env.location, () =>
+          executor.run({
+            id: `berth-build-${randomBytes(6).toString('hex')}`,
+            rootfs: rootfs.merged,
+            args,
+            env: [...processEnv, ...prepared.env],
+            cwd: workdir,
+            user,
+            hostname,
+            mounts: stepMounts,
+            network,
+            signal: services.signal,
+            output(stream, chunk) {
+              const data = chunk.toString('utf8');
+              progress.output(stream, data);
+              const lines = (partial + data).split('\n');
+              partial = lines.pop() ?? '';
+              tail.push(...lines);
+              if (tail.length > tailLines) tail.splice(0, tail.length - tailLines);
+            },
+          }),
+        );
         if (partial) tail.push(partial);
         if (services.signal?.aborted) {
           throw new BuildError('the build was cancelled', { location: env.location });
@@ -156,6 +158,36 @@ export async function dispatchRun(
       }
     },
   });
+}
+
+/**
+ * Runs the step; when its program cannot be started (missing, or not executable), says so in
+ * BuildKit's words for the step and what to check, instead of the runtime's words for its spec.
+ */
+async function startOrExplain<T>(
+  args: string[],
+  location: BuildError['details']['location'],
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    // berth-runtime reports a failed program lookup as `exec: …` and a failed execve by its call.
+    const { code, message, call } = err as { code?: string; message?: string; call?: string };
+    const atExec = message?.startsWith('exec: ') || call === 'execve';
+    if (!atExec || (code !== 'ENOENT' && code !== 'EACCES')) throw err;
+    const program = args[0];
+    const reason =
+      code === 'EACCES'
+        ? 'permission denied: the file is not executable (chmod +x it in an earlier step)'
+        : program.includes('/')
+          ? 'no such file or directory: check the path, or that an earlier step installs it'
+          : 'executable file not found in $PATH: check the name, or add its directory to PATH with ENV';
+    throw new BuildError(
+      `process "${args.join(' ')}" did not complete successfully: exec: "${program}": ${reason}`,
+      { ...(location && { location }) },
+    );
+  }
 }
 
 /** /etc/hosts and /etc/resolv.conf for a step, in a temp dir. */
