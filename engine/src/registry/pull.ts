@@ -118,6 +118,8 @@ export async function pullImage(
   };
 
   let changed = previous?.target.digest !== top.digest;
+  /** Unpacks that outlive their download's slot; awaited once every download is done. */
+  const unpacking: Promise<void>[] = [];
   const layerTasks = manifest.layers.map((layer, i) => async () => {
     const id = shortId(layer.digest);
     if (store.snapshots.has(image.chainIds[i]) && store.blobs.has(layer.digest)) {
@@ -129,23 +131,39 @@ export async function pullImage(
       onLayerBytes: (_l: Descriptor, bytes: number) =>
         progress({ status: 'Extracting', id, progressDetail: { current: bytes } }),
     };
+    const unpackFromBlob = async () => {
+      progress({ status: 'Extracting', id, progressDetail: { current: 0, total: layer.size } });
+      await store.unpackLayer(image, i, extracting);
+      progress({ status: 'Pull complete', id });
+    };
     if (!store.blobs.has(layer.digest)) {
       // A fresh download is unpacked while it arrives; a resumed one is unpacked afterwards.
       const streamed = store.blobs.partialSize(layer.digest) === 0 && !store.snapshots.has(image.chainIds[i]);
-      if (streamed && (await downloadAndUnpack(store, client, repo, image, i, id, options))) {
-        progress({ status: 'Pull complete', id });
+      if (streamed) {
+        const { unpacked } = await downloadAndUnpack(store, client, repo, image, i, id, options);
+        // The download's slot is free now (the limit counts downloads, as Docker's does); the
+        // unpack may still be catching up, and the pull waits for it below.
+        const done = unpacked.then((followed) =>
+          followed ? progress({ status: 'Pull complete', id }) : unpackFromBlob(),
+        );
+        done.catch(() => {}); // handled below, after the other downloads
+        unpacking.push(done);
         return;
       }
       if (!store.blobs.has(layer.digest)) await downloadBlob(store, client, repo, layer, id, options);
     }
-    progress({ status: 'Extracting', id, progressDetail: { current: 0, total: layer.size } });
-    await store.unpackLayer(image, i, extracting);
-    progress({ status: 'Pull complete', id });
+    await unpackFromBlob();
   });
   for (const layer of manifest.layers) {
     if (!store.blobs.has(layer.digest)) progress({ status: 'Pulling fs layer', id: shortId(layer.digest) });
   }
-  await runLimited(layerTasks, options.concurrency ?? 3);
+  let failure: { error: unknown } | undefined;
+  await runLimited(layerTasks, options.concurrency ?? 3).catch((error) => (failure ??= { error }));
+  // Every unpack has settled (none writes any more) before the pull ends, failed or not.
+  for (const r of await Promise.allSettled(unpacking)) {
+    if (r.status === 'rejected') failure ??= { error: r.reason };
+  }
+  if (failure) throw failure.error;
 
   // Manifests last: an image becomes visible only once all of its content is in the store.
   if (topDoc.kind === 'index') store.blobs.put(manifestBytes, manifestDesc.digest);
@@ -239,8 +257,9 @@ function isTransient(err: unknown): boolean {
 
 /**
  * Downloads a layer and unpacks it at the same time (one read of the network, no second read of
- * the blob). The snapshot is committed only after the blob's digest checked out. Returns false when
- * the unpack could not follow the download (the registry restarted it): the caller unpacks later.
+ * the blob). The snapshot is committed only after the blob's digest checked out. Resolves once the
+ * blob is stored, with the unpack's end: false when the unpack could not follow the download (the
+ * registry restarted it), and the caller unpacks from the blob.
  */
 async function downloadAndUnpack(
   store: Store,
@@ -250,7 +269,7 @@ async function downloadAndUnpack(
   index: number,
   id: string,
   options: PullOptions,
-): Promise<boolean> {
+): Promise<{ unpacked: Promise<boolean> }> {
   const layer = image.manifest.layers[index];
   const tee = new PassThrough({ highWaterMark: 4 << 20 });
   let settleGate!: (error?: Error) => void;
@@ -289,11 +308,13 @@ async function downloadAndUnpack(
     await unpackSettled;
     throw err;
   }
-  try {
-    await unpacking;
-    return true;
-  } catch (err) {
-    if (!following) return false;
-    throw err;
-  }
+  return {
+    unpacked: unpacking.then(
+      () => true,
+      (err) => {
+        if (!following) return false;
+        throw err;
+      },
+    ),
+  };
 }
