@@ -1,9 +1,10 @@
 // Images benchmark, Berth side by side with its peers in one run, on a local docker-registry:
-//   1. cold pull of the busybox test image: berth pull vs podman pull vs skopeo copy (to an OCI dir)
+//   1. cold pull of the busybox test image: berth pull vs podman pull vs skopeo copy (to an OCI dir),
+//      and a pull through a running berthd (the docker CLI on its API, the image removed before each)
 //   2. a generated ~200 MB, 4-layer image: pull throughput, berth vs skopeo (and podman)
 //   3. unpacking one ~50 MB gzip layer: berth's unpackLayer vs `tar -xzf`
 // Medians go to bench/results/images.json. Run: npm run build && node out/bench/images.js [--runs N]
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { startRegistry } from '../test/helpers/registry';
 
 const repoRoot = join(__dirname, '..', '..');
 const berthBin = join(repoRoot, 'bin', 'berth');
+const berthdBin = join(repoRoot, 'bin', 'berthd');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 
@@ -61,6 +63,53 @@ function makeLayerDir(dir: string, megabytes: number): void {
   }
 }
 
+/** A berthd of the benchmark's own (private roots, no bridge network); resolves once it is ready. */
+async function startBerthd(dir: string): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
+  mkdirSync(dir, { recursive: true });
+  const socket = join(dir, 'berthd.sock');
+  const args = ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec')];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [berthdBin, ...args, '-H', `unix://${socket}`, '-b', 'none'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`berthd did not start within 60 s:\n${log}`)), 60_000);
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('berthd is ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`berthd exited (${code}):\n${log}`));
+    });
+  });
+  return {
+    env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** `docker rmi -f` on berthd; nothing to remove (the first run) is fine. */
+function removeFromBerthd(env: NodeJS.ProcessEnv, ref: string): void {
+  try {
+    execFileSync('docker', ['rmi', '-f', ref], { env, stdio: 'ignore' });
+  } catch {
+    // not there yet
+  }
+}
+
 interface Case {
   name: string;
   unit: string;
@@ -78,17 +127,21 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'berth-bench-images-'));
   const registry = await startRegistry();
   const podman = makePodman([registry.address]);
+  const berthd = await startBerthd(join(work, 'berthd'));
   const cases: Case[] = [];
   try {
     // ---- 1. busybox cold pull ----------------------------------------------------------------
     const busybox = makeBusyboxLayout(join(work, 'busybox'));
     const small = `${registry.address}/bench/busybox:latest`;
     skopeoPush(busybox, small);
-    const times: Record<string, number[]> = { berth: [], podman: [], skopeo: [] };
+    const times: Record<string, number[]> = { berth: [], berthd: [], podman: [], skopeo: [] };
     for (let i = 0; i < runs; i++) {
       const root = join(work, `berth-small-${i}`);
       times.berth.push(await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', small]));
       rmSync(root, { recursive: true, force: true });
+      // Through the daemon: its image (and so its only layer's snapshot and blobs) removed first.
+      removeFromBerthd(berthd.env, small);
+      times.berthd.push(await timeCommand('docker', ['pull', '-q', small], berthd.env));
       execFileSync('podman', ['rmi', '-a', '-f'], { env: podman.env, stdio: 'ignore' });
       times.podman.push(await timeCommand('podman', ['pull', '-q', '--tls-verify=false', small], podman.env));
       const dir = join(work, `skopeo-small-${i}`);
@@ -106,7 +159,11 @@ async function main(): Promise<void> {
       name: 'cold pull of busybox from a local registry',
       unit: 'ms',
       berth: smallMedians.berth,
-      peers: { podman: smallMedians.podman, skopeo: smallMedians.skopeo },
+      peers: {
+        podman: smallMedians.podman,
+        skopeo: smallMedians.skopeo,
+        'docker CLI → berthd (berth through its daemon)': smallMedians.berthd,
+      },
       ratio: {
         peer: 'podman',
         value: smallMedians.podman / smallMedians.berth,
@@ -129,13 +186,16 @@ async function main(): Promise<void> {
     skopeoPush(big, bigRef);
     const compressed = big.layers.reduce((a, l) => a + l.size, 0);
     const bigRuns = Math.max(3, Math.ceil(runs / 2));
-    const bigTimes: Record<string, number[]> = { berth: [], skopeo: [], podman: [] };
+    const bigTimes: Record<string, number[]> = { berth: [], berthd: [], skopeo: [], podman: [] };
     for (let i = 0; i < bigRuns; i++) {
       const root = join(work, `berth-big-${i}`);
       bigTimes.berth.push(
         await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', bigRef]),
       );
       rmSync(root, { recursive: true, force: true });
+      removeFromBerthd(berthd.env, bigRef);
+      bigTimes.berthd.push(await timeCommand('docker', ['pull', '-q', bigRef], berthd.env));
+      removeFromBerthd(berthd.env, bigRef);
       const dir = join(work, `skopeo-big-${i}`);
       bigTimes.skopeo.push(
         await timeCommand(
@@ -156,7 +216,11 @@ async function main(): Promise<void> {
       name: `pull throughput, ${Math.round(compressed / 1e6)} MB compressed in 4 layers (berth and podman also unpack; skopeo only copies)`,
       unit: 'MB/s',
       berth: bigMedians.berth,
-      peers: { skopeo: bigMedians.skopeo, podman: bigMedians.podman },
+      peers: {
+        skopeo: bigMedians.skopeo,
+        podman: bigMedians.podman,
+        'docker CLI → berthd (berth through its daemon)': bigMedians.berthd,
+      },
       ratio: {
         peer: 'skopeo',
         value: bigMedians.berth / bigMedians.skopeo,
@@ -204,6 +268,7 @@ async function main(): Promise<void> {
     });
     console.log('unpack (ms):', { berth: median(unpackTimes.berth), tar: median(unpackTimes.tar) });
   } finally {
+    await berthd.stop();
     podman.cleanup();
     await registry.stop();
     rmSync(work, { recursive: true, force: true });
