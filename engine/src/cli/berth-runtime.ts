@@ -12,6 +12,7 @@ import type { FlagSpec, Parsed } from './runtime/args';
 import { all, bool, flag, parseArgs, UsageError } from './runtime/args';
 import { bridgeTerminal, terminalSize } from './runtime/tty';
 import { updateFlags, updateResources } from './runtime/update';
+import { events, eventsFlags } from './runtime/events';
 
 const globalFlags: FlagSpec[] = [
   { name: 'root', value: true },
@@ -51,6 +52,7 @@ commands:
   ps <id>            show the container's processes (--format table|json)
   pause <id>         freeze every process of the container
   resume <id>        thaw a paused container
+  events <id>        stats and OOM events as JSON lines (--interval 5s; --stats: once)
   update <id>        change a container's limits (--resources file|-, --memory, --cpu-quota, --pids-limit…)
   spec               write a default config.json (--bundle, --rootless)
   features           print what this runtime supports, as JSON
@@ -380,6 +382,8 @@ const commands: Record<string, (argv: string[]) => number | Promise<number>> = {
     runtime().resume(oneId(parseArgs(argv, [], 'resume'), 'resume'));
     return 0;
   },
+  events: (argv) =>
+    events(runtime(), parseArgs(argv, eventsFlags, 'events'), (line) => process.stdout.write(line + '\n')),
   update: (argv) => {
     const p = parseArgs(argv, updateFlags, 'update');
     const read = (file: string) => readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -391,7 +395,6 @@ const commands: Record<string, (argv: string[]) => number | Promise<number>> = {
 const unsupported: Record<string, string> = {
   checkpoint: 'checkpoint/restore (CRIU) is not supported by berth-runtime',
   restore: 'checkpoint/restore (CRIU) is not supported by berth-runtime',
-  events: "events is not supported by berth-runtime yet: use `state` or the library's exit/oom events",
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -30,3 +30,4 @@ export {
 export { dockerDefaultCapabilities } from './capabilities';
 export { defaultSpec } from './default-spec';
 export { features } from './features';
+export { statsJson, type CgroupStats } from './cgroups/stats';

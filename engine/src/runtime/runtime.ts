@@ -9,6 +9,8 @@ import { constants } from 'node:os';
 import type { LinuxResources, Process, State } from '../oci/runtime-spec';
 import type { CgroupHost } from './cgroups';
 import { cgroupFromDirs } from './cgroups';
+import type { CgroupStats } from './cgroups/stats';
+import { readCgroupStats } from './cgroups/stats';
 import { RuntimeContext } from './context';
 import type { RuntimeLog } from './context';
 import type { CreatedContainer, CreateOptions } from './create';
@@ -425,5 +427,19 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (status === 'stopped')
       throw new LifecycleError(`cannot update container "${id}": it has stopped`, status);
     cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).apply(resources);
+  }
+
+  /** Resource use from the container's cgroup, as `runc events --stats` reports it. */
+  stats(id: string): CgroupStats {
+    const record = this.ctx.store.read(id);
+    const status = this.status(record);
+    if (status === 'stopped') throw new LifecycleError(`container "${id}" has stopped: no stats`, status);
+    return readCgroupStats(record.cgroup.version, record.cgroup.dirs);
+  }
+
+  /** Processes of the container the kernel's OOM killer has killed so far (it may still run). */
+  oomKills(id: string): number {
+    const record = this.ctx.store.read(id);
+    return cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).oomKills();
   }
 }

@@ -1,10 +1,14 @@
 // bin/berth-runtime as engines call it: runc's commands and flags, exit codes, state JSON, logs.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Runtime } from '../../../engine/src/runtime';
 import { hostSyscalls } from '../../../engine/src/runtime/linux/host';
 import {
+  makeBundle,
+  probeSpec,
   removeTestCgroupParents,
   runtimeTestsBlocked,
   scratchDir,
@@ -143,6 +147,53 @@ describe('berth-runtime command line', function () {
     assert.match(cli('update', '--memory', 'lots', id).stderr, /--memory "lots" is not a size/);
 
     assert.equal(cli('delete', '--force', id).status, 0);
+  });
+
+  it('streams stats and a live OOM event with events, and prints stats once with --stats', async () => {
+    const id = uniqueId('cli-events');
+    const rt = new Runtime({ root });
+    const spec = probeSpec('read x; sh -c "tail /dev/zero"; echo survived; read y', id);
+    spec.linux!.resources = { ...spec.linux!.resources, memory: { limit: 32 << 20, swap: 32 << 20 } };
+    // (stderr ignored: the shell reports its killed child there)
+    const c = await rt.run(id, { bundle: makeBundle(spec, id), stdio: ['pipe', 'pipe', 'ignore'] });
+    try {
+      const once = cli('events', '--stats', id);
+      assert.equal(once.status, 0, once.stderr);
+      const event = JSON.parse(once.stdout);
+      assert.equal(event.type, 'stats');
+      assert.equal(event.id, id);
+      assert.equal(event.data.memory.usage.limit, 32 << 20);
+      assert.ok(event.data.pids.current >= 1);
+      assert.ok(event.data.cpu.usage.total > 0);
+
+      const stream = spawn(bin, ['--root', root, 'events', '--interval', '200ms', id], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const lines = createInterface({ input: stream.stdout! });
+      const seen: string[] = [];
+      const next = (accept: (e: { type: string }) => boolean) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no such event in: ${seen.join('\n')}`)), 60000);
+          const onLine = (line: string) => {
+            seen.push(line);
+            if (!accept(JSON.parse(line))) return;
+            clearTimeout(timer);
+            lines.off('line', onLine);
+            resolve();
+          };
+          lines.on('line', onLine);
+        });
+      await next((e) => e.type === 'stats');
+      c.stdin!.write('hog\n'); // a child outgrows the limit and is killed; the container goes on
+      await next((e) => e.type === 'oom');
+      await new Promise((resolve) => c.stdout!.once('data', resolve)); // "survived"
+      const ended = new Promise((resolve) => stream.once('exit', resolve));
+      c.stdin!.end('done\n');
+      assert.equal(await ended, 0, 'the stream ends when the container stops');
+    } finally {
+      await rt.delete(id, { force: true }).catch(() => undefined);
+      await rt.close();
+    }
   });
 
   it('says what is wrong, in the log too, as JSON lines', () => {
