@@ -108,7 +108,7 @@ async function build(
     'file-digests',
     `${createHash('sha256').update(contextDir).digest('hex').slice(0, 32)}.json`,
   );
-  const digests = new FileDigests(digestsFile);
+  const digests = new FileDigests(request.temporaryContext ? undefined : digestsFile);
   const context = new BuildContext(contextDir, ignore?.rules, ignore?.file, digests);
   const cache = new BuildCache(store);
   const hold = new BuildHold(store);

@@ -66,7 +66,12 @@ export async function buildFromContextTar(
     const events = classicStream(send);
     return await buildImage(
       // The Dockerfile is looked up inside the context, `..` or not.
-      { ...request, contextDir: dir, dockerfile: join(dir, posix.normalize(`/${dockerfile}`)) },
+      {
+        ...request,
+        contextDir: dir,
+        temporaryContext: true,
+        dockerfile: join(dir, posix.normalize(`/${dockerfile}`)),
+      },
       {
         ...deps,
         onEvent: (e) => {

@@ -17,6 +17,11 @@ export interface BuildRequest {
   contextDir: string;
   /** The Dockerfile's path (absolute, or relative to the context); default `<context>/Dockerfile`. */
   dockerfile?: string;
+  /**
+   * The context directory is thrown away after the build (a context tar unpacked for it): its
+   * file digests are not remembered for the next build.
+   */
+  temporaryContext?: boolean;
   /** The Dockerfile's text, when it does not come from a file (stdin, the /build endpoint). */
   dockerfileText?: string;
   /** Names to tag the result with (`-t`). */

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -146,6 +146,36 @@ describe('builder: features', function () {
       failing.text,
       /ERROR: failed to solve: process "\/bin\/sh -c exit 9" did not complete successfully: exit code: 9\n$/,
     );
+  });
+
+  it('berth build reads the Dockerfile (-f -) or the whole context (-) from stdin, as docker does', async () => {
+    const dir = context('FROM busybox\nRUN exit 1\n');
+    writeFileSync(join(dir, 'data.txt'), 'from-the-context\n');
+    const run = async (args: string[], stdin: Buffer): Promise<string> => {
+      const stderr = sink();
+      const iid = join(dir, 'iid');
+      const io = { stdin: Readable.from([stdin]), stdout: sink(), stderr };
+      const code = await main(
+        ['--root', env.root, 'build', '--progress', 'plain', '--iidfile', iid, ...args],
+        io,
+      );
+      assert.equal(code, 0, stderr.text);
+      return readFileSync(iid, 'utf8');
+    };
+    // -f -: the Dockerfile from stdin (the one in the context would fail), the context from PATH.
+    const fromStdin = await run(['-f', '-', dir], Buffer.from('FROM busybox\nCOPY data.txt /data.txt\n'));
+    assert.equal(await env.probe(fromStdin, ['cat', '/data.txt']), 'from-the-context\n');
+    // -: a gzipped tar of the context, unpacked into a temp dir whose file digests are not kept.
+    const digestsDir = join(env.root, 'build', 'file-digests');
+    const remembered = () => (existsSync(digestsDir) ? readdirSync(digestsDir).length : 0);
+    const before = remembered();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY data.txt /tarred.txt\n');
+    const fromTar = await run(['-'], execFileSync('tar', ['-C', dir, '-czf', '-', 'Dockerfile', 'data.txt']));
+    assert.equal(await env.probe(fromTar, ['cat', '/tarred.txt']), 'from-the-context\n');
+    // -: a Dockerfile alone, with an empty context.
+    const alone = await run(['-'], Buffer.from('FROM busybox\nRUN echo alone > /alone.txt\n'));
+    assert.equal(await env.probe(alone, ['cat', '/alone.txt']), 'alone\n');
+    assert.equal(remembered(), before);
   });
 
   it('pulls a base image it does not have, adds --label, warns about unused build args', async function () {

@@ -1,5 +1,9 @@
 import * as fs from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
 import {
   formatBuildError,
   parseSecretFlag,
@@ -9,7 +13,7 @@ import {
 } from '../../build';
 import { parsePlatform } from '../../oci/platform';
 import { flagBool, flagList, flagString, UsageError } from '../args';
-import type { Command } from './command';
+import type { CliContext, Command } from './command';
 
 function keyValues(values: string[], flag: string, fromEnv: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -27,9 +31,49 @@ function keyValues(values: string[], flag: string, fromEnv: boolean): Record<str
   return out;
 }
 
+/**
+ * What `-` means, as in docker: `-f -` reads the Dockerfile from stdin; a context of `-` reads
+ * stdin as a tar of the context (plain or gzip; unpacked into a temp dir, nothing outside it), or
+ * else as a Dockerfile with an empty context.
+ */
+async function stdinSources(
+  ctx: CliContext,
+  contextArg: string,
+  fileArg: string | undefined,
+): Promise<{ contextDir?: string; dockerfileText?: string; release(): void } | undefined> {
+  if (contextArg !== '-' && fileArg !== '-') return undefined;
+  if (contextArg === '-' && fileArg === '-') {
+    throw new UsageError('invalid argument: stdin cannot be both the build context and the Dockerfile');
+  }
+  if (ctx.stdin.isTTY) {
+    throw new UsageError(
+      '"-" reads from stdin, but stdin is a terminal: pipe a Dockerfile or a context tar into it',
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.stdin) chunks.push(chunk as Buffer);
+  const data = Buffer.concat(chunks);
+  if (fileArg === '-') return { dockerfileText: data.toString('utf8'), release: () => {} };
+  const dir = fs.mkdtempSync(join(tmpdir(), 'berth-build-context-'));
+  const release = () => fs.rmSync(dir, { recursive: true, force: true });
+  const gzip = data[0] === 0x1f && data[1] === 0x8b;
+  const ustar = data.subarray(257, 262).toString('latin1') === 'ustar';
+  if (!gzip && !ustar) return { contextDir: dir, dockerfileText: data.toString('utf8'), release };
+  try {
+    // node-tar strips absolute paths and `..`, and never writes through a symlink it extracted.
+    await pipeline(Readable.from([data]), tar.x({ cwd: dir, strict: true }));
+  } catch (err) {
+    release();
+    throw new UsageError(
+      `unable to prepare context: the tar on stdin could not be read: ${(err as Error).message}`,
+    );
+  }
+  return { contextDir: dir, release };
+}
+
 export const build: Command = {
   name: 'build',
-  usage: 'berth build [OPTIONS] PATH',
+  usage: 'berth build [OPTIONS] PATH | -',
   summary: 'Build an image from a Dockerfile',
   flags: [
     {
@@ -43,7 +87,7 @@ export const build: Command = {
       name: 'file',
       short: 'f',
       type: 'string',
-      description: "Name of the Dockerfile (default: 'PATH/Dockerfile')",
+      description: "Name of the Dockerfile (default: 'PATH/Dockerfile'), - for stdin",
       value: 'string',
     },
     {
@@ -116,8 +160,10 @@ export const build: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const stdin = await stdinSources(ctx, args.positional[0], flagString(args, 'file'));
     const request: BuildRequest = {
-      contextDir: resolve(args.positional[0]),
+      contextDir: stdin?.contextDir ?? resolve(args.positional[0]),
+      ...(stdin?.contextDir && { temporaryContext: true }),
       tags: flagList(args, 'tag'),
       buildArgs: keyValues(flagList(args, 'build-arg'), 'build-arg', true),
       labels: keyValues(flagList(args, 'label'), 'label', false),
@@ -125,11 +171,13 @@ export const build: Command = {
       pull: flagBool(args, 'pull'),
       network: network as BuildRequest['network'],
       secrets,
-      ...(flagString(args, 'file') && { dockerfile: resolve(flagString(args, 'file')!) }),
+      ...(stdin?.dockerfileText !== undefined
+        ? { dockerfileText: stdin.dockerfileText }
+        : flagString(args, 'file') && { dockerfile: resolve(flagString(args, 'file')!) }),
       ...(flagString(args, 'target') && { target: flagString(args, 'target') }),
       ...(platform && { platform: parsePlatform(platform) }),
     };
-    if (!fs.existsSync(request.contextDir) || !fs.statSync(request.contextDir).isDirectory()) {
+    if (!stdin && (!fs.existsSync(request.contextDir) || !fs.statSync(request.contextDir).isDirectory())) {
       throw new UsageError(
         `unable to prepare context: path "${args.positional[0]}" not found or not a directory`,
       );
@@ -165,6 +213,7 @@ export const build: Command = {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      stdin?.release();
     }
   },
 };
