@@ -22,6 +22,7 @@ import {
   type ImageSummary,
   inspectImage,
   listImageSummaries,
+  pruneImages,
 } from '../store/views';
 
 export interface ImageBackend {
@@ -34,6 +35,8 @@ export interface ImageBackend {
   list(): ImageSummary[];
   inspect(nameOrId: string): ImageInspect;
   remove(nameOrId: string, options: { force?: boolean; noPrune?: boolean }): DeleteResponseItem[];
+  /** `image prune`: dangling images, or with `all` every image. */
+  prune(options: { all?: boolean }): { deleted: DeleteResponseItem[]; spaceReclaimed: number };
   tag(source: string, target: string): void;
   save(references: string[]): Readable;
   load(source: Readable, onMessage: (line: string) => void): Promise<void>;
@@ -87,6 +90,10 @@ export class LocalImageBackend implements ImageBackend {
 
   remove(nameOrId: string, options: { force?: boolean; noPrune?: boolean }): DeleteResponseItem[] {
     return deleteResponse(this.store.remove(nameOrId, options));
+  }
+
+  prune(options: { all?: boolean }): { deleted: DeleteResponseItem[]; spaceReclaimed: number } {
+    return pruneImages(this.store, options);
   }
 
   tag(source: string, target: string): void {

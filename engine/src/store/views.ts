@@ -131,3 +131,27 @@ export function deleteResponse(result: RemoveResult): DeleteResponseItem[] {
     ...result.deleted.map((id) => ({ Deleted: id })),
   ];
 }
+
+/**
+ * `docker image prune`: removes dangling images (no tag), or with `all` every image that `inUse`
+ * does not keep (a container's), then collects what nothing references any more. Images held (by a
+ * build, a container) are kept, names and all. Space reclaimed is what the collection freed on disk.
+ */
+export function pruneImages(
+  store: Store,
+  options: { all?: boolean; inUse?: (summary: ImageSummary) => boolean } = {},
+): { deleted: DeleteResponseItem[]; spaceReclaimed: number } {
+  const deleted: DeleteResponseItem[] = [];
+  const held = new Set(Object.values(store.holds()).flatMap((h) => h.images ?? []));
+  for (const summary of listImageSummaries(store)) {
+    if (!options.all && summary.RepoTags.length > 0) continue;
+    // A held image keeps its names too (a forced remove would untag it).
+    if (held.has(summary.Id) || options.inUse?.(summary)) continue;
+    try {
+      deleted.push(...deleteResponse(store.remove(summary.Id, { force: true, noPrune: true })));
+    } catch {
+      // held by a build or a container meanwhile: kept
+    }
+  }
+  return { deleted, spaceReclaimed: store.gc({ partials: true }).bytesFreed };
+}

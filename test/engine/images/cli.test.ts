@@ -1,7 +1,7 @@
 // `bin/berth` as a user runs it: output formats, exit codes and messages.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LayoutImage, makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
@@ -101,6 +101,25 @@ describe('berth CLI (image verbs)', function () {
     assert.equal((await berth('images', '-q')).stdout, '');
     const loaded = await berth('load', '-i', archive);
     assert.equal(loaded.stdout, 'Loaded image: busybox:mine\n');
+  });
+
+  it('image prune asks first, keeps tagged images, and with -a removes them and their layers', async () => {
+    const declined = await berth('image', 'prune', '-a'); // stdin at its end: the answer is no
+    assert.equal(declined.status, 0, declined.stderr);
+    assert.match(declined.stderr, /WARNING! This will remove all images without at least one container/);
+    assert.equal(declined.stdout, '');
+    assert.equal((await berth('image', 'prune', '-f')).stdout, 'Total reclaimed space: 0B\n');
+    assert.notEqual((await berth('images', '-q')).stdout, '', 'busybox:mine is tagged: kept');
+    const pruned = await berth('image', 'prune', '-a', '-f');
+    assert.equal(pruned.status, 0, pruned.stderr);
+    assert.match(
+      pruned.stdout,
+      new RegExp(
+        `^Deleted Images:\nuntagged: busybox:mine\ndeleted: ${image.configDigest}\n\nTotal reclaimed space: [1-9][0-9.]*[kM]B\n$`,
+      ),
+    );
+    assert.equal((await berth('images', '-q')).stdout, '');
+    assert.deepEqual(readdirSync(join(root, 'snapshots')), [], 'the layer went with the image');
   });
 
   it('says what went wrong, with docker exit codes', async () => {

@@ -16,7 +16,7 @@ import type { Digest } from '../../../engine/src/oci/digest';
 import { loadImages } from '../../../engine/src/store/archive/load';
 import { DigestMismatchError } from '../../../engine/src/store/blobs';
 import { ImageNotFoundError, Store } from '../../../engine/src/store/store';
-import { listImageSummaries } from '../../../engine/src/store/views';
+import { listImageSummaries, pruneImages } from '../../../engine/src/store/views';
 import { type LayoutImage, makeOciLayout } from '../../helpers/busybox-image';
 
 describe('image store', () => {
@@ -113,6 +113,24 @@ describe('image store', () => {
     assert.ok(dangling, 'the old base image is still listed');
     assert.deepEqual(dangling.RepoTags, []);
     assert.equal(store.gc().blobsRemoved, 0);
+  });
+
+  it('prunes dangling images, then with all every image, keeping what another image or a hold uses', () => {
+    store.tag('example/child:1', 'example/base:1'); // the old base is now dangling
+    const childImage = store.resolve('example/child:1').image;
+    const dangling = pruneImages(store);
+    assert.deepEqual(dangling.deleted, [{ Deleted: base.configDigest }]);
+    assert.ok(dangling.spaceReclaimed > 0, 'its config blob at least is gone');
+    assert.ok(store.snapshots.has(childImage.chainIds[0]), 'the shared base layer stays for the child');
+    assert.deepEqual(pruneImages(store), { deleted: [], spaceReclaimed: 0 });
+
+    store.hold('test-build', { images: [childImage.id] });
+    assert.deepEqual(pruneImages(store, { all: true }).deleted, [], 'a held image is kept');
+    store.release('test-build');
+    const all = pruneImages(store, { all: true });
+    assert.deepEqual(all.deleted.map((d) => Object.keys(d)[0]).sort(), ['Deleted', 'Untagged', 'Untagged']);
+    assert.equal(listImageSummaries(store).length, 0);
+    assert.equal(store.snapshots.list().length, 0, 'no snapshot is left without an image');
   });
 
   it('reports disk usage with shared sizes', () => {

@@ -1,6 +1,7 @@
 // Every verb of `berth`, one module each. The builder adds `build` and `run` here.
 import { build } from './build';
 import type { Command } from './command';
+import { image } from './image';
 import { images } from './images';
 import { inspect } from './inspect';
 import { load } from './load';
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   load,
   login,
   system,
+  image,
 ];
 
 /** docker-style aliases: `berth image ls`, `berth image pull`, … */
