@@ -24,6 +24,7 @@ import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
 import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
+import { findSlirp4netns, SlirpDriver } from '../rootless/slirp-driver';
 import { berthVersion } from '../version';
 import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
 
@@ -239,7 +240,16 @@ export async function runDaemon(
   const networking = setUpBridgeNetworking(config, logger, daemon.networkService, () =>
     readOr('/etc/resolv.conf', ''),
   );
-  if (networking.blocked) logger.warn(`no bridge networking: ${networking.blocked}`);
+  if (networking.blocked && inUserNamespace()) {
+    const slirp4netns = findSlirp4netns();
+    if (slirp4netns) {
+      daemon.networkService.registerDriver(
+        new SlirpDriver({ execRoot: config.execRoot, slirp4netns, logger }),
+      );
+    } else {
+      logger.warn('no networking for rootless containers: install slirp4netns (apt-get install slirp4netns)');
+    }
+  } else if (networking.blocked) logger.warn(`no bridge networking: ${networking.blocked}`);
   await daemon.start();
   const server = new ApiServer({ router: engineRouter(daemon), logger, serverName: `Berth/${berthVersion}` });
   await server.listenUnix(config.socket, config.group ? groupId(config.group) : undefined);

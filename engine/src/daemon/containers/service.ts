@@ -147,7 +147,7 @@ export class ContainerService {
     );
     if (dropped.length) {
       warnings.push(
-        `WARNING: this rootless berthd has no cgroup of its own (the host delegates none to the user): ` +
+        `this rootless berthd has no cgroup of its own (the host delegates none to the user): ` +
           `the ${dropped.join(', ')} limits are ignored (see docs/rootless.md)`,
       );
     }
