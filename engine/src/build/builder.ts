@@ -16,7 +16,7 @@ import { BuildContext } from './context/context';
 import { FileDigests } from './context/file-digests';
 import { loadIgnoreRules } from './context/ignore';
 import { BuildError } from './errors';
-import type { StepExecutor } from './executor';
+import type { StepBridge, StepExecutor } from './executor';
 import { imageFromStored, serializeConfig, topChainId, writeImage } from './image';
 import type { BuildRequest } from './options';
 import { type BuildPlan, planBuild, resolveSource, type StageSource } from './plan';
@@ -31,6 +31,8 @@ export interface BuildDependencies {
   store: Store;
   /** Runs RUN steps. */
   executor?: StepExecutor;
+  /** Puts RUN steps of the default network on a bridge; without it they use the host's network. */
+  bridge?: StepBridge;
   mounts?: MountCalls;
   /** Pulls an image into the store (the caller knows registries and credentials). */
   pull?: (reference: string, platform: Platform) => Promise<void>;
@@ -143,6 +145,7 @@ async function build(
     cache,
     mounts,
     executor: deps.executor,
+    bridge: deps.bridge,
     progress,
     context,
     request,

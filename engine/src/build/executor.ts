@@ -7,8 +7,23 @@ export type StepMount =
   | { type: 'bind'; source: string; destination: string; readOnly: boolean }
   | { type: 'tmpfs'; destination: string; sizeBytes?: number };
 
-/** `none`: a private network namespace with only loopback; `host`: the host's network. */
-export type StepNetwork = 'none' | 'host';
+/**
+ * `none`: a private network namespace with only loopback; `host`: the host's network; `{ netns }`:
+ * a namespace the daemon joined to its default bridge network for this step.
+ */
+export type StepNetwork = 'none' | 'host' | { netns: string };
+
+/** A step's place on the daemon's default bridge network, held until `release`. */
+export interface StepSandbox {
+  /** The network namespace file to join. */
+  netns: string;
+  /** The step's /etc/resolv.conf (the default bridge's resolvers). */
+  resolvConf: string;
+  release(): Promise<void>;
+}
+
+/** Puts a RUN step on the default bridge network (the daemon's bridge driver), when there is one. */
+export type StepBridge = (stepId: string) => Promise<StepSandbox>;
 
 export interface StepProcess {
   /** A unique name for the container (for the runtime's state and cgroup). */

@@ -7,7 +7,7 @@ import type { Store, StoredImage } from '../store/store';
 import type { BuildCache } from './cache';
 import type { BuildContext } from './context/context';
 import type { DockerfileLocation } from './errors';
-import type { StepExecutor } from './executor';
+import type { StepBridge, StepExecutor } from './executor';
 import type { BuildRequest, SecretSource } from './options';
 import type { BuildPlan } from './plan';
 import type { Progress, StepProgress } from './progress/events';
@@ -21,6 +21,8 @@ export interface BuildServices {
   mounts: MountCalls;
   /** Runs RUN steps; absent where no runtime is available (a RUN then fails with the reason). */
   executor: StepExecutor | undefined;
+  /** The default bridge network for RUN steps (berthd's); absent, `default` is the host's network. */
+  bridge?: StepBridge;
   progress: Progress;
   context: BuildContext;
   request: BuildRequest;

@@ -61,6 +61,7 @@ export function stepSpec(step: StepProcess): Spec {
     { type: 'uts' },
   ];
   if (step.network === 'none') namespaces.push({ type: 'network' });
+  else if (typeof step.network === 'object') namespaces.push({ type: 'network', path: step.network.netns });
   return {
     ociVersion: ociRuntimeVersion,
     process: {

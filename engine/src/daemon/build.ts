@@ -1,7 +1,7 @@
 // POST /build: the classic builder endpoint over Berth's image builder. The context tar is built
 // by buildFromContextTar and reported as Docker's classic JSON stream; a failed build ends the
 // stream with an errorDetail line, as dockerd does. RUN steps run through a runtime of their own
-// (state under <exec-root>/build), base images are pulled through the daemon's image service with
+// (state under <exec-root>/build), on the default bridge network unless --network says otherwise; base images are pulled through the daemon's image service with
 // the credentials the client sent (X-Registry-Config).
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import type { AuthConfig } from '../api/types';
 import type { NetworkMode } from '../build';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
+import { resolvConf } from '../network/etc-files';
 import { invalid } from './errors';
 import type { Builder, Daemon } from './daemon';
 
@@ -66,6 +67,15 @@ export function classicBuilder(daemon: Daemon, execRoot: string): Builder {
           {
             store,
             executor: await stepExecutor(),
+            bridge: daemon.networkService.stepBridge(() =>
+              resolvConf({
+                host: daemon.options.host.resolvConf(),
+                dns: daemon.options.config.dns,
+                dnsSearch: [],
+                dnsOptions: [],
+                hostNetwork: false,
+              }),
+            ),
             mounts: linuxMountCalls,
             signal,
             pull: (reference, platform) =>

@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chompHeredocContent, type CommandOf, parseHeredocWord } from '../../dockerfile';
 import { BuildError } from '../errors';
-import type { StepMount, StepNetwork } from '../executor';
+import type { StepMount, StepNetwork, StepSandbox } from '../executor';
+
+/** The network a RUN step gets: as asked, `default` being the daemon's bridge when it has one. */
+type StepMode = 'none' | 'host' | 'bridge';
 import { mountsKey, prepareMounts, type MountServices } from '../run-mounts';
 import { mkdirAllInRoot } from '../rootfs-paths';
 import type { StepEnv } from '../services';
@@ -60,9 +63,10 @@ export async function dispatchRun(
   // Mount values arrive expanded and checked (expandInstruction).
   const mounts = [...command.mounts];
   const requested = command.network === 'default' ? (services.request.network ?? 'default') : command.network;
-  // Bridge networking is not there yet: the default network is the host's (BuildKit's choice
-  // without CNI), `none` a private namespace with only loopback.
-  const network: StepNetwork = requested === 'none' ? 'none' : 'host';
+  // The default network is berthd's default bridge, as with Docker; a build without the daemon
+  // (or without bridge networking) uses the host's, as BuildKit does without CNI.
+  const mode: StepMode =
+    requested === 'none' ? 'none' : requested === 'default' && services.bridge ? 'bridge' : 'host';
   const proxies = Object.entries(services.request.buildArgs ?? {}).filter(
     ([k]) => proxyArgs.has(k) && !state.env.has(k),
   );
@@ -76,7 +80,7 @@ export async function dispatchRun(
     env: processEnv,
     cwd: workdir,
     user: state.user,
-    network,
+    network: mode,
     mounts: await mountsKey(mounts, mountServices, workdir),
   };
   const text = env.instruction.line.replace(/^\s*\S+\s*/, '');
@@ -94,7 +98,11 @@ export async function dispatchRun(
       }
       const prepared = await prepareMounts(mounts, mountServices, workdir);
       const extra: string[] = [];
+      const id = `berth-build-${randomBytes(6).toString('hex')}`;
+      let sandbox: StepSandbox | undefined;
       try {
+        if (mode === 'bridge') sandbox = await services.bridge!(id);
+        const network: StepNetwork = sandbox ? { netns: sandbox.netns } : mode === 'none' ? 'none' : 'host';
         const stepMounts: StepMount[] = [...prepared.mounts];
         if (script) {
           const dir = fs.mkdtempSync(join(tmpdir(), 'berth-heredoc-'));
@@ -102,7 +110,7 @@ export async function dispatchRun(
           fs.writeFileSync(join(dir, script.name), script.data, { mode: 0o755 });
           stepMounts.push({ type: 'bind', source: dir, destination: '/dev/pipes', readOnly: true });
         }
-        const etc = etcFiles(network);
+        const etc = etcFiles(mode, sandbox?.resolvConf);
         extra.push(etc.dir);
         stepMounts.push(
           { type: 'bind', source: etc.hosts, destination: '/etc/hosts', readOnly: true },
@@ -120,7 +128,7 @@ export async function dispatchRun(
         let partial = '';
         const exit = await startOrExplain(args, env.location, () =>
           executor.run({
-            id: `berth-build-${randomBytes(6).toString('hex')}`,
+            id,
             rootfs: rootfs.merged,
             args,
             env: [...processEnv, ...prepared.env],
@@ -153,6 +161,7 @@ export async function dispatchRun(
           });
         }
       } finally {
+        await sandbox?.release();
         prepared.release();
         for (const dir of extra) fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -191,15 +200,18 @@ async function startOrExplain<T>(
 }
 
 /** /etc/hosts and /etc/resolv.conf for a step, in a temp dir. */
-function etcFiles(network: StepNetwork): { dir: string; hosts: string; resolvConf: string } {
+function etcFiles(
+  mode: StepMode,
+  bridgeResolvConf?: string,
+): { dir: string; hosts: string; resolvConf: string } {
   const dir = fs.mkdtempSync(join(tmpdir(), 'berth-etc-'));
   const hosts = join(dir, 'hosts');
   const resolvConf = join(dir, 'resolv.conf');
   fs.writeFileSync(hosts, `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`, {
     mode: 0o644,
   });
-  let resolv = '';
-  if (network === 'host') {
+  let resolv = bridgeResolvConf ?? '';
+  if (mode === 'host') {
     try {
       resolv = fs.readFileSync('/etc/resolv.conf', 'utf8');
     } catch {

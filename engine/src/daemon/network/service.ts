@@ -11,6 +11,7 @@ import type { EventBus } from '../events';
 import type { NetworkNamespace } from '../spec/generate';
 import { matchLabels } from '../volumes';
 import type { PortMapping, PortRequest } from '../../network/ports';
+import type { StepBridge } from '../../build/executor';
 import type { LiveSandbox, NetworkDriver, NetworkRecord } from './driver';
 import {
   allocateSubnet,
@@ -473,6 +474,45 @@ export class NetworkService {
     if (bridge && sandbox.kind === 'path' && !sandbox.path.startsWith('/proc/'))
       await bridge.destroySandbox(containerId, sandbox);
     if (failure) throw failure;
+  }
+
+  /**
+   * A build's RUN step on the default bridge network (Docker's classic builder runs steps there),
+   * or undefined when there is no bridge driver (steps then use the host's network). The endpoint
+   * is journaled like a container's, so a berthd crash mid-step leaves nothing behind either.
+   */
+  stepBridge(resolvConf: () => string): StepBridge | undefined {
+    const driver = this.drivers.get('bridge');
+    if (!driver) return undefined;
+    return async (stepId) => {
+      const net = this.find('bridge');
+      const sandbox = await driver.createSandbox(stepId);
+      if (sandbox.kind !== 'path')
+        throw new Error(`the bridge driver gave build step ${stepId} no namespace`);
+      let settings: EndpointSettings;
+      try {
+        ({ settings } = await driver.join(net, sandbox, {
+          containerId: stepId,
+          containerName: stepId,
+          hostname: stepId,
+          aliases: [],
+        }));
+      } catch (err) {
+        await driver.destroySandbox(stepId, sandbox).catch(() => undefined);
+        throw err;
+      }
+      return {
+        netns: sandbox.path,
+        resolvConf: resolvConf(),
+        release: async () => {
+          try {
+            await driver.leave(net, sandbox, settings);
+          } finally {
+            await driver.destroySandbox(stepId, sandbox);
+          }
+        },
+      };
+    };
   }
 
   /** Connecting a running container needs a driver that can add an endpoint to its namespace. */

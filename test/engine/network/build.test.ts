@@ -1,0 +1,84 @@
+// Build RUN steps and the network, through `docker build` (classic builder) against berthd: the
+// default network is the default bridge (an address from its subnet, a server of the test on the
+// bridge's address reachable, nothing left on the bridge afterwards); --network none gives only
+// loopback, --network host the host's interfaces. All traffic stays on this machine.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { startBerthd, type TestDaemon } from '../../helpers/berthd';
+import { linksOnBridge, networkTestsBlocked, ok } from './util';
+
+describe('build RUN steps and the network (docker build)', function () {
+  let d: TestDaemon;
+  let server: Server;
+  let port: number;
+
+  before(async function () {
+    const blocked = networkTestsBlocked();
+    if (blocked) {
+      console.log(`skip: ${blocked}`);
+      this.skip();
+    }
+    d = await startBerthd({ withBusybox: true });
+    // The bridge exists once something used the default network; a container makes it.
+    await ok(d, ['run', '--rm', 'busybox', 'true']);
+    server = createServer((_req, res) => res.end('served to a build step'));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, d.net.gateway, resolve);
+    });
+    port = (server.address() as { port: number }).port;
+  });
+  after(async () => {
+    server?.close();
+    await d?.destroy();
+  });
+
+  function context(name: string, dockerfile: string): string {
+    const dir = join(d.dir, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+    return dir;
+  }
+
+  async function fileOf(image: string, path: string): Promise<string> {
+    return ok(d, ['run', '--rm', '--network', 'none', image, 'cat', path]);
+  }
+
+  it('runs RUN on the default bridge: an address from its subnet, the host reached through the gateway', async () => {
+    const dir = context(
+      'ctx-bridge',
+      [
+        'FROM busybox',
+        'RUN ip -4 -o addr show eth0 > /addr',
+        `RUN wget -qO /fetched http://${d.net.gateway}:${port}/`,
+        '',
+      ].join('\n'),
+    );
+    await ok(d, ['build', '-t', 'netbuild:bridge', dir]);
+    const prefix = d.net.subnet.split('.').slice(0, 3).join('\\.');
+    assert.match(await fileOf('netbuild:bridge', '/addr'), new RegExp(`inet ${prefix}\\.\\d+/24`));
+    assert.equal(await fileOf('netbuild:bridge', '/fetched'), 'served to a build step');
+    // The steps' endpoints are gone: no veth on the bridge, no namespace file, no lease.
+    assert.deepEqual(linksOnBridge(d.net.bridge), []);
+    assert.deepEqual(readdirSync(join(d.dir, 'run', 'netns')), []);
+    const leases = readdirSync(join(d.dir, 'run', 'cni', 'ipam'), { recursive: true, encoding: 'utf8' });
+    assert.deepEqual(
+      leases.filter((f) => /\d+\.\d+\.\d+\.\d+$/.test(f)),
+      [],
+    );
+  });
+
+  it('honours --network none and --network host', async () => {
+    const dir = context('ctx-modes', 'FROM busybox\nRUN ls /sys/class/net | sort > /links\n');
+    await ok(d, ['build', '--network', 'none', '-t', 'netbuild:none', dir]);
+    assert.equal(await fileOf('netbuild:none', '/links'), 'lo\n');
+    await ok(d, ['build', '--no-cache', '--network', 'host', '-t', 'netbuild:host', dir]);
+    const links = (await fileOf('netbuild:host', '/links')).trim().split('\n');
+    assert.ok(
+      links.includes(d.net.bridge),
+      `the host's interfaces, with ${d.net.bridge}: ${links.join(' ')}`,
+    );
+  });
+});
