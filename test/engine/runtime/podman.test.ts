@@ -138,4 +138,24 @@ describe('podman with --runtime berth-runtime', function () {
     assert.match(limits.stdout, /^50000( 100000)?$/m);
     assert.equal(podman('rm', '-f', '-t', '0', name).status, 0);
   });
+
+  it('pauses, unpauses, restarts and stops a container, with the status podman wait reports', () => {
+    const name = uniqueId('bp');
+    const script = 'trap "exit 3" TERM; while true; do sleep 1; done';
+    assert.equal(
+      podman('run', '-d', '--name', name, '--network', 'none', image, 'sh', '-c', script).status,
+      0,
+    );
+    const status = () => podman('inspect', '--format', '{{.State.Status}}', name).stdout.trim();
+    assert.equal(podman('pause', name).status, 0);
+    assert.equal(status(), 'paused');
+    assert.equal(podman('unpause', name).status, 0);
+    assert.equal(status(), 'running');
+    assert.equal(podman('restart', '-t', '5', name).status, 0);
+    assert.equal(status(), 'running');
+    assert.equal(podman('kill', '-s', 'TERM', name).status, 0);
+    const waited = podman('wait', name);
+    assert.equal(waited.stdout.trim(), '3', waited.stderr);
+    assert.equal(podman('rm', name).status, 0);
+  });
 });
