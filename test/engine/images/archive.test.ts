@@ -12,6 +12,7 @@ import { saveImages } from '../../../engine/src/store/archive/save';
 import { Store } from '../../../engine/src/store/store';
 import { type LayoutImage, makeBusyboxLayout, skopeoEnv } from '../../helpers/busybox-image';
 import { haveBusybox } from '../../helpers/busybox-rootfs';
+import { haveDockerd, PrivateDockerd } from '../../helpers/dockerd';
 import { havePodman, makePodman, type Podman } from '../../helpers/podman';
 
 describe('save and load', function () {
@@ -113,6 +114,43 @@ describe('save and load', function () {
         assert.deepEqual(readFileSync(join(fs, 'bin/busybox')), readFileSync('/bin/busybox'));
       });
     }
+  });
+
+  describe('with a private dockerd', () => {
+    let dockerd: PrivateDockerd | undefined;
+    before(async function () {
+      if (!haveDockerd() || process.getuid?.() !== 0) {
+        console.log('skip: needs root and Debian docker.io (dockerd)');
+        this.skip();
+      }
+      this.timeout(120_000);
+      dockerd = new PrivateDockerd();
+      await dockerd.start();
+    });
+    after(async () => dockerd?.stop());
+
+    it('docker loads what berth saves, and what docker saves berth loads back identical', async () => {
+      const tar = join(work, 'for-docker.tar');
+      await saveTo(tar, ['berth-test/busybox:saved']);
+      assert.match(dockerd!.docker(['load', '-i', tar]), /Loaded image: berth-test\/busybox:saved/);
+      assert.equal(
+        dockerd!.docker(['image', 'inspect', '--format', '{{.Id}}', 'berth-test/busybox:saved']).trim(),
+        image.configDigest,
+      );
+      const back = join(work, 'from-docker.tar');
+      dockerd!.docker(['save', '-o', back, 'berth-test/busybox:saved']);
+      const fresh = Store.open(join(work, 'store-docker'));
+      const lines: string[] = [];
+      const loaded = await loadImages(fresh, createReadStream(back), (l) => lines.push(l));
+      assert.deepEqual(lines, ['Loaded image: berth-test/busybox:saved']);
+      assert.equal(loaded[0].image.id, image.configDigest);
+      assert.deepEqual(
+        loaded[0].image.config.rootfs.diff_ids,
+        image.layers.map((l) => l.diffId),
+      );
+      const [fs] = fresh.snapshots.lowerDirs(loaded[0].image.chainIds[0]);
+      assert.deepEqual(readFileSync(join(fs, 'bin/busybox')), readFileSync('/bin/busybox'));
+    });
   });
 
   it('loads a gzipped archive and an image without a name (as <none>)', async () => {
