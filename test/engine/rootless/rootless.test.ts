@@ -207,6 +207,32 @@ describe('rootless Berth (as an unprivileged user)', function () {
     assert.equal(statSync(built).uid, subuid + 1233);
   });
 
+  it("the extension's engine launcher starts berthd rootless at the user's default socket", async () => {
+    // The extension host's own modules (client/src/engine), run as the user the way VS Code would.
+    const launcherDir = join(stage, 'client-engine');
+    mkdirSync(launcherDir);
+    for (const f of ['bundled.js', 'socketWait.js', 'target.js'])
+      cpSync(join(repo, 'out/client/src/engine', f), join(launcherDir, f));
+    execFileSync('chmod', ['-R', 'a+rX', launcherDir]);
+    const script = `
+      const { BundledEngine } = require(${JSON.stringify(join(launcherDir, 'bundled.js'))});
+      const { bundledSocketPath } = require(${JSON.stringify(join(launcherDir, 'target.js'))});
+      const socket = bundledSocketPath(process.env, process.getuid());
+      const engine = new BundledEngine(${JSON.stringify(join(stage, 'bin/berthd'))}, process.env.HOME + '/berthd.log');
+      const settings = { dataRoot: '', execRoot: '' };
+      engine.start(socket, settings).then(() => {
+        const pid = require('fs').readFileSync(require('path').dirname(socket) + '/berthd.pid', 'utf8').trim();
+        console.log(JSON.stringify({ socket, uidMap: require('fs').readFileSync('/proc/' + pid + '/uid_map', 'utf8') }));
+        return engine.stop(socket, settings);
+      }).catch((err) => { console.error(err.message); process.exitCode = 1; });`;
+    const r = await asUser([process.execPath, '-e', script]);
+    assert.equal(r.status, 0, r.stderr);
+    const { socket, uidMap } = JSON.parse(r.stdout) as { socket: string; uidMap: string };
+    assert.equal(socket, join(xdgRuntime, 'berth/berth.sock'));
+    // berthd ran as root of the user's namespace: its uid 0 is the user.
+    assert.match(uidMap, new RegExp(`^\\s*0\\s+${ids.uid}\\s+1$`, 'm'));
+  });
+
   describe('berthd', () => {
     let daemon: ReturnType<typeof spawn> | undefined;
     let log = '';
