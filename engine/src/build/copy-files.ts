@@ -1,6 +1,6 @@
 // Copying files into a step's rootfs the way BuildKit's COPY and ADD do: a directory source gives
-// its contents, a file lands under the destination directory (a destination ending in `/`, an
-// existing directory, or several sources) or as the destination itself; missing destination
+// its contents, a file lands under the destination directory (a destination ending in `/`, or an
+// existing directory) or as the destination itself; missing destination
 // directories are created; modes and times are kept, owners become root (or --chown), --chmod
 // replaces permission bits; links inside a copied tree stay links. Destinations are resolved
 // inside the rootfs, never through a link out of it.
@@ -59,9 +59,9 @@ export function copyIntoRootfs(
   const keep = options.keepOwners === true;
   const realDest = realPathInRoot(rootfs, dest);
   const destHost = join(rootfs, realDest);
-  const existingDir = isDir(destHost);
-  const many = items.length + contents.length > 1;
-  const destIsDir = dest.endsWith('/') || existingDir || many || options.destIsDir === true;
+  // As BuildKit, each source is copied on its own: a destination without `/` that is not (yet) a
+  // directory is a file path, and several files copied onto it leave the last one.
+  const destIsDir = () => dest.endsWith('/') || options.destIsDir === true || isDir(destHost);
 
   for (const item of items) {
     const st = fs.statSync(item.hostPath);
@@ -71,12 +71,12 @@ export function copyIntoRootfs(
       copyTree(item.hostPath, rootfs, base, '', item.skip, owner, options.mode, keep);
       continue;
     }
-    const target = destIsDir || item.parents ? posix.join(base, item.name) : realDest;
+    const target = item.parents || destIsDir() ? posix.join(base, item.name) : realDest;
     mkdirAllInRoot(rootfs, posix.dirname(target), 0o755, owner);
     copyEntry(item.hostPath, rootfs, target, fs.lstatSync(item.hostPath), owner, options.mode, keep);
   }
   for (const content of contents) {
-    const target = destIsDir ? posix.join(realDest, content.name) : realDest;
+    const target = destIsDir() ? posix.join(realDest, content.name) : realDest;
     mkdirAllInRoot(rootfs, posix.dirname(target), 0o755, owner);
     const host = hostTarget(rootfs, target);
     removeExisting(host);

@@ -83,7 +83,7 @@ export const buildCases: BuildCase[] = [
   },
   {
     name: 'wildcards',
-    probe: 'find /app /docs /never /single /never-add /from-image 2>&1 | sort',
+    probe: 'find /app /docs /never /single /never-add /from-image /last-wins 2>&1 | sort; cat /last-wins',
     reference: true,
   },
   {

@@ -260,6 +260,21 @@ describe('builder: features', function () {
     );
   });
 
+  it('warns when several files are copied onto one path (no trailing "/"), where the last one wins', async () => {
+    const dir = context('FROM busybox\nCOPY one.txt two.txt /onto\nCOPY one.txt two.txt /into/\n');
+    writeFileSync(join(dir, 'one.txt'), 'one\n');
+    writeFileSync(join(dir, 'two.txt'), 'two\n');
+    const { result, events } = await env.build({ contextDir: dir });
+    const warnings = events.filter((e) => e.kind === 'warning').map((e) => e.message);
+    assert.deepEqual(warnings, [
+      'COPY at line 2: 2 sources are copied onto "/onto", which does not end with "/": each lands on the same path and the last one wins (as BuildKit does); end the destination with "/" to copy them into a directory',
+    ]);
+    assert.equal(
+      await env.probe(result.id, ['cat', '/onto', '/into/one.txt', '/into/two.txt']),
+      'two\none\ntwo\n',
+    );
+  });
+
   it('prunes the cache: the next build runs every step again', async () => {
     const dir = context('FROM busybox\nRUN echo prune-me > /p\n');
     await env.build({ contextDir: dir });

@@ -4,7 +4,7 @@
 // context sources, the key of a source stage, or the ID of a source image.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { type CommandOf, PatternMatcher } from '../../dockerfile';
 import { BuildContext, type ContextEntry } from '../context/context';
 import { FileDigests } from '../context/file-digests';
@@ -12,6 +12,7 @@ import { type CopyContent, type CopyItem, copyIntoRootfs } from '../copy-files';
 import { BuildError } from '../errors';
 import type { PreparedSource } from '../run-mounts';
 import type { StepEnv } from '../services';
+import { realPathInRoot } from '../rootfs-paths';
 import { resolveChown } from '../users';
 import { topChainId } from '../image';
 import { mountReadOnly } from '../step-rootfs';
@@ -146,11 +147,16 @@ export async function dispatchCopy(
           mode: 0o600,
           ...(u.mtime && { mtime: u.mtime }),
         }));
-        const many = items.length + contents.length + urlContents.length + archives.length > 1;
+        const files = items.length + contents.length + urlContents.length;
+        if (files > 1 && !dest.endsWith('/') && !isDirIn(rootfs.merged, dest)) {
+          services.progress.warning(
+            `${command.kind} at line ${env.location?.startLine ?? '?'}: ${files} sources are copied onto "${command.destPath}", which does not end with "/": ` +
+              `each lands on the same path and the last one wins (as BuildKit does); end the destination with "/" to copy them into a directory`,
+          );
+        }
         copyIntoRootfs(rootfs.merged, dest, items, [...contents, ...urlContents], {
           ...(owner && { owner }),
           ...(chmod !== undefined && { mode: chmod }),
-          destIsDir: many,
         });
         for (const archive of archives) {
           await extractArchive(services.store, archive.path, archive.kind, rootfs.merged, dest, owner, chmod);
@@ -179,6 +185,14 @@ function ownerFor(
     return resolveChown(view.path, chown);
   } finally {
     view.release();
+  }
+}
+
+function isDirIn(rootfs: string, path: string): boolean {
+  try {
+    return fs.statSync(join(rootfs, realPathInRoot(rootfs, path))).isDirectory();
+  } catch {
+    return false;
   }
 }
 
