@@ -426,6 +426,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const status = this.status(record);
     if (status === 'stopped')
       throw new LifecycleError(`cannot update container "${id}": it has stopped`, status);
+    const limit = resources.memory?.limit;
+    if (resources.memory?.checkBeforeUpdate && limit !== undefined && limit > 0) {
+      // The spec's safeguard: a limit below what is in use would OOM-kill the container at once.
+      const usage = readCgroupStats(record.cgroup.version, record.cgroup.dirs).memory.usage.usage ?? 0;
+      if (limit < usage)
+        throw new Error(
+          `cannot update container "${id}": memory.limit ${limit} is below its current usage ${usage} (checkBeforeUpdate)`,
+        );
+    }
     cgroupFromDirs(record.cgroup.version, record.cgroup.dirs, this.ctx.cgroupHost()).apply(resources);
   }
 

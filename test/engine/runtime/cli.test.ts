@@ -145,6 +145,14 @@ describe('berth-runtime command line', function () {
     assert.match(seen, /^(memory\/memory\.memsw\.limit_in_bytes 268435456|memory\.swap\.max 134217728)$/m);
     assert.match(seen, /^(cpu\/cpu\.cfs_quota_us 50000|cpu\.max 50000 100000)$/m);
     assert.match(cli('update', '--memory', 'lots', id).stderr, /--memory "lots" is not a size/);
+    // checkBeforeUpdate: a limit below the current usage is refused, and nothing changes.
+    const tiny = spawnSync(bin, ['--root', root, 'update', '-r', '-', id], {
+      input: JSON.stringify({ memory: { limit: 4096, checkBeforeUpdate: true } }),
+      encoding: 'utf8',
+    });
+    assert.equal(tiny.status, 1);
+    assert.match(tiny.stderr, /memory.limit 4096 is below its current usage \d+ \(checkBeforeUpdate\)/);
+    assert.match(limits(), /^(memory\/memory\.limit_in_bytes|memory\.max) 134217728$/m);
 
     assert.equal(cli('delete', '--force', id).status, 0);
   });
