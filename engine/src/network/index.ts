@@ -1,5 +1,5 @@
 // Container networking for berthd: the bridge driver over Debian's CNI plugins, set up when the
-// host can run it (root, the plugins, nft and iptables installed). See docs/networking.md.
+// host can run it (root, the plugins, nft and iptables installed). See docs/network.md.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { DaemonConfig } from '../daemon/config';
