@@ -101,6 +101,9 @@ export async function dispatchCopy(
     }
     const description = {
       op: command.kind,
+      // Changes when COPY makes something else of the same inputs, so records of an older Berth
+      // are not reused (2: several files onto a path without "/" leave the last one).
+      semantics: 2,
       dest,
       chown,
       chmod,
