@@ -3,11 +3,13 @@
 // function; none parses again, reads the network or waits on anything.
 //
 // Launchers start it with `serverNodeFlags` (protocol.ts), which keep its heap small.
+import { format } from 'node:util';
 import {
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
   ResponseError,
+  StreamMessageReader,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeParams,
@@ -36,9 +38,30 @@ import { LocalImagesNotification, settingsSection } from './protocol';
 import { computeSemanticTokens, semanticTokensLegend } from './semanticTokens';
 import { readSettings } from './settings';
 import { computeSignatureHelp } from './signatureHelp';
+import { SingleWriteMessageWriter } from './stdioWriter';
 import { DocumentStore } from './store';
 
-const connection = createConnection(ProposedFeatures.all);
+// Over stdio, our writer sends each message in one write; other transports (--node-ipc,
+// --socket, --pipe) are set up by the library from the command line.
+const stdio = process.argv.includes('--stdio');
+const connection = stdio
+  ? createConnection(
+      ProposedFeatures.all,
+      new StreamMessageReader(process.stdin),
+      new SingleWriteMessageWriter(process.stdout),
+    )
+  : createConnection(ProposedFeatures.all);
+let shutdownReceived = false;
+if (stdio) {
+  // As the library does for the stdio it opens: the client closing our stdin ends the server.
+  for (const event of ['end', 'close']) process.stdin.on(event, () => process.exit(shutdownReceived ? 0 : 1));
+  // Stdout carries the protocol: console output goes to the client's log instead (the library
+  // does this itself only when it opens stdio).
+  console.log = console.info = (...args: unknown[]) => connection.console.log(format(...args));
+  console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+  console.error = (...args: unknown[]) => connection.console.error(format(...args));
+  console.debug = (...args: unknown[]) => connection.console.debug(format(...args));
+}
 const documents = new TextDocuments(TextDocument);
 const store = new DocumentStore(
   (uri) => documents.get(uri),
@@ -74,6 +97,10 @@ connection.onInitialize((params: InitializeParams) => {
     },
     serverInfo: { name: 'berth-lsp' },
   };
+});
+
+connection.onShutdown(() => {
+  shutdownReceived = true;
 });
 
 connection.onInitialized(() => {

@@ -144,6 +144,43 @@ describe('bin/berth-lsp', function () {
     await speakLsp(server, conversation);
   });
 
+  it('frames non-ASCII messages by their byte length over --stdio, and exits when its stdin closes', async () => {
+    const server = launch(['--stdio']);
+    const published = new Promise<JsonRpcMessage>((resolve) => {
+      const conversation = new Conversation((m) => server.stdin!.write(frame(m)));
+      server.stdout!.on(
+        'data',
+        unframe((m) => {
+          if (m.method === 'textDocument/publishDiagnostics') resolve(m);
+          conversation.receive(m);
+        }),
+      );
+      void conversation.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+      conversation.notify('initialized', {});
+      conversation.notify('textDocument/didOpen', {
+        textDocument: {
+          uri: 'file:///tmp/Dockerfile',
+          languageId: 'dockerfile',
+          version: 1,
+          text: 'FROM busybox:1\nRÜN echo hé\n',
+        },
+      });
+    });
+    const params = (await published).params as { diagnostics: { message: string }[] };
+    assert.deepEqual(
+      params.diagnostics.map((d) => d.message),
+      ['unknown instruction: RÜN (did you mean RUN?)'],
+    );
+    const exited = once(server, 'exit') as Promise<[number | null, string | null]>;
+    server.stdin!.end();
+    const [code] = await exited;
+    assert.equal(
+      code,
+      1,
+      'the server should exit (with 1: no shutdown came) when the editor closes its stdin',
+    );
+  });
+
   it('runs node with the heap flags every launcher uses, when started as an executable', async () => {
     // Editors run the file itself: its shebang is what sets the flags.
     const server = spawn(launcher, ['--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
