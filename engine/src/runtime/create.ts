@@ -1,6 +1,7 @@
 // `create`: from a bundle to a parked container (its namespaces, mounts, cgroup and credentials
 // set up, waiting on its start socket). Any failure undoes everything made so far: no process,
 // cgroup, mount (they live in the container's mount namespace) or state is left behind.
+import { checkMappedUser, isMapped, userNamespace } from './linux/userns';
 import { existsSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { NamespaceType, Spec, State } from '../oci/runtime-spec';
@@ -136,6 +137,7 @@ export async function createContainer(
     if (!existsSync(rootfs))
       throw new Error(`root.path ${rootfs} does not exist: unpack the image there or fix root.path`);
     const namespaces = planNamespaces(spec);
+    if (!namespaces.create.has('user')) checkMappedUser(process.user);
     const caps = resolveCapabilities(process.capabilities, ctx.ownCapabilities());
     if (caps.unavailable.length)
       ctx.log.warn(
@@ -232,6 +234,10 @@ export async function createContainer(
         syncForHooks: createHooks,
         terminal: Boolean(process.terminal),
         inUserNamespace: ctx.inUserNamespace,
+        gidMapped:
+          ctx.inUserNamespace && !namespaces.create.has('user')
+            ? (gid) => isMapped(userNamespace().gidMap, gid)
+            : undefined,
       },
       process: {
         process,

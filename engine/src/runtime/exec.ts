@@ -1,5 +1,6 @@
 // `exec`: a new process inside a running container (its namespaces, cgroup, seccomp filter), and
 // createContainer hooks, which run inside the container's namespaces before pivot_root.
+import { checkMappedUser } from './linux/userns';
 import { openSync } from 'node:fs';
 import type { Hook, NamespaceType, Process, State } from '../oci/runtime-spec';
 import { resolveCapabilities } from './capabilities';
@@ -59,6 +60,7 @@ export async function execInContainer(
   const { host } = ctx;
   const config = record.config;
   const namespaces = planNamespaces(config);
+  if (!namespaces.create.has('user')) checkMappedUser(proc.user);
   const opened: number[] = [];
   const stdio = prepareStdio(options.stdio ?? ['ignore', 'ignore', 'ignore'], host);
   let statusOurs = -1;

@@ -36,6 +36,11 @@ export interface RootfsContext {
   terminal: boolean;
   /** The runtime itself runs in a user namespace (rootless): device nodes are bind-mounted too. */
   inUserNamespace?: boolean;
+  /**
+   * Whether a gid exists where the mounts are made (rootless Berth with a single-id mapping has
+   * gid 0 only): devpts' gid=5 (tty) is dropped when it does not, as the kernel refuses it.
+   */
+  gidMapped?: (gid: number) => boolean;
 }
 
 export function rootfsPath(spec: Spec, bundle: string): string {
@@ -92,10 +97,16 @@ export function finishRootfs(sys: InitSyscalls, spec: Spec): void {
   if (spec.root?.readonly) sys.remount('/', MS.RDONLY, Where.HOST);
 }
 
+function withoutUnmappedGid(options: string[], gidMapped: (gid: number) => boolean): string[] {
+  return options.filter((o) => !o.startsWith('gid=') || gidMapped(Number(o.slice(4))));
+}
+
 /** Mounts one config.json entry; returns "bind" for bind mounts. */
 function mountEntry(sys: InitSyscalls, m: Mount, ctx: RootfsContext): 'bind' | 'other' {
   const dest = containerPath(m.destination);
-  const opts = parseMountOptions(m.options);
+  const opts = parseMountOptions(
+    m.type === 'devpts' && ctx.gidMapped ? withoutUnmappedGid(m.options ?? [], ctx.gidMapped) : m.options,
+  );
   if (opts.unsupported.length) {
     throw new Error(
       `mounts: option ${opts.unsupported.join(', ')} on "${m.destination}" is not supported by berth-runtime yet`,

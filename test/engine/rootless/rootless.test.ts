@@ -207,6 +207,50 @@ describe('rootless Berth (as an unprivileged user)', function () {
     assert.equal(statSync(built).uid, subuid + 1233);
   });
 
+  it('with no subordinate ids: a single-id mapping, root only, and an error naming the fix', async function () {
+    const single = lookupUser(`${user}-single`);
+    if (!single) {
+      console.log(`skip: needs the user ${user}-single without subordinate ids: run .ci/rootless-user`);
+      return this.skip();
+    }
+    const singleHome = join(work, 'single-home');
+    mkdirSync(singleHome, { mode: 0o700 });
+    chownSync(singleHome, single.uid, single.gid);
+    const run = (...args: string[]): Promise<Result> =>
+      new Promise((resolve) => {
+        const env = [
+          `HOME=${singleHome}`,
+          `XDG_RUNTIME_DIR=${singleHome}`,
+          'PATH=/usr/bin:/bin:/usr/sbin:/sbin',
+        ];
+        const berthArgs = [join(stage, 'bin/berth'), '--insecure-registry', registry.address, ...args];
+        const child = spawn(
+          'runuser',
+          ['-u', `${user}-single`, '--', 'env', '-i', ...env, process.execPath, ...berthArgs],
+          {
+            cwd: stage,
+          },
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+      });
+    assert.equal((await run('pull', '-q', image)).status, 0);
+    const r = await run('run', '--rm', image, 'sh', '-c', 'id -u; cat /proc/self/uid_map; ls /dev/pts');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^0\\n\\s*0\\s+${single.uid}\\s+1\\n(?!\\s*1\\s)`));
+    assert.match(r.stdout, /ptmx/);
+    const other = await run('run', '--rm', '--user', '1234', image, 'id');
+    assert.equal(other.status, 1);
+    assert.match(
+      other.stderr,
+      /user 1234:0 does not exist in rootless Berth's user namespace, which maps 0 only/,
+    );
+    assert.match(other.stderr, /usermod --add-subuids/);
+  });
+
   it("the extension's engine launcher starts berthd rootless at the user's default socket", async () => {
     // The extension host's own modules (client/src/engine), run as the user the way VS Code would.
     const launcherDir = join(stage, 'client-engine');

@@ -75,3 +75,17 @@ export function readUserNamespace(procDir: string): UserNamespaceFacts {
 export function inUserNamespace(): boolean {
   return userNamespace().nested;
 }
+
+/**
+ * Refuses a process user that this user namespace does not map (rootless Berth with a single-id
+ * mapping maps root only), with the fix, before the kernel's bare EINVAL from setresuid.
+ */
+export function checkMappedUser(user: { uid: number; gid: number }, ns = userNamespace()): void {
+  if (!ns.nested || (isMapped(ns.uidMap, user.uid) && isMapped(ns.gidMap, user.gid))) return;
+  throw new Error(
+    `user ${user.uid}:${user.gid} does not exist in rootless Berth's user namespace, which maps ` +
+      `${ns.uidMap.map((r) => (r.size === 1 ? `${r.inside}` : `${r.inside}-${r.inside + r.size - 1}`)).join(', ')} only: ` +
+      'give your user subordinate ids (as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 <user>, ' +
+      'with the uidmap package installed) and restart berthd, or run as root in the container',
+  );
+}
