@@ -17,7 +17,7 @@ import { HealthMonitor, probeCommand } from './containers/health';
 import { rootfsPaths, isMounted, mountRootfs, unmountRootfs } from './containers/rootfs';
 import type { ContainerRuntime } from './containers/runtime-port';
 import { ContainerService } from './containers/service';
-import { sampleStats, top } from './containers/stats';
+import { sampleProcStats, sampleStats, top } from './containers/stats';
 import { ContainerStore } from './containers/store';
 import { isActive } from './containers/state';
 import { conflict, invalid, notImplemented } from './errors';
@@ -269,7 +269,9 @@ export class Daemon implements B.EngineBackend {
     const sample = (): T.ContainerStats | undefined => {
       if (!isActive(rec.State.Status) || !rec.State.Pid) return undefined;
       try {
-        const s = sampleStats(rec.Id, rec.Name, rec.State.Pid);
+        const s = this.options.host.cgroupLimits
+          ? sampleStats(rec.Id, rec.Name, rec.State.Pid)
+          : sampleProcStats(rec.Id, rec.Name, rec.State.Pid);
         s.num_procs = 0;
         return s;
       } catch {

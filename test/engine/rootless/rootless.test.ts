@@ -342,6 +342,11 @@ describe('rootless Berth (as an unprivileged user)', function () {
         assert.equal(exec.stdout, 'from-exec\n0\n', exec.stderr);
         const top = await docker('top', 'rl-probe');
         assert.match(top.stdout, /sleep 300/);
+        // Figures of the container's own processes (from /proc: it has no cgroup of its own).
+        const stats = await docker('stats', '--no-stream', '--format', '{{.PIDs}} {{.MemUsage}}', 'rl-probe');
+        const [pids, usage] = stats.stdout.trim().split(' ');
+        assert.ok(Number(pids) >= 1 && Number(pids) <= 2, stats.stdout + stats.stderr);
+        assert.match(usage, /^\d+(\.\d+)?(KiB|MiB)$/);
         // The host sees the container's process as the user's.
         const pid = Number((await docker('inspect', '-f', '{{.State.Pid}}', 'rl-probe')).stdout.trim());
         assert.equal(statSync(`/proc/${pid}`).uid, ids.uid);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerStats, ContainerTopResponse, CpuStats } from '../../api/types';
 import { invalid } from '../errors';
+import { pidNamespaceMembers } from '../../runtime/pid-namespace';
 
 interface CgroupMount {
   mountPoint: string;
@@ -161,6 +162,61 @@ export function sampleStats(id: string, name: string, pid: number): ContainerSta
     cpu_stats: cpu,
     precpu_stats: emptyCpu(),
     memory_stats: memory,
+    blkio_stats: { io_service_bytes_recursive: null },
+    networks: networkStats(pid),
+  };
+}
+
+/**
+ * One sample from /proc, for rootless berthd, whose containers have no cgroup of their own (they
+ * share berthd's, and its figures are not theirs): CPU time and resident memory summed over the
+ * processes of the container's pid namespace.
+ */
+export function sampleProcStats(id: string, name: string, pid: number): ContainerStats {
+  const s = sampleStatsBase(id, name, pid);
+  let ticksUser = 0;
+  let ticksSystem = 0;
+  let rss = 0;
+  const members = pidNamespaceMembers(pid);
+  for (const p of members) {
+    try {
+      // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticksUser += Number(f[11]);
+      ticksSystem += Number(f[12]);
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) rss += Number(m[1]) * 1024;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const user = (ticksUser * 1e9) / clockTicks;
+  const system = (ticksSystem * 1e9) / clockTicks;
+  s.cpu_stats.cpu_usage = {
+    total_usage: user + system,
+    usage_in_usermode: user,
+    usage_in_kernelmode: system,
+  };
+  s.memory_stats = { usage: rss, limit: totalMemory(), stats: {} };
+  s.pids_stats = { current: members.length };
+  return s;
+}
+
+function sampleStatsBase(id: string, name: string, pid: number): ContainerStats {
+  const cpu = emptyCpu();
+  cpu.system_cpu_usage = systemCpuNs();
+  cpu.online_cpus = cpus().length;
+  return {
+    read: new Date().toISOString(),
+    preread: '0001-01-01T00:00:00Z',
+    id,
+    name: `/${name}`,
+    num_procs: 0,
+    pids_stats: {},
+    cpu_stats: cpu,
+    precpu_stats: emptyCpu(),
+    memory_stats: {},
     blkio_stats: { io_service_bytes_recursive: null },
     networks: networkStats(pid),
   };
