@@ -3,24 +3,16 @@
 // both driven the same way through the real protocol over stdio, on the same files, in one run.
 //
 //   node out/bench/lsp.js [--quick]        writes bench/results/lsp.json
-import { existsSync, readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serverNodeFlags } from '../server/src/protocol';
 import { LspClient, type ServerCommand } from './lspClient';
+import { corpusDir, largeDir } from './testdata';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** The team's shared test data: `$BERTH_SHARED_TESTDATA`, or `shared/testdata` beside the project or a parent. */
-function sharedTestdata(): string {
-  if (process.env.BERTH_SHARED_TESTDATA) return process.env.BERTH_SHARED_TESTDATA;
-  for (let dir = root; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, '..', 'shared', 'testdata');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error('no shared/testdata beside the project: set BERTH_SHARED_TESTDATA to its path');
-}
 const quick = process.argv.includes('--quick');
 
 const berth: ServerCommand = {
@@ -221,9 +213,6 @@ function format(value: Sample | number | undefined): string {
 async function main(): Promise<void> {
   // The machine is shared: the 1-minute load average says how much the figures were disturbed.
   const loadAtStart = os.loadavg()[0];
-  const shared = sharedTestdata();
-  const largeDir = path.join(shared, 'large');
-  const corpusDir = path.join(shared, 'dockerfiles');
   const largeFiles = readdirSync(largeDir)
     .filter((f) => f.endsWith('.Dockerfile'))
     .map((f) => path.join(largeDir, f));

@@ -3,24 +3,15 @@
 // language service is built on, on the same files, in one run.
 //
 //   node out/bench/parser.js [--quick]        writes bench/results/parser.json
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parseDockerfile } from '../engine/src/dockerfile';
+import { corpusDir, largeDir } from './testdata';
 
 const root = path.resolve(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
-
-/** The team's shared test data: `$BERTH_SHARED_TESTDATA`, or `shared/testdata` beside the project or a parent. */
-function sharedTestdata(): string {
-  if (process.env.BERTH_SHARED_TESTDATA) return process.env.BERTH_SHARED_TESTDATA;
-  for (let dir = root; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, '..', 'shared', 'testdata');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error('no shared/testdata beside the project: set BERTH_SHARED_TESTDATA to its path');
-}
 
 interface Sample {
   readonly median: number;
@@ -58,12 +49,10 @@ function peerVersion(): string {
 }
 
 function main(): void {
-  const data = sharedTestdata();
-  const large = readdirSync(path.join(data, 'large'))
+  const large = readdirSync(largeDir)
     .filter((f) => f.endsWith('.Dockerfile'))
     .sort()
-    .map((f) => ({ name: f, text: readFileSync(path.join(data, 'large', f), 'utf8') }));
-  const corpusDir = path.join(data, 'dockerfiles');
+    .map((f) => ({ name: f, text: readFileSync(path.join(largeDir, f), 'utf8') }));
   const corpus = readdirSync(corpusDir)
     .filter((f) => f.endsWith('Dockerfile'))
     .map((f) => readFileSync(path.join(corpusDir, f), 'utf8'));

@@ -14,7 +14,7 @@ import {
   variablesFrom,
 } from '../../../engine/src/dockerfile';
 import type { Dockerfile } from '../../../engine/src/dockerfile';
-import { fixturePath, sharedDockerfiles } from '../../helpers/fixtures';
+import { fixturePath, corpusDockerfiles } from '../../helpers/fixtures';
 
 /** mulberry32: a small seeded generator, so a failure replays exactly. */
 function random(seed: number): () => number {
@@ -168,9 +168,7 @@ describe('fuzzing (fixed seed)', function () {
     const seeds = readdirSync(buildkit).map((name) =>
       readFileSync(join(buildkit, name, 'Dockerfile'), 'utf8'),
     );
-    const corpus = sharedDockerfiles();
-    if ('files' in corpus) seeds.push(...corpus.files.map((f) => f.text));
-    else console.log(`note: mutating BuildKit's test files only (${corpus.missing})`);
+    seeds.push(...corpusDockerfiles().map((f) => f.text));
     for (let i = 0; i < 3000; i++) {
       exercise(mutate(seeds[Math.floor(next() * seeds.length)], next), `mutation #${i}`);
     }

@@ -13,21 +13,17 @@ import { computeHighlights } from '../../../server/src/navigation';
 import { computeDocumentSymbols, computeFoldingRanges } from '../../../server/src/outline';
 import { computeSemanticTokens } from '../../../server/src/semanticTokens';
 import { computeSignatureHelp } from '../../../server/src/signatureHelp';
-import { sharedDockerfiles } from '../../helpers/fixtures';
+import { corpusDockerfiles } from '../../helpers/fixtures';
 import { documentOf, environmentWith } from './helpers';
 
 describe('server on the shared corpus', function () {
   this.timeout(120_000);
-  const corpus = sharedDockerfiles();
+  const corpus = corpusDockerfiles();
 
   it('reports the pinned number of findings per rule', function () {
-    if ('missing' in corpus) {
-      console.log(`skip: ${corpus.missing}`);
-      return this.skip();
-    }
     const environment = environmentWith();
     const counts: Record<string, number> = {};
-    for (const { name, text } of corpus.files) {
+    for (const { name, text } of corpus) {
       for (const d of computeDiagnostics(documentOf(text, `file:///corpus/${name}`), environment)) {
         const key = String(d.code ?? '(syntax)');
         counts[key] = (counts[key] ?? 0) + 1;
@@ -55,12 +51,8 @@ describe('server on the shared corpus', function () {
   });
 
   it('answers every request on every file without throwing, and reports no syntax error', function () {
-    if ('missing' in corpus) {
-      console.log(`skip: ${corpus.missing}`);
-      return this.skip();
-    }
     const environment = environmentWith();
-    for (const { name, text } of corpus.files) {
+    for (const { name, text } of corpus) {
       const document = documentOf(text, `file:///corpus/${name}`);
       const diagnostics = computeDiagnostics(document, environment);
       const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
