@@ -1,6 +1,8 @@
 // Build benchmark, Berth side by side with BuildKit (a private dockerd from Debian's docker.io,
 // DOCKER_BUILDKIT=1) and buildah, in one run, each through its own CLI, on the same context:
-// FROM busybox, 5 RUN and a COPY of a 10 MiB file (after the second RUN).
+// FROM busybox, 5 RUN and a COPY of a 10 MiB file (after the second RUN). Berth is measured twice:
+// its own CLI (a Node start per build) and, like for like with BuildKit, the same docker CLI
+// (DOCKER_BUILDKIT=0: the classic POST /build) against a private berthd the bench starts.
 //   1. cold build (--no-cache: every step runs)
 //   2. fully cached rebuild
 //   3. rebuild after changing the copied file: only COPY and the RUN steps after it run again
@@ -15,6 +17,7 @@ import { buildImage } from '../engine/src/build';
 import { RuntimeExecutor } from '../engine/src/build/runtime-executor';
 import { Store } from '../engine/src/store/store';
 import { makeBusyboxLayout } from '../test/helpers/busybox-image';
+import { startBerthd, type TestDaemon } from '../test/helpers/berthd';
 import { PrivateDockerd } from '../test/helpers/dockerd';
 import { makePodman } from '../test/helpers/podman';
 
@@ -57,6 +60,26 @@ function timeCommand(
   });
 }
 
+interface Ratio {
+  peer: string;
+  value: number;
+  meaning: string;
+}
+
+interface BenchCase {
+  name: string;
+  unit: 'ms';
+  berth: number;
+  /** The docker CLI (classic builder) against berthd; absent for the in-process library case. */
+  berthd?: number;
+  peers: { buildkit: number; buildah: number };
+  ratio: Ratio;
+  berthdRatio?: Ratio;
+  target: string;
+  runs: number;
+  samples: Record<string, number[]>;
+}
+
 interface Tool {
   name: string;
   build(options: { noCache: boolean }): Promise<{ ms: number; stderr: string }>;
@@ -85,6 +108,19 @@ async function main(): Promise<void> {
     .trim()
     .split('\n')[0];
   execFileSync(berthBin, ['--root', berthRoot, 'tag', loadedId, 'busybox:latest']);
+
+  // berthd: private data root, socket, bridge and pool; busybox loaded through the docker CLI.
+  const berthd: TestDaemon = await startBerthd();
+  const busyboxArchive = join(work, 'busybox-archive.tar');
+  execFileSync('skopeo', [
+    'copy',
+    '--quiet',
+    `oci:${layout}:latest`,
+    `docker-archive:${busyboxArchive}:busybox:latest`,
+  ]);
+  const loaded = await berthd.docker(['load', '-i', busyboxArchive]);
+  if (loaded.status !== 0) throw new Error(`docker load into berthd failed: ${loaded.stderr}`);
+  const berthdEnv = { ...berthd.env, DOCKER_BUILDKIT: '0' };
 
   const dockerd = new PrivateDockerd();
   await dockerd.start();
@@ -115,6 +151,15 @@ async function main(): Promise<void> {
           ...(noCache ? ['--no-cache'] : []),
           context,
         ]),
+    },
+    {
+      name: 'berthd',
+      build: ({ noCache }) =>
+        timeCommand(
+          '/usr/bin/docker',
+          ['build', '-q', '-t', 'bench:latest', ...(noCache ? ['--no-cache'] : []), context],
+          berthdEnv,
+        ),
     },
     {
       name: 'buildkit',
@@ -193,11 +238,12 @@ async function main(): Promise<void> {
   } finally {
     await dockerd.stop();
     podman.cleanup();
+    await berthd.destroy(); // SIGTERM to its PID, then its temp dir (data root, socket) removed
   }
 
   const medians = (phase: string) =>
     Object.fromEntries(tools.map((t) => [t.name, median(times[phase][t.name])]));
-  const cases = [
+  const cases: BenchCase[] = [
     {
       name: 'cold build (--no-cache)',
       phase: 'cold',
@@ -219,11 +265,17 @@ async function main(): Promise<void> {
       name: c.name,
       unit: 'ms',
       berth: m.berth,
+      berthd: m.berthd,
       peers: { buildkit: m.buildkit, buildah: m.buildah },
       ratio: {
         peer: 'buildkit',
         value: m.buildkit / m.berth,
-        meaning: 'BuildKit time / Berth time (> 1: Berth is faster)',
+        meaning: 'BuildKit time / Berth CLI time (> 1: Berth is faster)',
+      },
+      berthdRatio: {
+        peer: 'buildkit',
+        value: m.buildkit / m.berthd,
+        meaning: 'BuildKit time / berthd time, both through the docker CLI (> 1: berthd is faster)',
       },
       target: c.target,
       runs,
@@ -256,7 +308,7 @@ async function main(): Promise<void> {
   writeFileSync(join(repoRoot, 'bench', 'results', 'build.json'), JSON.stringify(result, null, 2) + '\n');
   for (const c of cases) {
     process.stdout.write(
-      `${c.name}: berth ${c.berth.toFixed(0)} ms, BuildKit ${c.peers.buildkit.toFixed(0)} ms, buildah ${c.peers.buildah.toFixed(0)} ms\n`,
+      `${c.name}: berth ${c.berth.toFixed(0)} ms, berthd ${c.berthd?.toFixed(0) ?? '-'} ms, BuildKit ${c.peers.buildkit.toFixed(0)} ms, buildah ${c.peers.buildah.toFixed(0)} ms\n`,
     );
   }
   process.stdout.write(
