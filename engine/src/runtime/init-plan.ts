@@ -49,6 +49,7 @@ export function buildCreateProgram(sys: InitSyscalls, plan: CreatePlan): void {
   }
   const flags = unshareFlags(ns);
   if (flags) sys.unshare(flags);
+  if (ns.create.has('network')) sys.loopbackUp();
 
   if (!ns.has.has('mount')) {
     throw new Error(

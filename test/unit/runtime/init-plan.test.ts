@@ -202,6 +202,23 @@ describe('container init program', () => {
     assert.ok(!program.texts.some((t) => t.startsWith('mknod(')));
   });
 
+  it('sets loopback up in a network namespace it creates, not in one it joins', () => {
+    const spec = defaultSpec();
+    spec.process!.terminal = false;
+    const created = new InitProgram();
+    buildCreateProgram(created, plan(spec));
+    const unshare = created.texts.findIndex((t) => t.startsWith('unshare(') && t.includes('CLONE_NEWNET'));
+    assert.ok(unshare > 0, created.texts.join('\n'));
+    assert.equal(created.texts[unshare + 1], 'loopback_up()');
+
+    spec.linux!.namespaces = spec.linux!.namespaces!.map((n) =>
+      n.type === 'network' ? { type: 'network', path: '/run/netns/x' } : n,
+    );
+    const joined = new InitProgram();
+    buildCreateProgram(joined, plan(spec, { namespaceFds: new Map([['network', 9]]) }));
+    assert.ok(!joined.texts.includes('loopback_up()'));
+  });
+
   it('loads seccomp last with no_new_privs, and before dropping privileges without it', () => {
     const filter = Buffer.alloc(16);
     const withNnp = plan(minimalSpec());

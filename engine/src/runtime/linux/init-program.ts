@@ -51,6 +51,7 @@ export enum Op {
   SCHED_SETATTR = 41,
   IOPRIO_SET = 42,
   SCHED_SETAFFINITY = 43,
+  LOOPBACK_UP = 44,
 }
 
 /** Messages from the helper; the same numbers as in init/berth-init.h. */
@@ -149,6 +150,8 @@ export interface InitSyscalls {
   ioprioSet(value: number): void;
   /** `cpus` is the list the mask came from, for the call's text. */
   schedSetaffinity(mask: Buffer, cpus: string): void;
+  /** Sets the loopback interface of the (new) network namespace up. */
+  loopbackUp(): void;
 }
 
 type Arg = number | bigint | string | Buffer;
@@ -374,6 +377,9 @@ export class InitProgram implements InitSyscalls {
   }
   schedSetaffinity(mask: Buffer, cpus: string): void {
     this.add(Op.SCHED_SETAFFINITY, [mask], () => `sched_setaffinity(0, ${q(cpus)})`);
+  }
+  loopbackUp(): void {
+    this.add(Op.LOOPBACK_UP, [], () => 'loopback_up()');
   }
   runHook(hook: HookCall): void {
     this.add(

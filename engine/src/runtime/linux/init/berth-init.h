@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <net/if.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -75,6 +76,7 @@ enum {
   OP_SCHED_SETATTR = 41,
   OP_IOPRIO_SET = 42,
   OP_SCHED_SETAFFINITY = 43,
+  OP_LOOPBACK_UP = 44,
 };
 
 // Messages to the runtime. Keep in sync with `Message` in init-program.ts.
@@ -170,6 +172,7 @@ void op_mkdirs(op_t *op);
 void op_wait_cgroup(op_t *op);
 void op_mount_setattr(op_t *op);
 void op_sched_setattr(op_t *op);
+void op_loopback_up(void);
 
 // copyup.c
 void copy_tree(int src, int dst);

@@ -193,6 +193,7 @@ static void run(op_t *op) {
     case OP_SCHED_SETAFFINITY:
       CHECK("sched_setaffinity", (int)syscall(SYS_sched_setaffinity, 0, bytes(op, 0)->len, bytes(op, 0)->bytes));
       break;
+    case OP_LOOPBACK_UP: op_loopback_up(); break;
     default: fail("unknown op", EINVAL);
   }
 }

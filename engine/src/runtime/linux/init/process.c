@@ -323,3 +323,17 @@ void op_wait_cgroup(op_t *op) {
   close(cgroup_gate);
   cgroup_gate = -1;
 }
+
+// A new network namespace's loopback starts down. crun brings it up (runc leaves it to its caller,
+// as dockerd does): `--network none` containers and RUN steps can then reach their own servers.
+void op_loopback_up(void) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) fail("socket", errno);
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  CHECK("ioctl(SIOCGIFFLAGS, lo)", ioctl(fd, SIOCGIFFLAGS, &ifr));
+  ifr.ifr_flags |= IFF_UP;
+  CHECK("ioctl(SIOCSIFFLAGS, lo)", ioctl(fd, SIOCSIFFLAGS, &ifr));
+  close(fd);
+}
