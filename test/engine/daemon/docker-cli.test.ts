@@ -262,6 +262,18 @@ describe('docker CLI against berthd', function () {
     assert.equal(inside, hostNs);
     const none = await ok(['run', '--rm', '--network', 'none', 'busybox', 'cat', '/proc/net/dev']);
     assert.ok(!/eth0|ens|enp/.test(none), none);
+    // Loopback is up in a none container: a server inside answers on 127.0.0.1.
+    const served = await ok([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'echo ok | nc -l -p 7000 & until nc 127.0.0.1 7000; do usleep 50000; done',
+    ]);
+    assert.equal(served.trim(), 'ok');
   });
 
   it('system df and prune', async () => {
