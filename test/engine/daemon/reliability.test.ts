@@ -100,16 +100,20 @@ describe('berthd reliability', function () {
 
   it('runs 50 `run --rm` at once, all succeeding', async function () {
     this.timeout(300_000);
+    // Labelled, so what is counted afterwards is these runs, not what an earlier failed test left.
+    const label = 'berth.test=run-rm-50';
     const runs = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        d.docker(['run', '--rm', '--network', 'none', 'busybox', 'echo', `run ${i}`], { timeoutMs: 280_000 }),
+        d.docker(['run', '--rm', '--label', label, '--network', 'none', 'busybox', 'echo', `run ${i}`], {
+          timeoutMs: 280_000,
+        }),
       ),
     );
     runs.forEach((r, i) => {
       assert.equal(r.status, 0, `run ${i}: ${r.stderr}`);
       assert.equal(r.stdout.trim(), `run ${i}`);
     });
-    assert.equal((await d.docker(['ps', '-aq'])).stdout.trim(), '');
+    assert.equal((await d.docker(['ps', '-aq', '--filter', `label=${label}`])).stdout.trim(), '');
   });
 
   it('answers bad requests with Docker-style JSON errors and the right status codes', async () => {
