@@ -21,9 +21,9 @@ export const dockerBin = ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) =
 /** Why the daemon's engine tests cannot run here, or null when they can. */
 export function daemonTestsBlocked(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (berthd runs containers)';
-  if (!haveBusybox()) return 'needs busybox-static';
-  if (!haveRegistry()) return 'needs docker-registry and skopeo';
-  if (!existsSync(dockerBin)) return 'needs the docker CLI (docker.io)';
+  if (!haveBusybox()) return 'needs busybox-static (apt-get install busybox-static)';
+  if (!haveRegistry()) return 'needs docker-registry and skopeo (apt, see .ci/setup)';
+  if (!existsSync(dockerBin)) return 'needs the docker CLI (apt-get install docker.io)';
   if (!existsSync(join(root, 'out/native/berth-init'))) return 'needs out/native (npm run build)';
   return null;
 }

@@ -25,8 +25,9 @@ import { haveRunc, RuncExecutor } from './runc-executor';
 /** Why builder engine tests cannot run here, or undefined when they can. */
 export function buildTestsSkipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (overlay mounts, containers)';
-  if (!haveBusybox()) return 'needs busybox-static (/bin/busybox)';
-  if (process.env.BERTH_TEST_STEP_RUNTIME === 'runc' && !haveRunc()) return 'needs runc (/usr/sbin/runc)';
+  if (!haveBusybox()) return 'needs busybox-static (/bin/busybox: apt-get install busybox-static)';
+  if (process.env.BERTH_TEST_STEP_RUNTIME === 'runc' && !haveRunc())
+    return 'needs runc (/usr/sbin/runc: apt-get install runc)';
   return undefined;
 }
 

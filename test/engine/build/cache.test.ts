@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { buildImage } from '../../../engine/src/build';
 import { Store } from '../../../engine/src/store/store';
 import { BuildEnv, buildTestsSkipReason, stepOutcomes } from '../../helpers/build-env';
+import { skipIfBlocked } from '../../helpers/skip';
 
 const skip = buildTestsSkipReason();
 
@@ -17,10 +18,7 @@ describe('builder: cache', function () {
   let ctx: string;
 
   before(async function () {
-    if (skip) {
-      console.log(`skip: builder engine tests ${skip}`);
-      this.skip();
-    }
+    skipIfBlocked(this, skip, 'builder engine tests');
     env = await BuildEnv.create();
     ctx = env.context('cache');
   });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BuildError, buildImage, formatBuildError } from '../../../engine/src/build';
 import { parseDockerfile } from '../../../engine/src/dockerfile';
 import { BuildEnv, buildTestsSkipReason } from '../../helpers/build-env';
+import { skipIfBlocked } from '../../helpers/skip';
 
 const skip = buildTestsSkipReason();
 
@@ -15,10 +16,7 @@ describe('builder: errors', function () {
   let env: BuildEnv;
 
   before(async function () {
-    if (skip) {
-      console.log(`skip: builder engine tests ${skip}`);
-      this.skip();
-    }
+    skipIfBlocked(this, skip, 'builder engine tests');
     env = await BuildEnv.create();
   });
 

@@ -19,6 +19,7 @@ import { main } from '../../../engine/src/cli/berth';
 import { makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
 import { haveRegistry, startRegistry } from '../../helpers/registry';
 import { BuildEnv, buildTestsSkipReason } from '../../helpers/build-env';
+import { skipBecause, skipIfBlocked } from '../../helpers/skip';
 
 const skip = buildTestsSkipReason();
 const berthBin = join(__dirname, '..', '..', '..', '..', 'bin', 'berth');
@@ -42,10 +43,7 @@ describe('builder: features', function () {
   const payload = Buffer.from('downloaded content\n');
 
   before(async function () {
-    if (skip) {
-      console.log(`skip: builder engine tests ${skip}`);
-      this.skip();
-    }
+    skipIfBlocked(this, skip, 'builder engine tests');
     env = await BuildEnv.create();
     server = createServer((req, res) => {
       if (req.url === '/files/payload.txt') {
@@ -180,8 +178,7 @@ describe('builder: features', function () {
 
   it('pulls a base image it does not have, adds --label, warns about unused build args', async function () {
     if (!haveRegistry()) {
-      console.log('skip: needs docker-registry (Debian package docker-registry)');
-      this.skip();
+      skipBecause(this, 'needs docker-registry (apt-get install docker-registry, see .ci/setup)');
     }
     const registry = await startRegistry();
     try {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { daemonTestsBlocked, startBerthd, type RunResult, type TestDaemon } from '../../helpers/berthd';
+import { skipBecause, skipIfBlocked } from '../../helpers/skip';
 
 const composeBin = '/usr/bin/docker-compose';
 
@@ -14,11 +15,7 @@ describe('Engine API clients against berthd', function () {
   let d: TestDaemon;
 
   before(async function () {
-    const blocked = daemonTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, daemonTestsBlocked());
     d = await startBerthd({ withBusybox: true });
   });
   after(async () => {
@@ -42,8 +39,7 @@ describe('Engine API clients against berthd', function () {
 
   it('docker-compose 1.29 brings a two-service project up -d, lists it, shows its logs and takes it down', async function () {
     if (!existsSync(composeBin)) {
-      console.log('skip: needs docker-compose (Debian package docker-compose)');
-      this.skip();
+      skipBecause(this, 'needs docker-compose (apt-get install docker-compose, see .ci/setup)');
     }
     const dir = join(d.dir, 'compose-project');
     mkdirSync(dir, { recursive: true });

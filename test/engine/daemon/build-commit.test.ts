@@ -3,16 +3,13 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
+import { skipIfBlocked } from '../../helpers/skip';
 
 describe('docker build and commit against berthd', function () {
   let d: TestDaemon;
 
   before(async function () {
-    const blocked = daemonTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, daemonTestsBlocked());
     d = await startBerthd({ withBusybox: true });
   });
   after(async () => {

@@ -4,16 +4,13 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { daemonTestsBlocked, dockerBin, startBerthd, type TestDaemon } from '../../helpers/berthd';
+import { skipIfBlocked } from '../../helpers/skip';
 
 describe('container options (docker run flags)', function () {
   let d: TestDaemon;
 
   before(async function () {
-    const blocked = daemonTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, daemonTestsBlocked());
     d = await startBerthd({ withBusybox: true });
   });
   after(async () => {

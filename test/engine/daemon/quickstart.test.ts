@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
+import { skipIfBlocked } from '../../helpers/skip';
 
 const quickstart = join(__dirname, '../../../../bin/berth-quickstart');
 
@@ -11,11 +12,7 @@ describe('berth-quickstart: berthd builds and runs examples/hello', function () 
   let d: TestDaemon;
 
   before(async function () {
-    const blocked = daemonTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, daemonTestsBlocked());
     // No busybox in it: the quickstart makes its own base image.
     d = await startBerthd();
   });

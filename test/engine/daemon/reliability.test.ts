@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
+import { skipIfBlocked } from '../../helpers/skip';
 
 function api(
   d: TestDaemon,
@@ -35,11 +36,7 @@ describe('berthd reliability', function () {
   let d: TestDaemon;
 
   before(async function () {
-    const blocked = daemonTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, daemonTestsBlocked());
     d = await startBerthd({ withBusybox: true });
   });
   after(async () => {

@@ -14,6 +14,7 @@ import { type LayoutImage, makeBusyboxLayout, skopeoEnv } from '../../helpers/bu
 import { haveBusybox } from '../../helpers/busybox-rootfs';
 import { haveDockerd, PrivateDockerd } from '../../helpers/dockerd';
 import { havePodman, makePodman, type Podman } from '../../helpers/podman';
+import { skipBecause } from '../../helpers/skip';
 
 describe('save and load', function () {
   let work: string;
@@ -22,8 +23,7 @@ describe('save and load', function () {
 
   before(async function () {
     if (!haveBusybox()) {
-      console.log('skip: needs busybox-static');
-      this.skip();
+      skipBecause(this, 'needs busybox-static (apt-get install busybox-static)');
     }
     work = mkdtempSync(join(tmpdir(), 'berth-archive-'));
     image = makeBusyboxLayout(join(work, 'layout'));
@@ -72,8 +72,7 @@ describe('save and load', function () {
     let podman: Podman;
     before(function () {
       if (!havePodman()) {
-        console.log('skip: needs root and podman');
-        this.skip();
+        skipBecause(this, 'needs root and podman (apt-get install podman)');
       }
       podman = makePodman();
     });
@@ -120,8 +119,7 @@ describe('save and load', function () {
     let dockerd: PrivateDockerd | undefined;
     before(async function () {
       if (!haveDockerd() || process.getuid?.() !== 0) {
-        console.log('skip: needs root and Debian docker.io (dockerd)');
-        this.skip();
+        skipBecause(this, 'needs root and dockerd (apt-get install docker.io)');
       }
       this.timeout(120_000);
       dockerd = new PrivateDockerd();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { type LayoutImage, makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
 import { haveBusybox } from '../../helpers/busybox-rootfs';
 import { haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
+import { skipBecause } from '../../helpers/skip';
 
 const berthBin = join(__dirname, '../../../../bin/berth');
 
@@ -32,8 +33,7 @@ describe('berth CLI (image verbs)', function () {
 
   before(async function () {
     if (!haveRegistry() || !haveBusybox()) {
-      console.log('skip: needs docker-registry, skopeo and busybox-static');
-      this.skip();
+      skipBecause(this, 'needs docker-registry, skopeo and busybox-static (apt, see .ci/setup)');
     }
     work = mkdtempSync(join(tmpdir(), 'berth-cli-'));
     root = join(work, 'root');

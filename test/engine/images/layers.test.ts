@@ -11,6 +11,7 @@ import { linuxFileCalls } from '../../../engine/src/runtime/linux/fs';
 import { packLayer } from '../../../engine/src/store/layers/pack';
 import { unpackLayer } from '../../../engine/src/store/layers/unpack';
 import { tarDirectory } from '../../helpers/busybox-image';
+import { skipBecause } from '../../helpers/skip';
 
 const calls = linuxFileCalls;
 
@@ -25,8 +26,7 @@ describe('layers as root', function () {
 
   before(function () {
     if (process.getuid?.() !== 0) {
-      console.log('skip: needs root (owners, devices, trusted.* xattrs, overlayfs)');
-      this.skip();
+      skipBecause(this, 'needs root (owners, devices, trusted.* xattrs, overlayfs)');
     }
   });
   beforeEach(() => (work = fs.mkdtempSync(join(tmpdir(), 'berth-layers-'))));

@@ -23,6 +23,7 @@ import { craftTar } from '../../unit/store/layers/crafted-tar';
 import { type LayoutImage, makeBusyboxLayout, makeOciLayout, skopeoPush } from '../../helpers/busybox-image';
 import { haveBusybox } from '../../helpers/busybox-rootfs';
 import { haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
+import { skipBecause } from '../../helpers/skip';
 
 /** A one-layer OCI layout around a tar made byte by byte (what no honest tool would pack). */
 function layoutFromTar(layoutDir: string, tar: Buffer): LayoutImage {
@@ -75,8 +76,7 @@ describe('pull from a real registry', function () {
 
   before(async function () {
     if (!haveRegistry() || !haveBusybox()) {
-      console.log('skip: needs docker-registry and busybox-static (see .ci/setup)');
-      this.skip();
+      skipBecause(this, 'needs docker-registry and busybox-static (apt, see .ci/setup)');
     }
     work = mkdtempSync(join(tmpdir(), 'berth-pull-'));
     image = makeBusyboxLayout(join(work, 'layout'));

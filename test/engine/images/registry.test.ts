@@ -36,6 +36,7 @@ import { haveBusybox } from '../../helpers/busybox-rootfs';
 import { haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
 import { startRegistryProxy } from '../../helpers/registry-proxy';
 import { startTokenServer, type TokenServer } from '../../helpers/token-server';
+import { skipBecause } from '../../helpers/skip';
 
 const berth = join(__dirname, '../../../../bin/berth');
 
@@ -52,8 +53,7 @@ describe('registry client against docker-registry', function () {
 
   before(function () {
     if (!haveRegistry() || !haveBusybox()) {
-      console.log('skip: needs docker-registry, skopeo and busybox-static (see .ci/setup)');
-      this.skip();
+      skipBecause(this, 'needs docker-registry, skopeo and busybox-static (apt, see .ci/setup)');
     }
     work = mkdtempSync(join(tmpdir(), 'berth-registry-test-'));
     image = makeBusyboxLayout(join(work, 'busybox'));

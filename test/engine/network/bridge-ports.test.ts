@@ -20,17 +20,14 @@ import {
   waitFor,
   waitInContainer,
 } from './util';
+import { skipBecause, skipIfBlocked } from '../../helpers/skip';
 
 describe('default bridge and published ports (docker CLI)', function () {
   let d: TestDaemon;
   let scratch: string;
 
   before(async function () {
-    const blocked = networkTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, networkTestsBlocked());
     d = await startBerthd({ withBusybox: true });
     scratch = mkdtempSync(join(tmpdir(), 'berth-net-test-'));
   });
@@ -206,8 +203,7 @@ describe('default bridge and published ports (docker CLI)', function () {
   it('publishes UDP ports', async function () {
     // busybox has no UDP server: the host's node runs one inside the container (its /usr mounted).
     if (!process.execPath.startsWith('/usr/') || !existsSync('/usr/lib64')) {
-      console.log(`skip: needs node under /usr (this one is ${process.execPath})`);
-      this.skip();
+      skipBecause(this, `needs node under /usr (this one is ${process.execPath})`);
     }
     const script = join(scratch, 'udp-echo.js');
     writeFileSync(

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { startBerthd, type TestDaemon } from '../../helpers/berthd';
 import { linksOnBridge, networkTestsBlocked, ok } from './util';
+import { skipIfBlocked } from '../../helpers/skip';
 
 describe('build RUN steps and the network (docker build)', function () {
   let d: TestDaemon;
@@ -15,11 +16,7 @@ describe('build RUN steps and the network (docker build)', function () {
   let port: number;
 
   before(async function () {
-    const blocked = networkTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, networkTestsBlocked());
     d = await startBerthd({ withBusybox: true });
     // The bridge exists once something used the default network; a container makes it.
     await ok(d, ['run', '--rm', 'busybox', 'true']);

@@ -18,16 +18,13 @@ import {
   waitFor,
   waitInContainer,
 } from './util';
+import { skipIfBlocked } from '../../helpers/skip';
 
 describe('network cleanup after rm and after a berthd crash', function () {
   let d: TestDaemon;
 
   before(async function () {
-    const blocked = networkTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, networkTestsBlocked());
     d = await startBerthd({ withBusybox: true });
   });
   after(async () => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { startBerthd, type TestDaemon } from '../../helpers/berthd';
 import { addressOf, linksOnBridge, networkTestsBlocked, ok, waitInContainer } from './util';
+import { skipIfBlocked } from '../../helpers/skip';
 
 describe('user-defined networks (docker CLI)', function () {
   let d: TestDaemon;
@@ -14,11 +15,7 @@ describe('user-defined networks (docker CLI)', function () {
   const back = `back-${suffix}`;
 
   before(async function () {
-    const blocked = networkTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, networkTestsBlocked());
     d = await startBerthd({ withBusybox: true });
     await ok(d, ['network', 'create', front]);
     await ok(d, ['network', 'create', '--label', 'tier=back', back]);

@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { skipIfBlocked } from '../../helpers/skip';
 
 const repo = join(__dirname, '../../../..');
 const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
@@ -59,11 +60,7 @@ describe('the extension starts its bundled engine rootless for a normal user', f
   let work: string;
 
   before(function () {
-    const why = blocked();
-    if (why) {
-      console.log(`      skip: ${why}`);
-      this.skip();
-    }
+    skipIfBlocked(this, blocked());
   });
 
   after(() => {

@@ -22,6 +22,7 @@ import { makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
 import { dockerBin } from '../../helpers/berthd';
 import { haveBusybox } from '../../helpers/busybox-rootfs';
 import { freePort, haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
+import { skipBecause, skipIfBlocked } from '../../helpers/skip';
 
 const repo = join(__dirname, '../../../..');
 const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
@@ -59,7 +60,8 @@ function subordinateStart(file: string, name: string): number | undefined {
 function blocked(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (to run Berth as the unprivileged test user)';
   if (!lookupUser(user)) return `needs the user ${user} with subordinate ids: run .ci/rootless-user as root`;
-  if (!haveBusybox() || !haveRegistry()) return 'needs busybox-static, docker-registry and skopeo';
+  if (!haveBusybox() || !haveRegistry())
+    return 'needs busybox-static, docker-registry and skopeo (apt, see .ci/setup)';
   if (!existsSync('/usr/bin/newuidmap')) return 'needs newuidmap and newgidmap (apt-get install uidmap)';
   if (
     !existsSync(join(repo, 'dist/engine/cli/berth.js')) ||
@@ -112,11 +114,7 @@ describe('rootless Berth (as an unprivileged user)', function () {
     asUser([process.execPath, join(stage, 'bin/berth'), '--insecure-registry', registry.address, ...args]);
 
   before(async function () {
-    const why = blocked();
-    if (why) {
-      console.log(`skip: ${why}`);
-      this.skip();
-    }
+    skipIfBlocked(this, blocked());
     ids = lookupUser(user)!;
     subuid = subordinateStart('/etc/subuid', user)!;
     work = mkdtempSync(join(tmpdir(), 'berth-rootless-'));
@@ -210,8 +208,10 @@ describe('rootless Berth (as an unprivileged user)', function () {
   it('with no subordinate ids: a single-id mapping, root only, and an error naming the fix', async function () {
     const single = lookupUser(`${user}-single`);
     if (!single) {
-      console.log(`skip: needs the user ${user}-single without subordinate ids: run .ci/rootless-user`);
-      return this.skip();
+      return skipBecause(
+        this,
+        `needs the user ${user}-single without subordinate ids: run .ci/rootless-user as root`,
+      );
     }
     const singleHome = join(work, 'single-home');
     mkdirSync(singleHome, { mode: 0o700 });

@@ -15,6 +15,7 @@ import {
   sharedRootfs,
   uniqueId,
 } from '../../helpers/runtime';
+import { skipIfBlocked } from '../../helpers/skip';
 
 const bin = resolve(__dirname, '../../../../bin/berth-runtime');
 
@@ -46,11 +47,7 @@ describe('berth-runtime command line', function () {
   }
 
   before(function () {
-    const blocked = runtimeTestsBlocked();
-    if (blocked) {
-      console.log(`skip: runtime engine tests ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
     root = join(scratchDir(), uniqueId('cli-state'));
     bundle = join(scratchDir(), uniqueId('cli-bundle'));
     mkdirSync(bundle);

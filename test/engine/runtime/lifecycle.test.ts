@@ -13,6 +13,7 @@ import {
   scratchDir,
   uniqueId,
 } from '../../helpers/runtime';
+import { skipIfBlocked } from '../../helpers/skip';
 
 /** Every directory a container's cgroup would have on this host. */
 function cgroupDirs(id: string): string[] {
@@ -35,11 +36,7 @@ function mountCount(): number {
 describe('berth-runtime: lifecycle', function () {
   let rt: Runtime;
   before(function () {
-    const blocked = runtimeTestsBlocked();
-    if (blocked) {
-      console.log(`skip: runtime engine tests ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
     rt = new Runtime({ root: join(scratchDir(), 'state') });
   });
   // A failed test must not leave containers running: delete whatever is left.

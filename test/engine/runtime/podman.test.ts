@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runtimeTestsBlocked, scratchDir, sharedRootfs, uniqueId } from '../../helpers/runtime';
+import { skipIfBlocked } from '../../helpers/skip';
 
 const bin = resolve(__dirname, '../../../../bin/berth-runtime');
 
@@ -27,11 +28,11 @@ describe('podman with --runtime berth-runtime', function () {
     });
 
   before(function () {
-    const blocked = runtimeTestsBlocked() ?? (havePodman() ? null : 'needs podman (apt-get install podman)');
-    if (blocked) {
-      console.log(`skip: podman compatibility ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(
+      this,
+      runtimeTestsBlocked() ?? (havePodman() ? null : 'needs podman (apt-get install podman)'),
+      'podman compatibility',
+    );
     base = join(scratchDir(), uniqueId('podman'));
     mkdirSync(join(base, 'conf'), { recursive: true });
     // What this host needs (DESIGN.md §5): no CAP_SYS_RESOURCE, so default ulimits within the

@@ -13,15 +13,12 @@ import {
   scratchDir,
   uniqueId,
 } from '../../helpers/runtime';
+import { skipIfBlocked } from '../../helpers/skip';
 
 describe('berth-runtime: what a container sees', function () {
   let rt: Runtime;
   before(function () {
-    const blocked = runtimeTestsBlocked();
-    if (blocked) {
-      console.log(`skip: runtime engine tests ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
     rt = new Runtime({ root: `${scratchDir()}/state` });
   });
   after(removeTestCgroupParents);
@@ -145,11 +142,7 @@ describe('berth-runtime: what a container sees', function () {
 describe('berth-runtime: what a default container may not do', function () {
   let rt: Runtime;
   before(function () {
-    const blocked = runtimeTestsBlocked();
-    if (blocked) {
-      console.log(`skip: runtime engine tests ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
     rt = new Runtime({ root: `${scratchDir()}/state` });
   });
   after(removeTestCgroupParents);

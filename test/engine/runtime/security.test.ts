@@ -22,14 +22,11 @@ import {
   scratchDir,
   uniqueId,
 } from '../../helpers/runtime';
+import { skipBecause, skipIfBlocked } from '../../helpers/skip';
 
 describe('berth-runtime: isolation features', function () {
   before(function () {
-    const blocked = runtimeTestsBlocked();
-    if (blocked) {
-      console.log(`skip: runtime engine tests ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
   });
   after(removeTestCgroupParents);
 
@@ -103,8 +100,7 @@ describe('berth-runtime: isolation features', function () {
       (d) => existsSync(join(d, 'cgroup.procs')) && !existsSync(join(d, 'tasks')),
     );
     if (!unified) {
-      console.log('skip: no cgroup2 hierarchy here');
-      this.skip();
+      skipBecause(this, 'needs the cgroup2 (unified) hierarchy mounted at /sys/fs/cgroup');
     }
     const dir = join(unified!, uniqueId('berth-devtest'));
     mkdirSync(dir);

@@ -13,15 +13,12 @@ import {
   scratchDir,
   uniqueId,
 } from '../../helpers/runtime';
+import { skipIfBlocked } from '../../helpers/skip';
 
 describe('berth-runtime: config.json fields, seen from inside', function () {
   let rt: Runtime;
   before(function () {
-    const blocked = runtimeTestsBlocked();
-    if (blocked) {
-      console.log(`skip: runtime engine tests ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
     rt = new Runtime({ root: join(scratchDir(), 'state') });
   });
   afterEach(async () => {

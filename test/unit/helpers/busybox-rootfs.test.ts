@@ -4,12 +4,12 @@ import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { haveBusybox, makeBusyboxRootfs } from '../../helpers/busybox-rootfs';
+import { skipBecause } from '../../helpers/skip';
 
 describe('makeBusyboxRootfs', () => {
   it('makes a rootfs whose applets run busybox', function () {
     if (!haveBusybox()) {
-      console.log('      skip: needs /bin/busybox (apt-get install busybox-static)');
-      this.skip();
+      skipBecause(this, 'needs /bin/busybox (apt-get install busybox-static)');
     }
     const dir = mkdtempSync(join(tmpdir(), 'berth-rootfs-'));
     try {

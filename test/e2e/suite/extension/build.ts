@@ -5,14 +5,15 @@ import * as vscode from 'vscode';
 
 import { completionsAt, keyboard, openDockerfile, waitForDiagnostics, waitUntil } from '../helpers';
 import { QUICK_INPUT, runAndCollect, session, waitForRow } from './session';
+import { skipBecause } from '../../../helpers/skip';
 
 export function buildTests(): void {
   it('builds an image from the Dockerfile editor, which then shows in the Images view', async function () {
     if (session.engine.cannotBuild) {
-      console.log(
-        `      skip: ${session.engine.kind} cannot build images yet: ${session.engine.cannotBuild}`,
+      return skipBecause(
+        this,
+        `${session.engine.kind} cannot build images yet: ${session.engine.cannotBuild}`,
       );
-      return this.skip();
     }
     const tag = `berth-e2e-built-${session.suffix}:v1`;
     const editor = await openDockerfile(
@@ -52,10 +53,10 @@ export function buildTests(): void {
 
   it('turns a failing build step into a diagnostic at its Dockerfile line', async function () {
     if (session.engine.cannotBuild) {
-      console.log(
-        `      skip: ${session.engine.kind} cannot build images yet: ${session.engine.cannotBuild}`,
+      return skipBecause(
+        this,
+        `${session.engine.kind} cannot build images yet: ${session.engine.cannotBuild}`,
       );
-      return this.skip();
     }
     const editor = await openDockerfile(
       `FROM busybox:latest\nRUN echo fine\nRUN echo failing && exit 3\nCMD ["true"]\n`,

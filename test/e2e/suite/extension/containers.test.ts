@@ -12,6 +12,7 @@ import { registryTests } from './registry';
 import { session } from './session';
 import { taskTests } from './tasks';
 import { enginesUnderTest, startTestEngine, whyNoEngine, type EngineKind } from './testEngine';
+import { skipBecause } from '../../../helpers/skip';
 
 const global = vscode.ConfigurationTarget.Global;
 
@@ -22,8 +23,7 @@ function engineSuite(kind: EngineKind): void {
     before(async function () {
       const why = whyNoEngine(kind);
       if (why) {
-        console.log(`      skip: ${why}`);
-        return this.skip();
+        return skipBecause(this, why);
       }
       session.api = await activateBerth();
       console.log(

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { pingSocket } from '../../../../client/src/engine/socketWait';
 import { keyboard, screenshot, waitForEvent, waitUntil, workbenchText } from '../helpers';
 import { QUICK_INPUT, session, shot, waitForNoRow, waitForRow, waitForTerminalText } from './session';
+import { skipBecause } from '../../../helpers/skip';
 
 /** Answers a quick input step: select what it holds, then type `text` (or leave it empty) and Enter. */
 async function answer(hasText: string, text: string | undefined): Promise<void> {
@@ -51,10 +52,10 @@ export function engineTests(): void {
 
   it('runs an image interactively: a terminal on the container’s own TTY', async function () {
     if (session.engine.cannotAttach) {
-      console.log(
-        `      skip: ${session.engine.kind} cannot attach a terminal yet: ${session.engine.cannotAttach}`,
+      return skipBecause(
+        this,
+        `${session.engine.kind} cannot attach a terminal yet: ${session.engine.cannotAttach}`,
       );
-      return this.skip();
     }
     const name = `berth-e2e-tty-${session.suffix}`;
     const image = await waitForRow('images', session.engine.image);
@@ -86,8 +87,7 @@ export function engineTests(): void {
 
   it('Stop Engine stops berthd for good (views reloading, settings changing); its containers keep running', async function () {
     if (session.engine.kind !== 'berthd') {
-      console.log(`      skip: Berth starts and stops only its bundled engine, not ${session.engine.kind}`);
-      return this.skip();
+      return skipBecause(this, `Berth starts and stops only its bundled engine, not ${session.engine.kind}`);
     }
     const name = `berth-e2e-keeps-${session.suffix}`;
     const docker = session.engine.docker;
@@ -183,10 +183,10 @@ export function engineTests(): void {
 
   it('Show Engine Logs opens the bundled engine’s log', async function () {
     if (session.engine.kind !== 'berthd') {
-      console.log(
-        `      skip: ${session.engine.kind} keeps its own logs; Berth opens only its bundled engine's`,
+      return skipBecause(
+        this,
+        `${session.engine.kind} keeps its own logs; Berth opens only its bundled engine's`,
       );
-      return this.skip();
     }
     await vscode.commands.executeCommand('berth.engine.showLogs');
     const document = vscode.window.activeTextEditor?.document;

@@ -10,14 +10,14 @@ import { makeBusyboxLayout, skopeoPush } from '../../../helpers/busybox-image';
 import { haveRegistry, startRegistry, type TestRegistry } from '../../../helpers/registry';
 import { keyboard } from '../helpers';
 import { QUICK_INPUT, session, waitForRow } from './session';
+import { skipBecause } from '../../../helpers/skip';
 
 export function registryTests(): void {
   let registry: TestRegistry | undefined;
 
   before(async function () {
     if (!haveRegistry()) {
-      console.log('      skip: needs docker-registry (run .ci/setup)');
-      return this.skip();
+      return skipBecause(this, 'needs docker-registry (apt, see .ci/setup)');
     }
     registry = await startRegistry();
     const dir = mkdtempSync(path.join(tmpdir(), 'berth-e2e-layout-'));

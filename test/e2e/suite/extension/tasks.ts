@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 
 import { waitForDiagnostics, waitForEvent, waitUntil, workspaceFile } from '../helpers';
 import { session, waitForTerminalText } from './session';
+import { skipBecause } from '../../../helpers/skip';
 
 async function writeTasks(tasks: object[]): Promise<void> {
   const text = JSON.stringify({ version: '2.0.0', tasks }, null, 2);
@@ -57,10 +58,10 @@ export function taskTests(): void {
 
   it('turns a failing berth-build task’s error into a problem at its line (problem matcher)', async function () {
     if (session.engine.cannotBuild) {
-      console.log(
-        `      skip: ${session.engine.kind} cannot build images yet: ${session.engine.cannotBuild}`,
+      return skipBecause(
+        this,
+        `${session.engine.kind} cannot build images yet: ${session.engine.cannotBuild}`,
       );
-      return this.skip();
     }
     const relative = `scratch/task-${session.suffix}/Dockerfile`;
     const dockerfile = workspaceFile(relative);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import { activateBerth, EXTENSION_ID, openFixture, screenshot } from '../helpers';
+import { skipBecause } from '../../../helpers/skip';
 
 describe('smoke: Berth in a real VS Code', () => {
   it('activates on a Dockerfile, which gets the dockerfile language', async () => {
@@ -24,8 +25,7 @@ describe('smoke: Berth in a real VS Code', () => {
 
   it('is the packaged extension, with a working koffi, when run with --vsix', function () {
     if (!process.env.BERTH_E2E_INSTALLED_FROM_VSIX) {
-      console.log('      skip: the extension under test is the source tree (not a --vsix run)');
-      return this.skip();
+      return skipBecause(this, 'the extension under test is the source tree (not a --vsix run)');
     }
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const installedUnder = process.env.BERTH_E2E_EXTENSIONS_DIR!;

@@ -5,6 +5,7 @@ import { compileSeccomp, dockerDefaultSeccomp } from '../../../../engine/src/run
 import { compileFilter, syscallNumber } from '../../../../engine/src/runtime/seccomp/bpf';
 import { libseccomp } from '../../../../engine/src/runtime/linux/libseccomp';
 import { runSeccompFilter } from '../../../helpers/bpf-interpreters';
+import { skipBecause } from '../../../helpers/skip';
 
 const X86_64 = 0xc000003e;
 const I386 = 0x40000003;
@@ -81,8 +82,7 @@ describe('seccomp compilers', () => {
 
   it("agrees with libseccomp on Docker's profile", function () {
     if (!libseccomp()) {
-      console.log('skip: libseccomp.so.2 is not installed (apt-get install libseccomp2)');
-      this.skip();
+      skipBecause(this, 'libseccomp.so.2 is not installed (apt-get install libseccomp2)');
     }
     dockerBehaviour(compileSeccomp(docker).filter);
   });

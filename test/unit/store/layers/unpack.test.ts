@@ -19,6 +19,7 @@ import {
   unpackWorkerAvailable,
 } from '../../../../engine/src/store/layers/unpack-thread';
 import { craftTar, type CraftedEntry } from './crafted-tar';
+import { skipBecause } from '../../../helpers/skip';
 
 /** Records mknod/xattr calls instead of making them (no root needed); xattrs are kept in memory. */
 class RecordingCalls implements FileCalls {
@@ -125,8 +126,7 @@ describe('layer unpacking', () => {
     try {
       compressed = execFileSync('zstd', ['-c', '-q'], { input: tar });
     } catch {
-      console.log('skip: needs the zstd command (apt-get install zstd) to make the test layer');
-      return this.skip();
+      return skipBecause(this, 'needs the zstd command (apt-get install zstd) to make the test layer');
     }
     fs.rmSync(dest, { recursive: true, force: true });
     fs.mkdirSync(dest);
