@@ -12,6 +12,7 @@ import { isolationTable } from '../../engine/src/network';
 import { makeBusyboxLayout, skopeoPush } from './busybox-image';
 import { haveBusybox } from './busybox-rootfs';
 import { haveRegistry, startRegistry, type TestRegistry } from './registry';
+import { skipIfBlocked } from './skip';
 
 const root = join(__dirname, '../../..');
 export const berthdBin = join(root, 'bin/berthd');
@@ -96,6 +97,23 @@ function waitForSocket(path: string, child: ChildProcess, deadlineMs: number): P
       s.once('error', () => setTimeout(attempt, 20));
     };
     attempt();
+  });
+}
+
+/**
+ * Gives the calling describe block a berthd of its own with the busybox image: a `before` hook skips
+ * the suite, printing why, when `blocked()` names something missing, else starts the daemon and hands
+ * it to `use`; an `after` hook destroys it (containers, networks, state dir).
+ */
+export function berthdForSuite(blocked: () => string | null, use: (d: TestDaemon) => void): void {
+  let daemon: TestDaemon | undefined;
+  before(async function () {
+    skipIfBlocked(this, blocked());
+    daemon = await startBerthd({ withBusybox: true });
+    use(daemon);
+  });
+  after(async () => {
+    await daemon?.destroy();
   });
 }
 

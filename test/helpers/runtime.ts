@@ -6,15 +6,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Spec } from '../../engine/src/oci/runtime-spec';
-import type { ExitStatus, Runtime } from '../../engine/src/runtime';
-import { defaultSpec, dockerDefaultCapabilities, dockerDefaultSeccomp } from '../../engine/src/runtime';
+import type { ExitStatus } from '../../engine/src/runtime';
+import {
+  defaultSpec,
+  dockerDefaultCapabilities,
+  dockerDefaultSeccomp,
+  Runtime,
+} from '../../engine/src/runtime';
 import { haveBusybox, makeBusyboxRootfs } from './busybox-rootfs';
+import { skipIfBlocked } from './skip';
 
 /** Why the runtime's engine tests cannot run here, or null when they can. */
 export function runtimeTestsBlocked(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (namespaces, cgroups, mounts)';
   if (!haveBusybox()) return 'needs busybox-static (apt-get install busybox-static)';
   return null;
+}
+
+/**
+ * Gives the calling describe block a Runtime whose state lives in this process's scratch dir: a
+ * `before` hook skips the suite, printing why, when the runtime tests cannot run here, else hands the
+ * Runtime to `use`; after each test every container it still holds is force-deleted (a failed test
+ * must not leave any running), and after the suite the test cgroup parents are removed.
+ */
+export function runtimeForSuite(use: (rt: Runtime) => void): void {
+  let rt: Runtime | undefined;
+  before(function () {
+    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
+    rt = new Runtime({ root: join(scratchDir(), 'state') });
+    use(rt);
+  });
+  afterEach(async () => {
+    for (const s of rt?.list() ?? []) await rt!.delete(s.id, { force: true }).catch(() => undefined);
+  });
+  after(removeTestCgroupParents);
 }
 
 let scratch: string | undefined;

@@ -6,21 +6,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
-import { daemonTestsBlocked, startBerthd, type RunResult, type TestDaemon } from '../../helpers/berthd';
-import { skipBecause, skipIfBlocked } from '../../helpers/skip';
+import { berthdForSuite, daemonTestsBlocked, type RunResult, type TestDaemon } from '../../helpers/berthd';
+import { skipBecause } from '../../helpers/skip';
 
 const composeBin = '/usr/bin/docker-compose';
 
 describe('Engine API clients against berthd', function () {
   let d: TestDaemon;
 
-  before(async function () {
-    skipIfBlocked(this, daemonTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
-  });
-  after(async () => {
-    await d?.destroy();
-  });
+  berthdForSuite(daemonTestsBlocked, (started) => (d = started));
 
   function compose(dir: string, args: string[]): Promise<RunResult> {
     return new Promise((resolve) => {

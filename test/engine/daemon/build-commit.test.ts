@@ -2,19 +2,12 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
-import { skipIfBlocked } from '../../helpers/skip';
+import { berthdForSuite, daemonTestsBlocked, type TestDaemon } from '../../helpers/berthd';
 
 describe('docker build and commit against berthd', function () {
   let d: TestDaemon;
 
-  before(async function () {
-    skipIfBlocked(this, daemonTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
-  });
-  after(async () => {
-    await d?.destroy();
-  });
+  berthdForSuite(daemonTestsBlocked, (started) => (d = started));
 
   async function ok(args: string[]): Promise<string> {
     const r = await d.docker(args, { timeoutMs: 120_000 });

@@ -3,19 +3,12 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonTestsBlocked, dockerBin, startBerthd, type TestDaemon } from '../../helpers/berthd';
-import { skipIfBlocked } from '../../helpers/skip';
+import { berthdForSuite, daemonTestsBlocked, dockerBin, type TestDaemon } from '../../helpers/berthd';
 
 describe('container options (docker run flags)', function () {
   let d: TestDaemon;
 
-  before(async function () {
-    skipIfBlocked(this, daemonTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
-  });
-  after(async () => {
-    await d?.destroy();
-  });
+  berthdForSuite(daemonTestsBlocked, (started) => (d = started));
 
   /** Output of a command run with `docker run --rm --network none [flags] busybox sh -c script`. */
   async function probe(flags: string[], script: string): Promise<string> {

@@ -3,19 +3,12 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { daemonTestsBlocked, dockerBin, startBerthd, type TestDaemon } from '../../helpers/berthd';
-import { skipIfBlocked } from '../../helpers/skip';
+import { berthdForSuite, daemonTestsBlocked, dockerBin, type TestDaemon } from '../../helpers/berthd';
 
 describe('docker CLI against berthd', function () {
   let d: TestDaemon;
 
-  before(async function () {
-    skipIfBlocked(this, daemonTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
-  });
-  after(async () => {
-    await d?.destroy();
-  });
+  berthdForSuite(daemonTestsBlocked, (started) => (d = started));
 
   async function ok(args: string[], input?: string): Promise<string> {
     const r = await d.docker(args, { input });

@@ -1,8 +1,7 @@
 // berthd dies, containers live on; many runs at once; bad requests get Docker-style answers.
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
-import { skipIfBlocked } from '../../helpers/skip';
+import { berthdForSuite, daemonTestsBlocked, type TestDaemon } from '../../helpers/berthd';
 
 function api(
   d: TestDaemon,
@@ -35,13 +34,7 @@ function api(
 describe('berthd reliability', function () {
   let d: TestDaemon;
 
-  before(async function () {
-    skipIfBlocked(this, daemonTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
-  });
-  after(async () => {
-    await d?.destroy();
-  });
+  berthdForSuite(daemonTestsBlocked, (started) => (d = started));
 
   it('keeps containers running through a SIGKILL of berthd and re-adopts them (state, logs, exit codes)', async () => {
     const run = await d.docker([

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBerthd, type TestDaemon } from '../../helpers/berthd';
+import { berthdForSuite, type TestDaemon } from '../../helpers/berthd';
 import {
   freePort,
   hostAddress,
@@ -16,23 +16,22 @@ import {
   networkTestsBlocked,
   ok,
   portIsFree,
+  runHttpd,
   udpAsk,
   waitFor,
   waitInContainer,
 } from './util';
-import { skipBecause, skipIfBlocked } from '../../helpers/skip';
+import { skipBecause } from '../../helpers/skip';
 
 describe('default bridge and published ports (docker CLI)', function () {
   let d: TestDaemon;
   let scratch: string;
 
-  before(async function () {
-    skipIfBlocked(this, networkTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
+  berthdForSuite(networkTestsBlocked, (started) => (d = started));
+  before(() => {
     scratch = mkdtempSync(join(tmpdir(), 'berth-net-test-'));
   });
-  after(async () => {
-    await d?.destroy();
+  after(() => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -74,26 +73,7 @@ describe('default bridge and published ports (docker CLI)', function () {
   it('publishes busybox httpd on 127.0.0.1 and on the host address; docker port and ps show it', async () => {
     const local = await freePort();
     const any = await freePort('0.0.0.0');
-    await ok(d, [
-      'run',
-      '-d',
-      '--name',
-      'site',
-      '--hostname',
-      'site',
-      '-p',
-      `127.0.0.1:${local}:80`,
-      '-p',
-      `${any}:80`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/etc',
-    ]);
-    await waitInContainer(d, 'site', 'wget -qO- http://127.0.0.1/hostname');
+    await runHttpd(d, 'site', ['--hostname', 'site', '-p', `127.0.0.1:${local}:80`, '-p', `${any}:80`]);
     assert.equal((await httpGet('127.0.0.1', local, '/hostname')).body.trim(), 'site');
     assert.equal((await httpGet('127.0.0.1', any, '/hostname')).body.trim(), 'site');
     const external = hostAddress([d.net.bridge]);
@@ -176,26 +156,10 @@ describe('default bridge and published ports (docker CLI)', function () {
     assert.equal((await httpGet('127.0.0.1', hi, '/')).status, 200);
     await ok(d, ['rm', '-f', 'ranged']);
 
-    await ok(d, [
-      'run',
-      '-d',
-      '--name',
-      'exposed',
-      '--expose',
-      '80',
-      '-P',
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/etc',
-    ]);
+    await runHttpd(d, 'exposed', ['--expose', '80', '-P']);
     const line = (await ok(d, ['port', 'exposed', '80'])).trim().split('\n')[0];
     const published = Number(line.split(':').pop());
     assert.ok(published > 0, line);
-    await waitInContainer(d, 'exposed', 'wget -qO- http://127.0.0.1/hostname');
     assert.equal((await httpGet('127.0.0.1', published, '/hostname')).status, 200);
     await ok(d, ['rm', '-f', 'exposed']);
   });

@@ -3,21 +3,20 @@
 // bridge's address reachable, nothing left on the bridge afterwards); --network none gives only
 // loopback, --network host the host's interfaces. All traffic stays on this machine.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { startBerthd, type TestDaemon } from '../../helpers/berthd';
-import { linksOnBridge, networkTestsBlocked, ok } from './util';
-import { skipIfBlocked } from '../../helpers/skip';
+import { berthdForSuite, type TestDaemon } from '../../helpers/berthd';
+import { assertNoNetworkLeftovers } from '../../helpers/network';
+import { networkTestsBlocked, ok } from './util';
 
 describe('build RUN steps and the network (docker build)', function () {
   let d: TestDaemon;
   let server: Server;
   let port: number;
 
-  before(async function () {
-    skipIfBlocked(this, networkTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
+  berthdForSuite(networkTestsBlocked, (started) => (d = started));
+  before(async () => {
     // The bridge exists once something used the default network; a container makes it.
     await ok(d, ['run', '--rm', 'busybox', 'true']);
     server = createServer((_req, res) => res.end('served to a build step'));
@@ -27,9 +26,8 @@ describe('build RUN steps and the network (docker build)', function () {
     });
     port = (server.address() as { port: number }).port;
   });
-  after(async () => {
+  after(() => {
     server?.close();
-    await d?.destroy();
   });
 
   function context(name: string, dockerfile: string): string {
@@ -58,13 +56,7 @@ describe('build RUN steps and the network (docker build)', function () {
     assert.match(await fileOf('netbuild:bridge', '/addr'), new RegExp(`inet ${prefix}\\.\\d+/24`));
     assert.equal(await fileOf('netbuild:bridge', '/fetched'), 'served to a build step');
     // The steps' endpoints are gone: no veth on the bridge, no namespace file, no lease.
-    assert.deepEqual(linksOnBridge(d.net.bridge), []);
-    assert.deepEqual(readdirSync(join(d.dir, 'run', 'netns')), []);
-    const leases = readdirSync(join(d.dir, 'run', 'cni', 'ipam'), { recursive: true, encoding: 'utf8' });
-    assert.deepEqual(
-      leases.filter((f) => /\d+\.\d+\.\d+\.\d+$/.test(f)),
-      [],
-    );
+    assertNoNetworkLeftovers(d);
   });
 
   it('honours --network none and --network host', async () => {

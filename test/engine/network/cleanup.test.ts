@@ -3,87 +3,38 @@
 // naming a container's address or host port, no port holder. Checked with ip link, nft and
 // iptables-save, and by binding the ports.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startBerthd, type TestDaemon } from '../../helpers/berthd';
+import { existsSync } from 'node:fs';
+import { berthdForSuite, type TestDaemon } from '../../helpers/berthd';
 import {
-  addressOf,
-  freePort,
-  httpGet,
+  assertNoNetworkLeftovers,
+  assertNoRules,
   linksOnBridge,
   netfilterRules,
-  networkTestsBlocked,
-  ok,
-  portIsFree,
-  waitFor,
-  waitInContainer,
-} from './util';
-import { skipIfBlocked } from '../../helpers/skip';
+  netnsFiles,
+} from '../../helpers/network';
+import { addressOf, freePort, httpGet, networkTestsBlocked, ok, portIsFree, runHttpd, waitFor } from './util';
 
 describe('network cleanup after rm and after a berthd crash', function () {
   let d: TestDaemon;
 
-  before(async function () {
-    skipIfBlocked(this, networkTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
-  });
-  after(async () => {
-    await d?.destroy();
-  });
-
-  const execRoot = (): string => join(d.dir, 'run');
-  const leases = (): string[] => {
-    const dir = join(execRoot(), 'cni', 'ipam');
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
-      /\d+\.\d+\.\d+\.\d+$/.test(f),
-    );
-  };
-  const netnsFiles = (): string[] => readdirSync(join(execRoot(), 'netns'));
-
-  /** Asserts no trace of these addresses and host ports in the kernel's rules. */
-  function assertNoRules(addresses: string[], ports: number[]): void {
-    const rules = netfilterRules();
-    for (const a of addresses)
-      assert.ok(!rules.includes(`${a}/32`) && !rules.includes(`${a}:`), `a rule still names ${a}`);
-    for (const p of ports)
-      assert.ok(!new RegExp(`dports? ${p}\\b`).test(rules), `a rule still names port ${p}`);
-  }
+  berthdForSuite(networkTestsBlocked, (started) => (d = started));
 
   it('rm removes the veth, namespace, lease, rules and port holder', async () => {
     const net = `clean-${Date.now().toString(36)}`;
     await ok(d, ['network', 'create', net]);
     const port = await freePort();
-    await ok(d, [
-      'run',
-      '-d',
-      '--name',
-      'c1',
-      '-p',
-      `${port}:80`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/etc',
-    ]);
+    await runHttpd(d, 'c1', ['-p', `${port}:80`]);
     await ok(d, ['run', '-d', '--name', 'c2', '--network', net, 'busybox', 'sleep', '600']);
-    await waitInContainer(d, 'c1', 'wget -qO- http://127.0.0.1/hostname');
     const a1 = await addressOf(d, 'c1', 'bridge');
     const a2 = await addressOf(d, 'c2', net);
     assert.equal(linksOnBridge(d.net.bridge).length, 1);
-    assert.equal(netnsFiles().length, 2);
+    assert.equal(netnsFiles(d).length, 2);
     assert.ok(netfilterRules().includes(a1), 'the NAT rules name c1 while it runs');
     assert.equal(await portIsFree(port), false);
 
     await ok(d, ['rm', '-f', 'c1', 'c2']);
     await ok(d, ['network', 'rm', net]);
-    assert.deepEqual(linksOnBridge(d.net.bridge), []);
-    assert.deepEqual(netnsFiles(), []);
-    assert.deepEqual(leases(), []);
-    assertNoRules([a1, a2], [port]);
+    assertNoNetworkLeftovers(d, { addresses: [a1, a2], ports: [port] });
     assert.equal(await portIsFree(port), true);
   });
 
@@ -92,41 +43,9 @@ describe('network cleanup after rm and after a berthd crash', function () {
     await ok(d, ['network', 'create', net]);
     const keepPort = await freePort();
     const deadPort = await freePort();
-    await ok(d, [
-      'run',
-      '-d',
-      '--name',
-      'keeper',
-      '--network',
-      net,
-      '-p',
-      `127.0.0.1:${keepPort}:80`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/etc',
-    ]);
-    await ok(d, [
-      'run',
-      '-d',
-      '--name',
-      'victim',
-      '-p',
-      `127.0.0.1:${deadPort}:80`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/etc',
-    ]);
+    await runHttpd(d, 'keeper', ['--network', net, '-p', `127.0.0.1:${keepPort}:80`]);
+    await runHttpd(d, 'victim', ['-p', `127.0.0.1:${deadPort}:80`]);
     await ok(d, ['run', '-d', '--name', 'peer', '--network', net, 'busybox', 'sleep', '600']);
-    await waitInContainer(d, 'keeper', 'wget -qO- http://127.0.0.1/hostname');
-    await waitInContainer(d, 'victim', 'wget -qO- http://127.0.0.1/hostname');
     const victimAddress = await addressOf(d, 'victim', 'bridge');
     const victimPid = Number((await ok(d, ['inspect', '-f', '{{.State.Pid}}', 'victim'])).trim());
 
@@ -157,9 +76,7 @@ describe('network cleanup after rm and after a berthd crash', function () {
     const keeperAddress = await addressOf(d, 'keeper', net);
     await ok(d, ['rm', '-f', 'keeper', 'peer', 'victim']);
     await ok(d, ['network', 'rm', net]);
-    assert.deepEqual(netnsFiles(), []);
-    assert.deepEqual(leases(), []);
-    assertNoRules([keeperAddress, victimAddress], [keepPort, deadPort]);
+    assertNoNetworkLeftovers(d, { addresses: [keeperAddress, victimAddress], ports: [keepPort, deadPort] });
     assert.equal(await portIsFree(keepPort, '127.0.0.1'), true);
   });
 });

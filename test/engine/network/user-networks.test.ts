@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { startBerthd, type TestDaemon } from '../../helpers/berthd';
-import { addressOf, linksOnBridge, networkTestsBlocked, ok, waitInContainer } from './util';
-import { skipIfBlocked } from '../../helpers/skip';
+import { berthdForSuite, type TestDaemon } from '../../helpers/berthd';
+import { linksOnBridge } from '../../helpers/network';
+import { addressOf, networkTestsBlocked, ok, runHttpd } from './util';
 
 describe('user-defined networks (docker CLI)', function () {
   let d: TestDaemon;
@@ -14,9 +14,8 @@ describe('user-defined networks (docker CLI)', function () {
   const front = `front-${suffix}`;
   const back = `back-${suffix}`;
 
-  before(async function () {
-    skipIfBlocked(this, networkTestsBlocked());
-    d = await startBerthd({ withBusybox: true });
+  berthdForSuite(networkTestsBlocked, (started) => (d = started));
+  before(async () => {
     await ok(d, ['network', 'create', front]);
     await ok(d, ['network', 'create', '--label', 'tier=back', back]);
     // Two web servers on `front` (httpd serves /etc: GET /hostname answers the container's hostname).
@@ -24,32 +23,9 @@ describe('user-defined networks (docker CLI)', function () {
       ['web1', 'www'],
       ['web2', 'api'],
     ]) {
-      await ok(d, [
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--hostname',
-        name,
-        '--network',
-        front,
-        '--network-alias',
-        alias,
-        'busybox',
-        'httpd',
-        '-f',
-        '-p',
-        '80',
-        '-h',
-        '/etc',
-      ]);
+      await runHttpd(d, name, ['--hostname', name, '--network', front, '--network-alias', alias]);
     }
     await ok(d, ['run', '-d', '--name', 'outsider', '--network', back, 'busybox', 'sleep', '600']);
-    await waitInContainer(d, 'web2', 'wget -qO- http://127.0.0.1/hostname');
-    await waitInContainer(d, 'web1', 'wget -qO- http://127.0.0.1/hostname');
-  });
-  after(async () => {
-    await d?.destroy();
   });
 
   it('resolves containers by name and alias through 127.0.0.11, and they ping and wget each other', async () => {

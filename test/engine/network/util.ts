@@ -1,9 +1,7 @@
 // Helpers for the networking engine tests: waiting on a condition with a deadline, free ports,
-// HTTP and UDP from the host, and what the kernel holds (links on a bridge, netfilter rules).
+// HTTP and UDP from the host, docker commands and busybox httpd in a container.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -98,25 +96,6 @@ export function hostAddress(exclude: string[] = []): string | undefined {
   return undefined;
 }
 
-/** Interfaces enslaved to `bridge` (a container's host-side veth ends). */
-export function linksOnBridge(bridge: string): string[] {
-  if (!existsSync(`/sys/class/net/${bridge}`)) return [];
-  return execFileSync('ip', ['-o', 'link', 'show', 'master', bridge], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.split(':')[1].trim().split('@')[0]);
-}
-
-/** The whole netfilter state as text: nft's view plus iptables-save's. */
-export function netfilterRules(): string {
-  const nft = execFileSync('nft', ['list', 'ruleset'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const ipt = execFileSync('iptables-save', { encoding: 'utf8' });
-  return `${nft}\n${ipt}`;
-}
-
 /** Asserts `docker …` succeeded; answers its stdout. */
 export async function ok(d: TestDaemon, args: string[], input?: string): Promise<string> {
   const r: RunResult = await d.docker(args, { input, timeoutMs: 120_000 });
@@ -133,6 +112,16 @@ export async function addressOf(d: TestDaemon, container: string, network: strin
     container,
   ]);
   return out.trim();
+}
+
+/**
+ * Runs busybox httpd serving the container's /etc on port 80 (`GET /hostname` answers its hostname)
+ * as a detached container `name`, with `flags` (ports, networks…) before the image, and waits until
+ * it serves.
+ */
+export async function runHttpd(d: TestDaemon, name: string, flags: string[] = []): Promise<void> {
+  await ok(d, ['run', '-d', '--name', name, ...flags, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
+  await waitInContainer(d, name, 'wget -qO- http://127.0.0.1/hostname');
 }
 
 /** Polls `docker exec … sh -c script` until it exits 0 (a server in the container is up). */

@@ -5,15 +5,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LifecycleError, NotFoundError, Runtime } from '../../../engine/src/runtime';
-import {
-  makeBundle,
-  probeSpec,
-  removeTestCgroupParents,
-  runtimeTestsBlocked,
-  scratchDir,
-  uniqueId,
-} from '../../helpers/runtime';
-import { skipIfBlocked } from '../../helpers/skip';
+import { makeBundle, probeSpec, runtimeForSuite, scratchDir, uniqueId } from '../../helpers/runtime';
 
 /** Every directory a container's cgroup would have on this host. */
 function cgroupDirs(id: string): string[] {
@@ -35,15 +27,7 @@ function mountCount(): number {
 
 describe('berth-runtime: lifecycle', function () {
   let rt: Runtime;
-  before(function () {
-    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
-    rt = new Runtime({ root: join(scratchDir(), 'state') });
-  });
-  // A failed test must not leave containers running: delete whatever is left.
-  afterEach(async () => {
-    for (const s of rt?.list() ?? []) await rt.delete(s.id, { force: true }).catch(() => undefined);
-  });
-  after(removeTestCgroupParents);
+  runtimeForSuite((created) => (rt = created));
 
   it('goes created → running → stopped, and delete removes every trace', async () => {
     const id = uniqueId('life');

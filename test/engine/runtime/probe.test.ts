@@ -1,27 +1,21 @@
 // Ask the container: each test runs busybox inside a real container and checks what it sees.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { Runtime } from '../../../engine/src/runtime';
+import type { Runtime } from '../../../engine/src/runtime';
 import { capabilityMaskNames, dockerDefaultCapabilities } from '../../../engine/src/runtime/capabilities';
 import {
   dockerLikeSpec,
   fields,
   probeSpec,
-  removeTestCgroupParents,
   runProbe,
-  runtimeTestsBlocked,
+  runtimeForSuite,
   scratchDir,
   uniqueId,
 } from '../../helpers/runtime';
-import { skipIfBlocked } from '../../helpers/skip';
 
 describe('berth-runtime: what a container sees', function () {
   let rt: Runtime;
-  before(function () {
-    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
-    rt = new Runtime({ root: `${scratchDir()}/state` });
-  });
-  after(removeTestCgroupParents);
+  runtimeForSuite((created) => (rt = created));
 
   it('runs as pid 1 with its own hostname, ids and rlimits', async () => {
     const id = uniqueId('probe');
@@ -141,11 +135,7 @@ describe('berth-runtime: what a container sees', function () {
 
 describe('berth-runtime: what a default container may not do', function () {
   let rt: Runtime;
-  before(function () {
-    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
-    rt = new Runtime({ root: `${scratchDir()}/state` });
-  });
-  after(removeTestCgroupParents);
+  runtimeForSuite((created) => (rt = created));
 
   // Each line prints "<what>=<exit code>"; every one must fail.
   const attempts = [

@@ -3,28 +3,19 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Runtime } from '../../../engine/src/runtime';
+import type { Runtime } from '../../../engine/src/runtime';
 import {
   makeBundle,
   probeSpec,
-  removeTestCgroupParents,
   runProbe,
-  runtimeTestsBlocked,
+  runtimeForSuite,
   scratchDir,
   uniqueId,
 } from '../../helpers/runtime';
-import { skipIfBlocked } from '../../helpers/skip';
 
 describe('berth-runtime: config.json fields, seen from inside', function () {
   let rt: Runtime;
-  before(function () {
-    skipIfBlocked(this, runtimeTestsBlocked(), 'runtime engine tests');
-    rt = new Runtime({ root: join(scratchDir(), 'state') });
-  });
-  afterEach(async () => {
-    for (const s of rt?.list() ?? []) await rt.delete(s.id, { force: true }).catch(() => undefined);
-  });
-  after(removeTestCgroupParents);
+  runtimeForSuite((created) => (rt = created));
 
   it("joins another container's namespaces by path", async () => {
     const first = uniqueId('ns-owner');
