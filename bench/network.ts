@@ -8,98 +8,36 @@
 //                 127.0.0.1, read by this process: MiB/s
 //
 //   node out/bench/network.js [--quick]        as root; writes bench/results/network.json
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeBusyboxLayout } from '../test/helpers/busybox-image';
-import { dockerClient } from '../test/helpers/dockerd';
+import {
+  busyboxArchive,
+  docker,
+  machine,
+  now,
+  type PrivateDaemon,
+  quick,
+  startBerthd,
+  startPodman,
+  stopAll,
+  summarizeAll,
+  timedDocker,
+  writeResult,
+} from './common';
 
-const root = path.resolve(__dirname, '..', '..');
-const quick = process.argv.includes('--quick');
 const rounds = quick ? 8 : 20;
 const warmup = 2;
 const downloadRounds = quick ? 3 : 5;
 const downloadMiB = 256;
 
-interface Sample {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-function summarize(values: number[]): Sample {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor((sorted.length - 1) / 2)],
-    min: sorted[0],
-    max: sorted.at(-1)!,
-    n: sorted.length,
-  };
-}
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-interface Contender {
-  name: string;
-  host: string;
+/** A private daemon with a default bridge network of its own. */
+interface Contender extends PrivateDaemon {
   bridge: string;
-  stop(): Promise<void>;
-}
-
-function docker(host: string, args: string[], input?: Buffer): string {
-  return execFileSync(dockerClient, args, {
-    env: { ...process.env, DOCKER_HOST: host, DOCKER_CLI_HINTS: 'false' },
-    input,
-    maxBuffer: 1 << 26,
-    timeout: 300_000,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  }).toString();
-}
-
-function timedDocker(host: string, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = now();
-    const child = spawn(dockerClient, args, {
-      env: { ...process.env, DOCKER_HOST: host, DOCKER_CLI_HINTS: 'false' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(now() - start)
-        : reject(new Error(`docker ${args.join(' ')}: exit ${code}: ${stderr}`)),
-    );
-  });
-}
-
-async function waitForDaemon(host: string, child: ChildProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
-    try {
-      docker(host, ['version', '--format', '{{.Server.Version}}']);
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${what} did not answer on ${host} within 60 s`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** A /24 nobody routes, named for this run. */
@@ -116,7 +54,20 @@ function deleteLink(name: string): void {
   }
 }
 
-async function startBerthd(scratch: string): Promise<Contender> {
+/** The daemon as a contender whose bridge is deleted once it stops (the bridge outlives it). */
+function ownBridge(daemon: PrivateDaemon, bridge: string): Contender {
+  return {
+    ...daemon,
+    bridge,
+    stop: async () => {
+      await daemon.stop();
+      deleteLink(bridge);
+    },
+  };
+}
+
+/** berthd whose default bridge network has a name and subnet of this run. */
+async function berthdOnOwnBridge(scratch: string): Promise<Contender> {
   const dir = path.join(scratch, 'berthd');
   mkdirSync(dir, { recursive: true });
   const bridge = `bb${randomBytes(3).toString('hex')}`;
@@ -126,34 +77,12 @@ async function startBerthd(scratch: string): Promise<Contender> {
     config,
     JSON.stringify({ bridge, bip: `${gateway}/24`, 'default-address-pools': [{ base: subnet, size: 24 }] }),
   );
-  const socket = path.join(dir, 'run', 'berth.sock');
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'bin', 'berthd'),
-      '--data-root',
-      path.join(dir, 'data'),
-      '--exec-root',
-      path.join(dir, 'run'),
-      '--config-file',
-      config,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const host = `unix://${socket}`;
-  await waitForDaemon(host, child, 'berthd');
-  return {
-    name: 'berthd',
-    host,
-    bridge,
-    stop: async () => {
-      await stopChild(child);
-      deleteLink(bridge);
-    },
-  };
+  const daemon = await startBerthd(dir, ['--config-file', config]);
+  return ownBridge(daemon, bridge);
 }
 
-async function startPodman(scratch: string): Promise<Contender> {
+/** The podman service whose default network is a CNI bridge with a name and subnet of this run. */
+async function podmanOnOwnBridge(scratch: string): Promise<Contender> {
   const dir = path.join(scratch, 'podman');
   const netDir = path.join(dir, 'networks');
   mkdirSync(netDir, { recursive: true });
@@ -186,38 +115,11 @@ async function startPodman(scratch: string): Promise<Contender> {
       ],
     }),
   );
-  // This VM's hard limits and hybrid cgroups (see /work/shared/tools/peers-setup.sh).
-  writeFileSync(
-    path.join(dir, 'containers.conf'),
-    '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n' +
-      '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' +
-      `[network]\nnetwork_backend = "cni"\nnetwork_config_dir = "${netDir}"\ndefault_network = "${network}"\n`,
+  const daemon = await startPodman(
+    dir,
+    `[network]\nnetwork_backend = "cni"\nnetwork_config_dir = "${netDir}"\ndefault_network = "${network}"\n`,
   );
-  writeFileSync(
-    path.join(dir, 'storage.conf'),
-    `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/run"\n`,
-  );
-  const socket = path.join(dir, 'podman.sock');
-  const child = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], {
-    env: {
-      ...process.env,
-      CONTAINERS_CONF: path.join(dir, 'containers.conf'),
-      CONTAINERS_STORAGE_CONF: path.join(dir, 'storage.conf'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const host = `unix://${socket}`;
-  await waitForDaemon(host, child, 'podman system service');
-  return {
-    name: 'podman',
-    host,
-    bridge,
-    stop: async () => {
-      await stopChild(child);
-      execFileSync('sh', ['-c', `grep -o ' ${dir}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l`]);
-      deleteLink(bridge);
-    },
-  };
+  return ownBridge(daemon, bridge);
 }
 
 function freePort(): Promise<number> {
@@ -265,18 +167,9 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-network-'));
   const contenders: Contender[] = [];
   try {
-    const layout = path.join(scratch, 'busybox-layout');
-    makeBusyboxLayout(layout);
-    const archive = path.join(scratch, 'busybox.tar');
-    execFileSync('skopeo', [
-      'copy',
-      '--quiet',
-      `oci:${layout}:latest`,
-      `docker-archive:${archive}:busybox:latest`,
-    ]);
-    const image = readFileSync(archive);
-    contenders.push(await startBerthd(scratch));
-    contenders.push(await startPodman(scratch));
+    const image = busyboxArchive(scratch);
+    contenders.push(await berthdOnOwnBridge(scratch));
+    contenders.push(await podmanOnOwnBridge(scratch));
     const versions: Record<string, string> = {};
     for (const c of contenders) {
       docker(c.host, ['load'], image);
@@ -322,20 +215,12 @@ async function main(): Promise<void> {
     }
     for (const c of contenders) docker(c.host, ['rm', '-f', 'bench-httpd']);
 
-    const s = (m: Record<string, number[]>) =>
-      Object.fromEntries(Object.entries(m).map(([k, v]) => [k, summarize(v)]));
-    const runSummary = s(runRm);
-    const throughputSummary = s(throughput);
+    const runSummary = summarizeAll(runRm);
+    const throughputSummary = summarizeAll(throughput);
     const result = {
       benchmark: 'network',
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model,
-        node: process.version,
-        kernel: os.release(),
-        loadavg: os.loadavg(),
-      },
+      machine: machine(),
       client: docker(contenders[0].host, ['version', '--format', '{{.Client.Version}}']).trim(),
       versions,
       quick,
@@ -352,9 +237,6 @@ async function main(): Promise<void> {
         ).toFixed(2),
       },
     };
-    const out = path.join(root, 'bench', 'results', 'network.json');
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
     console.log(`network benchmark, ${rounds} rounds, load ${os.loadavg()[0].toFixed(1)}:`);
     for (const c of contenders) {
       console.log(
@@ -362,10 +244,9 @@ async function main(): Promise<void> {
           `  throughput ${throughputSummary[c.name].median.toFixed(0)} MiB/s`,
       );
     }
-    console.log(`wrote ${path.relative(root, out)}`);
+    writeResult('network', result);
   } finally {
-    for (const c of contenders)
-      await c.stop().catch((err: Error) => console.error(`${c.name}: ${err.message}`));
+    await stopAll(contenders);
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -8,32 +8,16 @@
 //   berth-runtime    the CLI: `berth-runtime run`, a new Node process
 //
 //   node out/bench/runtime.js [--quick]        as root; writes bench/results/runtime.json
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultSpec, Runtime } from '../engine/src/runtime';
 import { makeBusyboxRootfs } from '../test/helpers/busybox-rootfs';
+import { machine, now, quick, repoRoot, type Sample, summarize, timed, writeResult } from './common';
 
-const root = path.resolve(__dirname, '..', '..');
-const quick = process.argv.includes('--quick');
 const rounds = quick ? 10 : 60;
 const warmup = quick ? 2 : 5;
-
-interface Sample {
-  median: number;
-  p99: number;
-  min: number;
-  n: number;
-}
-
-function summarize(values: number[]): Sample {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { median: at(0.5), p99: at(0.99), min: sorted[0], n: sorted.length };
-}
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 const ticksPerMs = 100 / 1000; // USER_HZ
 /**
@@ -46,22 +30,6 @@ function cpuMs(): number {
   const children = (Number(f[13]) + Number(f[14])) / ticksPerMs;
   const own = process.cpuUsage();
   return (own.user + own.system) / 1000 + children;
-}
-
-/** Runs a command to completion; resolves with the wall time in ms (fails on a non-zero exit). */
-function timed(cmd: string, args: string[], cwd: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = now();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(now() - start)
-        : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${stderr}`)),
-    );
-  });
 }
 
 /** Max RSS (KiB) of a command, from /usr/bin/time. */
@@ -97,7 +65,7 @@ async function main(): Promise<void> {
     spec.root = { path: rootfs, readonly: true };
     writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
 
-    const cli = path.join(root, 'bin', 'berth-runtime');
+    const cli = path.join(repoRoot, 'bin', 'berth-runtime');
     const haveCrun = version('crun') !== 'not installed' && existsSync('/sys/fs/cgroup/unified');
     const crunArgs = (id: string) => [
       '-m',
@@ -141,18 +109,20 @@ async function main(): Promise<void> {
       t2 = now();
 
       const runc = await charged('runc', keep, () =>
-        timed('runc', ['--root', `${scratch}/runc`, 'run', id()], bundle),
+        timed('runc', ['--root', `${scratch}/runc`, 'run', id()], { cwd: bundle }),
       );
       const crun = haveCrun
-        ? await charged('crun', keep, () => timed('unshare', crunArgs(id()), bundle))
+        ? await charged('crun', keep, () => timed('unshare', crunArgs(id()), { cwd: bundle }))
         : NaN;
       const wrapper = haveCrun
         ? await charged('crunWrapper', keep, () =>
-            timed('unshare', ['-m', 'sh', '-c', 'umount /sys/fs/cgroup/unified && exec true'], bundle),
+            timed('unshare', ['-m', 'sh', '-c', 'umount /sys/fs/cgroup/unified && exec true'], {
+              cwd: bundle,
+            }),
           )
         : NaN;
       const viaCli = await charged('cli', keep, () =>
-        timed(cli, ['--root', `${scratch}/cli`, 'run', id()], bundle),
+        timed(cli, ['--root', `${scratch}/cli`, 'run', id()], { cwd: bundle }),
       );
       if (keep) {
         times.library.push(t1 - t0);
@@ -203,13 +173,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'runtime',
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model,
-        node: process.version,
-        kernel: os.release(),
-        loadavg: os.loadavg(),
-      },
+      machine: machine(),
       unit: 'ms; median, p99, min and count per contender',
       peers: { runc: version('runc'), crun: version('crun') },
       quick,
@@ -239,9 +203,6 @@ async function main(): Promise<void> {
       },
       rss,
     };
-    const out = path.join(root, 'bench', 'results', 'runtime.json');
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
     const f = (x: Sample | null) => (x ? `${x.median.toFixed(1)} (p99 ${x.p99.toFixed(1)})` : 'n/a');
     console.log(`runtime benchmark, ${rounds} rounds, load ${os.loadavg()[0].toFixed(1)}:`);
     console.log(`  berth library create+start+wait   ${f(s.library)}`);
@@ -251,7 +212,7 @@ async function main(): Promise<void> {
     console.log(`  berth-runtime run (CLI)           ${f(s.cli)}`);
     console.log(`  cpu ms per container: ${JSON.stringify(result.cpuMsPerContainer)}`);
     console.log(`  rss: ${JSON.stringify(rss)}`);
-    console.log(`wrote ${path.relative(root, out)}`);
+    writeResult('runtime', result);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
