@@ -12,7 +12,15 @@ import { MediaType } from '../oci/media-types';
 import { lremovexattr } from '../runtime/linux/fs';
 import { tempName } from '../store/atomic';
 import { packLayer } from '../store/layers/pack';
-import { overlayOpaqueXattr, overlayXattrPrefix } from '../store/layers/whiteouts';
+import {
+  fuseOpaqueXattr,
+  isFuseOpaqueMarker,
+  overlayOpaqueXattr,
+  overlayXattrPrefix,
+} from '../store/layers/whiteouts';
+
+/** fuse-overlayfs's own xattrs in an upper dir. */
+const fusePrefix = 'user.fuseoverlayfs.';
 import type { Store } from '../store/store';
 import type { LayerRef } from './cache';
 
@@ -41,21 +49,37 @@ export async function commitLayer(
 /**
  * Removes overlayfs' bookkeeping attributes from an upper dir (origin, impure: they describe the
  * mount the dir came from, not the layer; opaque stays, it is a whiteout) and adds up file sizes.
+ * An upper dir of fuse-overlayfs (rootless fallback) gets the kernel's format, which the snapshot
+ * must have to be a lower dir of either: its opaque marks become the overlay opaque xattr.
  */
 function scrubAndMeasure(store: Store, dir: string): number {
   let size = 0;
   const visit = (path: string) => {
+    let opaque = false;
     for (const name of fs.readdirSync(path)) {
       const abs = join(path, name);
+      if (isFuseOpaqueMarker(abs, name)) {
+        fs.rmSync(abs);
+        opaque = true;
+        continue;
+      }
       const st = fs.lstatSync(abs);
       if (st.isFile()) size += st.size;
       if (!st.isSymbolicLink()) {
         for (const attr of store.calls.llistxattr(abs)) {
-          if (attr.startsWith(overlayXattrPrefix) && attr !== overlayOpaqueXattr) lremovexattr(abs, attr);
+          if (attr === fuseOpaqueXattr && st.isDirectory()) {
+            store.calls.lsetxattr(abs, overlayOpaqueXattr, Buffer.from('y'));
+          }
+          if (
+            (attr.startsWith(overlayXattrPrefix) && attr !== overlayOpaqueXattr) ||
+            attr.startsWith(fusePrefix)
+          )
+            lremovexattr(abs, attr);
         }
       }
       if (st.isDirectory()) visit(abs);
     }
+    if (opaque) store.calls.lsetxattr(path, overlayOpaqueXattr, Buffer.from('y'));
   };
   visit(dir);
   return size;

@@ -205,6 +205,66 @@ describe('rootless Berth (as an unprivileged user)', function () {
     assert.equal(statSync(built).uid, subuid + 1233);
   });
 
+  it('with BERTH_OVERLAY=fuse-overlayfs: runs and builds on fuse-overlayfs and leaves nothing behind', async function () {
+    if (!existsSync('/usr/bin/fuse-overlayfs') || !existsSync('/dev/fuse')) {
+      console.log('skip: needs fuse-overlayfs and /dev/fuse (apt-get install fuse-overlayfs)');
+      return this.skip();
+    }
+    const fuse = (...args: string[]): Promise<Result> =>
+      asUser([
+        'env',
+        'BERTH_OVERLAY=fuse-overlayfs',
+        process.execPath,
+        join(stage, 'bin/berth'),
+        '--insecure-registry',
+        registry.address,
+        ...args,
+      ]);
+    assert.equal((await fuse('pull', '-q', image)).status, 0);
+    // The root is a fuse-overlayfs mount, writable, with the image's files.
+    const r = await fuse(
+      'run',
+      '--rm',
+      image,
+      'sh',
+      '-c',
+      'awk \'$5 == "/"\' /proc/self/mountinfo; echo w > /written && cat /written; ' +
+        'ls /bin/busybox; rm /bin/true && ls /bin/true',
+    );
+    const [root, ...rest] = r.stdout.split('\n');
+    assert.match(root, / - fuse\.fuse-overlayfs /, r.stderr);
+    assert.deepEqual(rest, ['w', '/bin/busybox', ''], r.stderr);
+    assert.match(r.stderr, /\/bin\/true: No such file/);
+    // RUN layers: a deleted file and a directory replaced whole (fuse-overlayfs's own opaque marks).
+    const context = join(work, 'fuse-context');
+    mkdirSync(context);
+    execFileSync('sh', [
+      '-c',
+      `printf 'FROM ${image}\\nRUN mkdir -p /d && echo old > /d/old && echo keep > /keep\\n` +
+        `RUN rm /keep /bin/true && rm -r /d && mkdir /d && echo new > /d/new\\n' > ${context}/Dockerfile && chmod -R a+rX ${context}`,
+    ]);
+    const b = await fuse('build', '-t', 'rootless-fuse', context);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    // Run on the kernel's overlayfs: the layers fuse-overlayfs made read the same everywhere.
+    const check = await berth(
+      'run',
+      '--rm',
+      'rootless-fuse',
+      'sh',
+      '-c',
+      'ls /d; ls /keep /bin/true 2>&1 | wc -l',
+    );
+    assert.equal(check.stdout, 'new\n2\n', check.stderr);
+    // Nothing left: no fuse-overlayfs daemon of this store, no mount.
+    const store = join(home, '.local/share/berth');
+    const daemons = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('fuse-overlayfs') || l.includes('/fuse-overlayfs '))
+      .filter((l) => l.includes(store));
+    assert.deepEqual(daemons, []);
+    assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(store));
+  });
+
   it('with no subordinate ids: a single-id mapping, root only, and an error naming the fix', async function () {
     const single = lookupUser(`${user}-single`);
     if (!single) {
@@ -401,6 +461,47 @@ describe('rootless Berth (as an unprivileged user)', function () {
       }
     });
 
+    it('run --rm of a failing container returns its status, never hangs the client', async () => {
+      // A non-zero exit, and a command the kernel cannot execute (ENOEXEC: no #! line): the docker
+      // client gets the status and returns (it waits on the attach stream and on /wait together).
+      const fail = await docker('run', '--rm', image, 'sh', '-c', 'echo out; echo err >&2; exit 3');
+      assert.equal(fail.status, 3, fail.stderr);
+      assert.equal(fail.stdout, 'out\n');
+      assert.match(fail.stderr, /err/);
+      const maker = `rl-bad-${process.pid}`;
+      const made = await docker(
+        'run',
+        '--name',
+        maker,
+        image,
+        'sh',
+        '-c',
+        'echo garbage > /bad; chmod +x /bad',
+      );
+      assert.equal(made.status, 0, made.stderr);
+      assert.equal((await docker('commit', maker, 'rl-bad')).status, 0);
+      await docker('rm', maker);
+      const bad = await docker('run', '--rm', 'rl-bad', '/bad');
+      assert.notEqual(bad.status, 0);
+      assert.match(bad.stderr, /exec format error/i);
+      const left = await docker('ps', '-aq', '--filter', 'ancestor=rl-bad');
+      assert.equal(left.stdout.trim(), '', 'the --rm container is gone');
+    });
+
+    it('pause says why it cannot work rootless here and what would make it work', async () => {
+      const name = `rl-pause-${process.pid}`;
+      assert.equal((await docker('run', '-d', '--name', name, image, 'sleep', '300')).status, 0);
+      try {
+        const r = await docker('pause', name);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /freezer/);
+        assert.match(r.stderr, /Delegate=yes|delegat/);
+        assert.equal((await docker('inspect', '-f', '{{.State.Status}}', name)).stdout.trim(), 'running');
+      } finally {
+        await docker('rm', '-f', name);
+      }
+    });
+
     it('runs with limits dropped and a warning where no cgroup is delegated', async () => {
       const r = await docker('run', '--rm', '-m', '64m', '--pids-limit', '50', image, 'echo', 'limited');
       assert.equal(r.status, 0, r.stderr);
@@ -409,6 +510,16 @@ describe('rootless Berth (as an unprivileged user)', function () {
         r.stderr,
         /rootless berthd has no cgroup of its own .*the memory, pids limits are ignored/,
       );
+      // docker update says the same, not that the limits apply from the next start.
+      const name = `rl-update-${process.pid}`;
+      assert.equal((await docker('create', '--name', name, image, 'true')).status, 0);
+      try {
+        const u = await docker('update', '--memory', '64m', name);
+        assert.equal(u.status, 0, u.stderr);
+        assert.match(u.stderr + u.stdout, /no cgroup of its own .*limits are saved but ignored/);
+      } finally {
+        await docker('rm', '-f', name);
+      }
     });
   });
 });

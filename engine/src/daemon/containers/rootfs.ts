@@ -15,7 +15,9 @@ import {
 import { dirname, join, relative } from 'node:path';
 import type { FilesystemChange } from '../../api/types';
 import { MNT_DETACH, type DaemonCalls } from '../../runtime/linux/daemon-calls';
+import { mountOverlayWithFallback } from '../../runtime/linux/fuse-overlay';
 import { inUserNamespace } from '../../runtime/linux/userns';
+import { isFuseOpaqueMarker } from '../../store/layers/whiteouts';
 
 export interface RootfsPaths {
   init: string;
@@ -63,8 +65,24 @@ export function mountRootfs(paths: RootfsPaths, imageLayers: string[], calls: Da
   if (isMounted(paths.merged)) return;
   prepareInitLayer(paths);
   const lowerDirs = [paths.init, ...imageLayers];
+  const inUserNs = inUserNamespace();
+  mountOverlayWithFallback(
+    () => mountKernelOverlay(paths, lowerDirs, imageLayers, calls, inUserNs),
+    paths.merged,
+    { lower: lowerDirs, upper: paths.diff, work: paths.work },
+    inUserNs,
+  );
+}
+
+function mountKernelOverlay(
+  paths: RootfsPaths,
+  lowerDirs: string[],
+  imageLayers: string[],
+  calls: DaemonCalls,
+  inUserNs: boolean,
+): void {
   // In a user namespace (rootless) overlayfs keeps opaque dirs in user.overlay.* xattrs.
-  const userXattr = inUserNamespace() ? ',userxattr' : '';
+  const userXattr = inUserNs ? ',userxattr' : '';
   const data = (lowers: string[]): string =>
     `lowerdir=${lowers.join(':')},upperdir=${paths.diff},workdir=${paths.work}${userXattr}`;
   const full = data(lowerDirs);
@@ -103,6 +121,7 @@ export function changes(paths: RootfsPaths, lowerDirs: string[]): FilesystemChan
     for (const name of readdirSync(join(paths.diff, rel)).sort()) {
       const r = rel ? `${rel}/${name}` : name;
       const abs = join(paths.diff, r);
+      if (isFuseOpaqueMarker(abs, name)) continue;
       if (isWhiteout(abs)) {
         out.push({ Path: `/${r}`, Kind: 2 });
         continue;

@@ -629,10 +629,16 @@ export class ContainerService {
     rec.HostConfig = host;
     this.save(rec);
     this.event(rec, 'update');
-    const warnings =
-      resourcesChanged && S.isActive(rec.State.Status)
-        ? ['resource limits are saved and apply from the next start of the container']
-        : [];
+    const warnings = !resourcesChanged
+      ? []
+      : !this.deps.host.cgroupLimits
+        ? [
+            'this rootless berthd has no cgroup of its own (the host delegates none to the user): ' +
+              'the limits are saved but ignored (see docs/rootless.md)',
+          ]
+        : S.isActive(rec.State.Status)
+          ? ['resource limits are saved and apply from the next start of the container']
+          : [];
     return { Warnings: warnings };
   }
 

@@ -6,6 +6,7 @@
 // stack goes through the new mount API (fsopen/fsconfig with one "lowerdir+" per layer, Linux
 // 6.8+), which has no such limit.
 import { check, ErrnoError, lastErrno, libc } from './libc';
+import { mountOverlayWithFallback } from './fuse-overlay';
 import { inUserNamespace } from './userns';
 
 export interface OverlayOptions {
@@ -128,17 +129,21 @@ function mountOverlayNewApi(target: string, options: OverlayOptions): void {
 export const linuxMountCalls: MountCalls = {
   mountOverlay(target, options) {
     if (options.lower.length === 0) throw new Error(`overlay on ${target}: at least one lower dir is needed`);
-    const data = overlayData(options);
-    if (data.length <= mountDataLimit) {
-      const flags = options.readOnly ? MS_RDONLY : 0;
-      check(
-        'mount',
-        `"overlay", ${JSON.stringify(target)}`,
-        mountFn('overlay', target, 'overlay', flags, data) as number,
-      );
-      return;
-    }
-    mountOverlayNewApi(target, options);
+    const kernelMount = (): void => {
+      const data = overlayData(options);
+      if (data.length <= mountDataLimit) {
+        const flags = options.readOnly ? MS_RDONLY : 0;
+        check(
+          'mount',
+          `"overlay", ${JSON.stringify(target)}`,
+          mountFn('overlay', target, 'overlay', flags, data) as number,
+        );
+        return;
+      }
+      mountOverlayNewApi(target, options);
+    };
+    // fuse-overlayfs with lower dirs only is read-only by itself.
+    mountOverlayWithFallback(kernelMount, target, options, options.userXattr ?? inUserNamespace());
   },
   bind(source, target, options = {}) {
     const arg = `${JSON.stringify(source)}, ${JSON.stringify(target)}`;

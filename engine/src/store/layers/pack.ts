@@ -7,6 +7,8 @@ import { Readable } from 'node:stream';
 import type { FileCalls } from '../../runtime/linux/fs';
 import { encodeHeader, endOfArchive, paddingFor, type TarHeaderInput } from './tar-format';
 import {
+  fuseOpaqueXattr,
+  isFuseOpaqueMarker,
   isReservedXattr,
   opaqueMarker,
   overlayOpaqueXattr,
@@ -50,6 +52,7 @@ function* walk(
     const path = rel ? `${rel}/${name}` : name;
     const abs = join(root, path);
     const st = fs.lstatSync(abs);
+    if (options.whiteouts === 'overlay' && isFuseOpaqueMarker(abs, name)) continue;
     const base = headerBase(path, st, options);
     if (options.whiteouts === 'overlay' && st.isCharacterDevice() && st.rdev === 0) {
       yield encodeHeader({
@@ -63,7 +66,11 @@ function* walk(
     }
     const xattrs = options.noXattrs ? new Map<string, Buffer>() : readXattrs(abs, options.calls);
     if (st.isDirectory()) {
-      const opaque = options.whiteouts === 'overlay' && xattrs.get(overlayOpaqueXattr)?.toString() === 'y';
+      const opaque =
+        options.whiteouts === 'overlay' &&
+        (xattrs.get(overlayOpaqueXattr)?.toString() === 'y' ||
+          xattrs.get(fuseOpaqueXattr)?.toString() === 'y' ||
+          fs.existsSync(join(abs, opaqueMarker)));
       yield encodeHeader({ ...base, type: 'directory', xattrs: withoutReserved(xattrs) });
       if (opaque) {
         yield encodeHeader({
