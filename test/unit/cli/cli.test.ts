@@ -60,11 +60,14 @@ describe('berth CLI pieces', () => {
       { header: 'A', field: 'A', value: (r: (typeof rows)[0]) => r.a },
       { header: 'B', field: 'B', value: (r: (typeof rows)[0]) => r.b },
     ];
-    assert.equal(renderTable(rows, cols), 'A   B\nx   long value\n');
+    assert.equal(renderTable(rows, cols), 'A         B\nx         long value\n');
     const fields = (r: (typeof rows)[0]) => ({ A: r.a, B: r.b });
     assert.equal(renderRows(rows, cols, 'json', fields), '{"A":"x","B":"long value"}\n');
     assert.equal(renderRows(rows, cols, '{{.A}}:{{.B}}', fields), 'x:long value\n');
-    assert.equal(renderRows(rows, cols, 'table {{.A}}\\t{{.B}}', fields), 'A   B\nx   long value\n');
+    assert.equal(
+      renderRows(rows, cols, 'table {{.A}}\\t{{.B}}', fields),
+      'A         B\nx         long value\n',
+    );
   });
 
   it('prints progress as plain lines without a terminal, one per state change', () => {

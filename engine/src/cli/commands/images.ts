@@ -1,5 +1,5 @@
 import { flagBool, flagString } from '../args';
-import { type Column, renderRows } from '../render/table';
+import { type Column, formatRows } from '../render/format';
 import { ago, humanSize } from '../render/units';
 import type { Command } from './command';
 
@@ -75,7 +75,7 @@ export const images: Command = {
       { header: 'SIZE', field: 'Size', value: (r) => humanSize(r.size) },
     ];
     ctx.stdout.write(
-      renderRows(shown, columns, flagString(args, 'format'), (r) => ({
+      formatRows(shown, columns, flagString(args, 'format'), (r) => ({
         Containers: 'N/A',
         CreatedAt: r.created
           ? new Date(r.created * 1000)

@@ -1,5 +1,5 @@
 import { flagString } from '../args';
-import { renderTemplate } from '../render/table';
+import { formatInspect } from '../render/format';
 import type { Command } from './command';
 
 export const inspect: Command = {
@@ -39,11 +39,7 @@ export const inspect: Command = {
         status = 1;
       }
     }
-    if (format && format !== 'json') {
-      for (const r of results) ctx.stdout.write(renderTemplate(format, r as Record<string, unknown>) + '\n');
-    } else {
-      ctx.stdout.write(JSON.stringify(results, null, 4) + '\n');
-    }
+    ctx.stdout.write(formatInspect(results, format));
     return status;
   },
 };

@@ -1,5 +1,5 @@
 import { flagBool, flagString, parseArgs, UsageError } from '../args';
-import { renderRows, type Column } from '../render/table';
+import { formatRows, type Column } from '../render/format';
 import { humanSize } from '../render/units';
 import type { Command } from './command';
 
@@ -44,7 +44,7 @@ export const system: Command = {
         { header: 'CONTAINERS', field: 'Containers', value: (i) => (i.inUse ? '1' : '0') },
       ];
       ctx.stdout.write('Images space usage:\n\n');
-      ctx.stdout.write(renderRows(usage.images, columns, format, (i) => ({ ...i, Size: humanSize(i.size) })));
+      ctx.stdout.write(formatRows(usage.images, columns, format, (i) => ({ ...i, Size: humanSize(i.size) })));
       return;
     }
     const active = usage.images.filter((i) => i.inUse).length;
@@ -63,6 +63,6 @@ export const system: Command = {
       { header: 'SIZE', field: 'Size', value: (r) => r.Size },
       { header: 'RECLAIMABLE', field: 'Reclaimable', value: (r) => r.Reclaimable },
     ];
-    ctx.stdout.write(renderRows([row], columns, format, (r) => r));
+    ctx.stdout.write(formatRows([row], columns, format, (r) => r));
   },
 };
