@@ -7,7 +7,12 @@ export interface FlagSpec {
   description: string;
   /** Placeholder shown in help for string flags. */
   value?: string;
+  /** What shell completion offers for the flag's value: a kind of object, or fixed words. */
+  complete?: CompletionKind | readonly string[];
 }
+
+/** Objects shell completion lists by asking berth itself (`berth completion`). */
+export type CompletionKind = 'container' | 'image' | 'volume' | 'network' | 'file';
 
 export interface ParsedArgs {
   flags: Map<string, string | boolean | string[]>;

@@ -9,7 +9,7 @@ import { readConfig } from './config';
 import { defaultStoreRoot } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 
-const globalFlags: FlagSpec[] = [
+export const globalFlags: FlagSpec[] = [
   {
     name: 'root',
     type: 'string',
@@ -46,15 +46,40 @@ Options:
 ${formatFlags(globalFlags)}
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+${commands
+  .filter((c) => !c.hidden)
+  .map((c) => `  ${c.name.padEnd(width)}${c.summary}`)
+  .join('\n')}
 
 Run 'berth COMMAND --help' for more information on a command.
 `;
 }
 
 function commandUsage(command: Command): string {
+  if (command.subcommands) {
+    const width = Math.max(...command.subcommands.map((c) => c.name.length)) + 3;
+    const subs = command.subcommands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
+    return `Usage:  ${command.usage}\n\n${command.summary}\n\nCommands:\n${subs}\n\nRun 'berth ${command.name} COMMAND --help' for more information on a command.\n`;
+  }
   const flags = [...command.flags, helpFlag];
   return `Usage:  ${command.usage}\n\n${command.summary}\n\nOptions:\n${formatFlags(flags)}\n`;
+}
+
+/** The command `words` name (`volume ls` → the `ls` subcommand of `volume`), and the words after it. */
+export function resolveCommand(words: string[]): { command?: Command; path: string[]; rest: string[] } {
+  let [verb, ...rest] = words;
+  const alias = verb && aliases[`${verb} ${rest[0]}`];
+  if (alias) [verb, ...rest] = [...alias, ...rest.slice(1)];
+  let command = commands.find((c) => c.name === verb);
+  const path = [verb];
+  while (command?.subcommands && rest[0] !== undefined && !rest[0].startsWith('-')) {
+    const sub: Command | undefined = command.subcommands.find((c) => c.name === rest[0]);
+    if (!sub) break;
+    path.push(sub.name);
+    command = sub;
+    rest = rest.slice(1);
+  }
+  return { command, path, rest };
 }
 
 export async function main(
@@ -68,18 +93,22 @@ export async function main(
       io.stdout.write(`Berth version ${berthVersion}\n`);
       return 0;
     }
-    let [verb, ...rest] = global.positional;
-    const alias = verb && aliases[`${verb} ${rest[0]}`];
-    if (alias) [verb, ...rest] = [...alias, ...rest.slice(1)];
+    const { command, path, rest } = resolveCommand(global.positional);
+    const verb = path.join(' ');
     verbName = verb;
-    if (!verb || flagBool(global, 'help')) {
+    if (!path[0] || flagBool(global, 'help')) {
       io.stdout.write(mainUsage());
-      return verb || flagBool(global, 'help') ? 0 : 125;
+      return path[0] || flagBool(global, 'help') ? 0 : 125;
     }
-    const command = commands.find((c) => c.name === verb);
     if (!command) throw new UsageError(`'${verb}' is not a berth command.`);
+    if (command.subcommands) {
+      if (rest.length > 0 && rest[0] !== '--help' && rest[0] !== '-h')
+        throw new UsageError(`unknown command "${rest[0]}" for "berth ${verb}"`);
+      io.stdout.write(commandUsage(command));
+      return 0;
+    }
     const args = parseArgs(rest, [...command.flags, helpFlag], {
-      stopAtPositional: command.name === 'system' || command.stopAtPositional === true,
+      stopAtPositional: command.stopAtPositional === true,
     });
     if (flagBool(args, 'help')) {
       io.stdout.write(commandUsage(command));
@@ -93,7 +122,7 @@ export async function main(
           : min === max
             ? `exactly ${min} argument${min === 1 ? '' : 's'}`
             : `${min} to ${max} arguments`;
-      throw new UsageError(`"berth ${command.name}" requires ${expected}.\n\nUsage:  ${command.usage}`);
+      throw new UsageError(`"berth ${verb}" requires ${expected}.\n\nUsage:  ${command.usage}`);
     }
     // A normal user's engine runs as root of its own user namespace (docs/rootless.md).
     if (needsUserNamespace()) return enterUserNamespace('berth');
@@ -111,7 +140,7 @@ export async function main(
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(
-        `berth: ${err.message}\nSee 'berth ${verbName && commands.some((c) => c.name === verbName) ? `${verbName} ` : ''}--help'.\n`,
+        `berth: ${err.message}\nSee 'berth ${verbName && resolveCommand(verbName.split(' ')).command ? `${verbName} ` : ''}--help'.\n`,
       );
       return 125;
     }

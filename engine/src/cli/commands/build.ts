@@ -142,6 +142,7 @@ export const build: Command = {
     },
   ],
   args: [1, 1],
+  complete: ['file'],
   async run(ctx, args) {
     const network = flagString(args, 'network') ?? 'default';
     if (!['default', 'none', 'host'].includes(network)) {

@@ -1,4 +1,4 @@
-import { flagBool, parseArgs, UsageError } from '../args';
+import { flagBool } from '../args';
 import { humanSize } from '../render/units';
 import type { CliContext, Command } from './command';
 
@@ -12,18 +12,13 @@ const pruneFlags = [
   { name: 'force', short: 'f', type: 'boolean' as const, description: 'Do not prompt for confirmation' },
 ];
 
-/** `berth image prune`; the other `image` verbs are aliases (`image ls` is `images`…). */
-export const image: Command = {
-  name: 'image',
+const prune: Command = {
+  name: 'prune',
   usage: 'berth image prune [OPTIONS]',
-  summary: 'Remove unused images (image prune; image ls, rm, pull… are the top-level verbs)',
-  flags: [],
-  args: [1],
-  stopAtPositional: true,
-  async run(ctx, args) {
-    const [sub, ...rest] = args.positional;
-    if (sub !== 'prune') throw new UsageError(`unknown command "image ${sub}": berth image has "prune"`);
-    const parsed = parseArgs(rest, pruneFlags);
+  summary: 'Remove unused images',
+  flags: pruneFlags,
+  args: [0, 0],
+  async run(ctx, parsed) {
     const all = flagBool(parsed, 'all');
     if (!flagBool(parsed, 'force')) {
       const what = all
@@ -61,3 +56,14 @@ function readLine(ctx: CliContext): Promise<string> {
     ctx.stdin.on('end', done);
   });
 }
+
+/** `berth image prune`; the other `image` verbs are aliases (`image ls` is `images`…). */
+export const image: Command = {
+  name: 'image',
+  usage: 'berth image COMMAND',
+  summary: 'Manage images (image prune; image ls, rm, pull… are the top-level verbs)',
+  flags: [],
+  args: [0],
+  subcommands: [prune],
+  run: async () => {},
+};

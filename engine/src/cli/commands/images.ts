@@ -29,11 +29,13 @@ export const images: Command = {
     {
       name: 'format',
       type: 'string',
+      complete: ['json', 'table'],
       description: 'Format output: table, json, or a Go-style template ({{.Repository}})',
       value: 'string',
     },
   ],
   args: [0, 1],
+  complete: ['image'],
   async run(ctx, args) {
     const noTrunc = flagBool(args, 'no-trunc');
     const filter = args.positional[0];

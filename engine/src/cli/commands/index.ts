@@ -1,6 +1,7 @@
 // Every verb of `berth`, one module each. The builder adds `build` and `run` here.
 import { build } from './build';
 import type { Command } from './command';
+import { completeWords, completion } from './completion';
 import { image } from './image';
 import { images } from './images';
 import { inspect } from './inspect';
@@ -28,6 +29,8 @@ export const commands: Command[] = [
   login,
   system,
   image,
+  completion,
+  completeWords,
 ];
 
 /** docker-style aliases: `berth image ls`, `berth image pull`, … */

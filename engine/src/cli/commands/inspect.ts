@@ -11,6 +11,7 @@ export const inspect: Command = {
       name: 'format',
       short: 'f',
       type: 'string',
+      complete: ['json'],
       description: 'Format output: json, or a Go-style template ({{.Id}})',
       value: 'string',
     },
@@ -22,6 +23,7 @@ export const inspect: Command = {
     },
   ],
   args: [1],
+  complete: ['image'],
   async run(ctx, args) {
     const type = flagString(args, 'type');
     if (type !== undefined && type !== 'image') {

@@ -8,6 +8,7 @@ export const push: Command = {
   summary: 'Upload an image to a registry',
   flags: [{ name: 'quiet', short: 'q', type: 'boolean', description: 'Suppress verbose output' }],
   args: [1, 1],
+  complete: ['image'],
   async run(ctx, args) {
     const quiet = flagBool(args, 'quiet');
     const renderer = new ProgressRenderer(ctx.stdout, !!ctx.stdout.isTTY, ctx.stdout.columns ?? 80);

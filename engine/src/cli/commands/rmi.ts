@@ -10,6 +10,7 @@ export const rmi: Command = {
     { name: 'no-prune', type: 'boolean', description: 'Do not delete untagged parents' },
   ],
   args: [1],
+  complete: ['image'],
   async run(ctx, args) {
     let status = 0;
     for (const name of args.positional) {

@@ -37,6 +37,7 @@ export const run: Command = {
     { name: 'rm', type: 'boolean', description: 'Remove the container when it exits (always, for now)' },
   ],
   args: [1],
+  complete: ['image'],
   stopAtPositional: true,
   async run(ctx, args) {
     const network = flagString(args, 'network') ?? 'host';

@@ -17,6 +17,7 @@ export const save: Command = {
     },
   ],
   args: [1],
+  complete: ['image'],
   async run(ctx, args) {
     const output = flagString(args, 'output');
     if (!output && ctx.stdout.isTTY) {

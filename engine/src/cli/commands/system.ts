@@ -1,4 +1,4 @@
-import { flagBool, flagString, parseArgs, UsageError } from '../args';
+import { flagBool, flagString } from '../args';
 import { formatRows, type Column } from '../render/format';
 import { humanSize } from '../render/units';
 import type { Command } from './command';
@@ -13,21 +13,19 @@ const dfFlags = [
   {
     name: 'format',
     type: 'string' as const,
+    complete: ['json', 'table'],
     description: 'Format output: table, json, or a Go-style template',
     value: 'string',
   },
 ];
 
-export const system: Command = {
-  name: 'system',
+const df: Command = {
+  name: 'df',
   usage: 'berth system df [OPTIONS]',
-  summary: 'Show disk usage (system df)',
-  flags: [],
-  args: [1],
-  async run(ctx, args) {
-    const [sub, ...rest] = args.positional;
-    if (sub !== 'df') throw new UsageError(`unknown command "system ${sub}": berth system has "df"`);
-    const parsed = parseArgs(rest, dfFlags);
+  summary: 'Show disk usage',
+  flags: dfFlags,
+  args: [0, 0],
+  async run(ctx, parsed) {
     const usage = ctx.backend.df();
     const format = flagString(parsed, 'format');
     if (flagBool(parsed, 'verbose')) {
@@ -65,4 +63,14 @@ export const system: Command = {
     ];
     ctx.stdout.write(formatRows([row], columns, format, (r) => r));
   },
+};
+
+export const system: Command = {
+  name: 'system',
+  usage: 'berth system COMMAND',
+  summary: 'Manage Berth (system df)',
+  flags: [],
+  args: [0],
+  subcommands: [df],
+  run: async () => {},
 };

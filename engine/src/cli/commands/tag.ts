@@ -6,6 +6,7 @@ export const tag: Command = {
   summary: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE',
   flags: [],
   args: [2, 2],
+  complete: ['image', 'image'],
   async run(ctx, args) {
     ctx.backend.tag(args.positional[0], args.positional[1]);
   },
