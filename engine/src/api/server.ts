@@ -25,11 +25,18 @@ export interface ApiServerOptions {
   logger: Logger;
   /** The `Server` header's product, e.g. `Berth/0.1.0`. */
   serverName: string;
+  /**
+   * Called once `idleMs` pass with no request starting or ending (after start-up and after each
+   * burst); long-lived streams (events, logs -f) open meanwhile do not count as activity.
+   */
+  onIdle?: () => void;
+  idleMs?: number;
 }
 
 export class ApiServer {
   readonly http: Server;
   private readonly sockets = new Set<Socket>();
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ApiServerOptions) {
     this.http = createServer({ keepAlive: true }, (req, res) => void this.dispatch(req, { res }));
@@ -43,6 +50,22 @@ export class ApiServer {
     // Streams (logs -f, events, attach) stay open for as long as the client wants.
     this.http.requestTimeout = 0;
     this.http.headersTimeout = 60_000;
+    this.armIdleTimer();
+  }
+
+  /** (Re)starts the countdown to `onIdle`: every request's start and end pushes it back. */
+  private armIdleTimer(): void {
+    const { onIdle, idleMs = 1000 } = this.options;
+    if (!onIdle) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      try {
+        onIdle();
+      } catch (err) {
+        this.options.logger.warn('idle task failed', { error: (err as Error).message });
+      }
+    }, idleMs).unref();
   }
 
   /**
@@ -64,6 +87,8 @@ export class ApiServer {
 
   /** Stops accepting connections and closes the ones open (streams end, clients see EOF). */
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
@@ -83,6 +108,7 @@ export class ApiServer {
     };
     const ctx = new RouteContext(req, {}, url.searchParams, version ?? apiVersion, common, transport);
     const started = process.hrtime.bigint();
+    this.armIdleTimer();
     try {
       if (version !== undefined) checkVersion(version);
       const match = this.options.router.match(req.method ?? 'GET', path);
@@ -99,6 +125,7 @@ export class ApiServer {
     } catch (err) {
       this.answerError(ctx, err, req);
     } finally {
+      this.armIdleTimer();
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.options.logger.debug('api request', { method: req.method, path, ms: Math.round(ms * 10) / 10 });
     }

@@ -21,6 +21,7 @@ import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
 import { setUpBridgeNetworking } from '../network';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
+import { releaseFreeMemory } from '../runtime/linux/memory';
 import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
@@ -251,7 +252,13 @@ export async function runDaemon(
     }
   } else if (networking.blocked) logger.warn(`no bridge networking: ${networking.blocked}`);
   await daemon.start();
-  const server = new ApiServer({ router: engineRouter(daemon), logger, serverName: `Berth/${berthVersion}` });
+  const server = new ApiServer({
+    router: engineRouter(daemon),
+    logger,
+    serverName: `Berth/${berthVersion}`,
+    // Idle, berthd gives back what start-up and the last burst of requests left behind.
+    onIdle: releaseFreeMemory,
+  });
   await server.listenUnix(config.socket, config.group ? groupId(config.group) : undefined);
   logger.info('berthd is ready', {
     socket: config.socket,

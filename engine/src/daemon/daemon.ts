@@ -10,7 +10,6 @@ import type { DaemonCalls } from '../runtime/linux/daemon-calls';
 import type { Store } from '../store/store';
 import { readJson, writeJsonAtomic } from './atomic-file';
 import type { DaemonConfig } from './config';
-import { archiveGet, archivePut, archiveStat, exportTar } from './containers/archive';
 import type { ContainerDeps, HostFacts } from './containers/deps';
 import { ExecService } from './containers/exec';
 import { HealthMonitor, probeCommand } from './containers/health';
@@ -29,6 +28,9 @@ import { NetworkService } from './network/service';
 import type { SeccompProfile } from '../runtime/seccomp/profile';
 import { systemInfo, versionInfo } from './system';
 import { VolumeService } from './volumes';
+
+/** `docker cp` and `docker export` (node-tar with them) load with their first use: an idle daemon has no need of them. */
+const archiveCode = () => import('./containers/archive.js');
 
 /** The builder behind `POST /build` (issue #5), plugged in when present. */
 export interface Builder {
@@ -156,7 +158,10 @@ export class Daemon implements B.EngineBackend {
     },
     logs: (id, o, signal) => this.containerService.logs(id, o, signal),
     changes: (id) => this.containerService.changes(id),
-    export: async (id) => this.withRoot(id, false, async (root) => exportTar(root), true),
+    export: async (id) => {
+      const { exportTar } = await archiveCode();
+      return this.withRoot(id, false, async (root) => exportTar(root), true);
+    },
     stats: (id, stream, signal) => this.stats(id, stream, signal),
     resize: async (id, h, w) => {
       const { rec, consoleFd } = this.containerService.resizeTarget(id);
@@ -179,9 +184,13 @@ export class Daemon implements B.EngineBackend {
       await this.containerService.remove(id, o);
       this.execService.forget(rec.Id);
     },
-    archiveStat: (id, path) => this.withRoot(id, true, async (root) => archiveStat(root, path)),
-    archiveGet: (id, path) =>
-      this.withRoot(
+    archiveStat: async (id, path) => {
+      const { archiveStat } = await archiveCode();
+      return this.withRoot(id, true, async (root) => archiveStat(root, path));
+    },
+    archiveGet: async (id, path) => {
+      const { archiveGet } = await archiveCode();
+      return this.withRoot(
         id,
         true,
         async (root) => {
@@ -190,12 +199,15 @@ export class Daemon implements B.EngineBackend {
           return result;
         },
         true,
-      ),
-    archivePut: (id, path, tar, o) =>
-      this.withRoot(id, true, async (root) => {
+      );
+    },
+    archivePut: async (id, path, tar, o) => {
+      const { archivePut } = await archiveCode();
+      return this.withRoot(id, true, async (root) => {
         await archivePut(root, path, tar, o);
         this.containerService.recordEvent(this.containerService.get(id), 'extract-to-dir', { path });
-      }),
+      });
+    },
     prune: (filters) => this.containerService.prune(filters),
   };
 

@@ -58,6 +58,33 @@ describe('api server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('runs onIdle once idleMs pass without a request starting or ending, again after the next request', async () => {
+    let idle = 0;
+    let wake: (() => void) | undefined;
+    const nextIdle = () => new Promise<void>((resolve) => (wake = resolve));
+    server = new ApiServer({
+      router: engineRouter(fakeBackend({})),
+      logger: silentLogger,
+      serverName: 'Berth/test',
+      idleMs: 50,
+      onIdle: () => {
+        idle++;
+        wake?.();
+      },
+    });
+    const first = nextIdle();
+    await server.listenUnix(socketPath);
+    await first;
+    assert.equal(idle, 1, 'once after start-up');
+    const second = nextIdle();
+    const answered = await rawRequest(socketPath, 'GET', '/_ping');
+    const ended = Date.now();
+    assert.equal(answered.status, 200);
+    await second;
+    assert.equal(idle, 2, 'once more after the request');
+    assert.ok(Date.now() - ended >= 40, 'not before idleMs after the request ended');
+  });
+
   it('answers HEAD and GET /_ping with the negotiation headers', async () => {
     await serve(fakeBackend({}));
     const head = await rawRequest(socketPath, 'HEAD', '/_ping');

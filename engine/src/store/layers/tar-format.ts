@@ -2,7 +2,7 @@
 // decoded by the `tar` package's Header; this module adds what layers need and `tar` drops: pax
 // records kept as bytes (SCHILY.xattr.* values such as security.capability are binary), hard limits
 // on metadata sizes, and a synchronous push interface so the unpacker controls every file operation.
-import { Header } from 'tar';
+import { Header } from 'tar/header';
 
 export type TarEntryType =
   'file' | 'hardlink' | 'symlink' | 'char' | 'block' | 'directory' | 'fifo' | 'unsupported';
