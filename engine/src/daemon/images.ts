@@ -10,7 +10,7 @@ import { familiarName, formatReference, parseReference } from '../oci/reference'
 import type { RegistryClient, RegistryError } from '../registry/client';
 import type { Credentials } from '../registry/credentials';
 import type { StoredImage, Store } from '../store/store';
-import { deleteResponse, imageSize, inspectImage, listImageSummaries } from '../store/views';
+import { deleteResponse, imageSize, inspectImage, listImageSummaries, pruneImages } from '../store/views';
 import { conflict, EngineError, forbidden, invalid, notFound } from './errors';
 import type { EventBus } from './events';
 import { matchLabels } from './volumes';
@@ -244,25 +244,22 @@ export class ImageService {
     });
   }
 
+  /**
+   * `docker image prune`: the store's own prune, so an image a build or a container holds keeps its
+   * names (a forced remove would untag it), plus Docker's label filters.
+   */
   prune(filters: T.Filters): { ImagesDeleted: T.ImageDeleteItem[]; SpaceReclaimed: number } {
     const all = ['false', '0'].includes(filters.dangling?.[0] ?? 'true');
-    const deleted: T.ImageDeleteItem[] = [];
-    let reclaimed = 0;
-    for (const summary of listImageSummaries(this.store)) {
-      if (!all && summary.RepoTags.length > 0) continue;
-      if (this.containerCount(summary.Id) > 0) continue;
-      if (filters.label?.length && !matchLabels(summary.Labels ?? {}, filters.label)) continue;
-      try {
-        const items = deleteResponse(this.store.remove(summary.Id, { force: true }));
-        deleted.push(...items);
-        reclaimed += summary.Size;
-        this.events.publish('image', 'delete', summary.Id, { name: summary.Id });
-      } catch {
-        // held by a build or a container meanwhile: keep it
-      }
+    const { deleted, spaceReclaimed } = pruneImages(this.store, {
+      all,
+      inUse: (summary) =>
+        this.containerCount(summary.Id) > 0 ||
+        (!!filters.label?.length && !matchLabels(summary.Labels ?? {}, filters.label)),
+    });
+    for (const item of deleted) {
+      if ('Deleted' in item) this.events.publish('image', 'delete', item.Deleted, { name: item.Deleted });
     }
-    const gc = this.store.gc({ partials: true });
-    return { ImagesDeleted: deleted, SpaceReclaimed: Math.max(reclaimed, gc.bytesFreed) };
+    return { ImagesDeleted: deleted, SpaceReclaimed: spaceReclaimed };
   }
 
   async save(names: string[]): Promise<Readable> {
