@@ -1,6 +1,9 @@
 // berthd dies, containers live on; many runs at once; bad requests get Docker-style answers.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { berthdForSuite, daemonTestsBlocked, type TestDaemon } from '../../helpers/berthd';
 
 function api(
@@ -29,6 +32,15 @@ function api(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('berthd reliability', function () {
@@ -86,6 +98,106 @@ describe('berthd reliability', function () {
     assert.equal(stop.status, 0, stop.stderr);
     assert.equal(JSON.parse((await d.docker(['inspect', 'survivor'])).stdout)[0].State.ExitCode, 42);
     await d.docker(['rm', 'survivor', 'short']);
+  });
+
+  it('loses and repeats no output line through a loop of SIGKILLs of berthd while output flows fast', async function () {
+    this.timeout(300_000);
+    const lines = 60_000;
+    // Every 50th stdout line is written in two parts 3 ms apart (with a stderr line between), so
+    // berthd is often killed holding half a line.
+    const script =
+      `i=0; while [ $i -lt ${lines} ]; do printf "out $i"; ` +
+      'if [ $((i % 50)) = 0 ]; then usleep 3000; echo "err $i" >&2; fi; echo; i=$((i+1)); done; exit 7';
+    const run = await d.docker([
+      'run',
+      '-d',
+      '--name',
+      'flood',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      script,
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const pid = JSON.parse((await d.docker(['inspect', 'flood'])).stdout)[0].State.Pid as number;
+    // Kill at varied moments: right after start-up (while the backlog is being taken), mid-flow.
+    for (const delayMs of [0, 150, 40, 400, 5, 250, 90, 0, 700]) {
+      await new Promise((r) => setTimeout(r, delayMs));
+      await d.kill();
+      await d.restart();
+    }
+    const waited = await d.docker(['wait', 'flood'], { timeoutMs: 240_000 });
+    assert.equal(waited.stdout.trim(), '7', waited.stderr);
+    assert.throws(() => process.kill(pid, 0), 'the container process is gone');
+    const logs = await d.docker(['logs', 'flood'], { timeoutMs: 120_000 });
+    assert.equal(logs.status, 0, logs.stderr);
+    const numbers = (text: string, tag: string) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const m = new RegExp(`^${tag} (\\d+)$`).exec(l);
+          assert.ok(m, `a whole ${tag} line: ${JSON.stringify(l)}`);
+          return Number(m[1]);
+        });
+    const out = numbers(logs.stdout, 'out');
+    const firstWrong = out.findIndex((n, i) => n !== i);
+    assert.equal(firstWrong, -1, `stdout line ${firstWrong} is ${out[firstWrong]}`);
+    assert.equal(out.length, lines);
+    const err = numbers(logs.stderr, 'err');
+    assert.deepEqual(
+      err,
+      Array.from({ length: lines / 50 }, (_, i) => i * 50),
+    );
+    assert.equal(JSON.parse((await d.docker(['inspect', 'flood'])).stdout)[0].State.ExitCode, 7);
+    await d.docker(['rm', 'flood']);
+  });
+
+  it('keeps the output of a container that wrote it and exited while berthd was down', async function () {
+    this.timeout(120_000);
+    const gate = mkdtempSync(join(tmpdir(), 'berth-lastwords-'));
+    try {
+      const script =
+        'while [ ! -e /gate/go ]; do usleep 10000; done; i=0; while [ $i -lt 2000 ]; do ' +
+        'echo "out $i"; echo "err $i" >&2; i=$((i+1)); done; printf "no newline"; exit 3';
+      const run = await d.docker([
+        'run',
+        '-d',
+        '--name',
+        'lastwords',
+        '--network',
+        'none',
+        '-v',
+        `${gate}:/gate`,
+        'busybox',
+        'sh',
+        '-c',
+        script,
+      ]);
+      assert.equal(run.status, 0, run.stderr);
+      const pid = JSON.parse((await d.docker(['inspect', 'lastwords'])).stdout)[0].State.Pid as number;
+      const before = await d.docker(['logs', 'lastwords']);
+      assert.equal(before.stdout + before.stderr, '', 'no output before the gate opens');
+      await d.kill();
+      writeFileSync(join(gate, 'go'), '');
+      // The container writes everything and exits with no berthd reading.
+      const deadline = Date.now() + 60_000;
+      while (processAlive(pid)) {
+        assert.ok(Date.now() < deadline, 'the container exits');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await d.restart();
+      assert.equal(JSON.parse((await d.docker(['inspect', 'lastwords'])).stdout)[0].State.ExitCode, 3);
+      const logs = await d.docker(['logs', 'lastwords']);
+      const expected = (tag: string) => Array.from({ length: 2000 }, (_, i) => `${tag} ${i}`);
+      assert.deepEqual(logs.stdout.split('\n'), [...expected('out'), 'no newline']);
+      assert.deepEqual(logs.stderr.split('\n'), [...expected('err'), '']);
+    } finally {
+      await d.docker(['rm', '-f', 'lastwords']);
+      rmSync(gate, { recursive: true, force: true });
+    }
   });
 
   it('runs 50 `run --rm` at once, all succeeding', async function () {

@@ -1,11 +1,11 @@
 // Containers: create, inspect, list, the lifecycle (start, stop, kill, restart, pause, wait, remove)
 // and exits (restart policies, --rm), stdio (attach, logs), and re-adoption after a berthd restart.
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import type * as B from '../../api/backend';
 import type * as T from '../../api/types';
 import { parseLogOpts, type LogRotation } from '../config';
 import { conflict, invalid, notImplemented } from '../errors';
-import { JsonFileWriter } from '../logs/json-file';
 import { readJsonLogs } from '../logs/reader';
 import { KeyedMutex } from '../mutex';
 import { generateName, isValidContainerName } from '../names';
@@ -27,7 +27,8 @@ import { changes, rootfsPaths } from './rootfs';
 import type { RuntimeExit } from './runtime-port';
 import { exitOf, type Run, runtimeDir, startRun, teardown } from './start';
 import * as S from './state';
-import { FifoIO, StdioHub } from './stdio';
+import { FifoIO, finishOutput } from './fifo-io';
+import { type OutputSink, StdioHub } from './stdio';
 
 interface Waiter {
   condition: B.WaitCondition;
@@ -73,18 +74,41 @@ export class ContainerService {
   private hub(rec: ContainerRecord): StdioHub {
     let hub = this.hubs.get(rec.Id);
     if (!hub) {
-      hub = new StdioHub(!!rec.Config.Tty, !!rec.Config.OpenStdin, !!rec.Config.StdinOnce);
+      hub = new StdioHub(
+        !!rec.Config.Tty,
+        !!rec.Config.OpenStdin,
+        !!rec.Config.StdinOnce,
+        this.outputSink(rec),
+      );
       this.hubs.set(rec.Id, hub);
     }
-    if (!hub.log && rec.HostConfig.LogConfig?.Type !== 'none') {
-      hub.log = new JsonFileWriter(this.deps.store.paths(rec.Id).logPath, this.rotation(rec), (err) =>
-        this.deps.logger.warn('container log write failed; output dropped', {
+    return hub;
+  }
+
+  private outputSink(rec: ContainerRecord): OutputSink {
+    const { logPath } = this.deps.store.paths(rec.Id);
+    return {
+      dir: dirname(logPath),
+      log:
+        rec.HostConfig.LogConfig?.Type === 'none'
+          ? undefined
+          : { path: logPath, rotation: this.rotation(rec) },
+      onError: (err) =>
+        this.deps.logger.warn('container output could not be logged yet; it waits for room', {
           container: rec.Id.slice(0, 12),
           error: err.message,
         }),
-      );
+    };
+  }
+
+  /** Output of a run that ended while berthd was away goes into the log now. */
+  private finishOutput(rec: ContainerRecord): void {
+    const sink = this.outputSink(rec);
+    try {
+      finishOutput(runtimeDir(this.deps, rec.Id), sink);
+    } catch (err) {
+      sink.onError(err as Error);
     }
-    return hub;
   }
 
   private rotation(rec: ContainerRecord): LogRotation {
@@ -322,6 +346,7 @@ export class ContainerService {
       });
       return { exitCode: -1, oomKilled: false };
     });
+    run.io.exited();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([run.io.drained, new Promise<void>((r) => (timer = setTimeout(r, drainDeadlineMs)))]);
     clearTimeout(timer);
@@ -551,7 +576,6 @@ export class ContainerService {
       await this.runEnded.get(rec.Id);
       rec.State = { ...rec.State, Status: 'removing' };
       const hub = this.hubs.get(rec.Id);
-      hub?.log?.close();
       hub?.disconnect();
       this.hubs.delete(rec.Id);
       await teardown(this.deps, rec, { volumes: [] });
@@ -749,6 +773,7 @@ export class ContainerService {
           status !== undefined
             ? await deps.runtime.wait(rec.Id).catch(() => ({ exitCode: -1, oomKilled: false }))
             : { exitCode: -1, oomKilled: false };
+        this.finishOutput(rec);
         await teardown(deps, rec, { volumes: [], sandbox: rec.Sandbox, endpoints: rec.Networks });
         if (rec.State.Status === 'removing') {
           deps.images.release(rec.Id);
@@ -809,6 +834,7 @@ export class ContainerService {
     const process = { pid: rec.State.Pid };
     const placeholder = {
       drained: Promise.resolve(),
+      exited: () => undefined,
       release: () => undefined,
       writeStdin: () => undefined,
       closeStdin: () => undefined,
@@ -837,10 +863,7 @@ export class ContainerService {
     this.shuttingDown = true;
     for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
     for (const rec of this.all()) this.onRunStopped(rec);
-    for (const hub of this.hubs.values()) {
-      hub.release();
-      hub.log?.close();
-    }
+    for (const hub of this.hubs.values()) hub.release();
   }
 
   /** Containers using an image (rmi, ImageSummary.Containers). */

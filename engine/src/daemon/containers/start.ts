@@ -16,7 +16,9 @@ import type { ContainerDeps } from './deps';
 import type { ContainerRecord } from './record';
 import { mountRootfs, rootfsPaths, unmountRootfs } from './rootfs';
 import type { RuntimeExit, RuntimeProcess } from './runtime-port';
-import { ConsoleIO, FifoIO, type StdioHub } from './stdio';
+import { stopOutputHolder } from './output-holder';
+import { FifoIO } from './fifo-io';
+import { ConsoleIO, type StdioHub } from './stdio';
 
 /** What a running container holds, released when it stops. */
 export interface Run {
@@ -54,6 +56,7 @@ export async function teardown(
     await step('network detach', () => deps.networks.detach(rec.Id, parts.sandbox!, parts.endpoints ?? {}));
   for (const v of parts.volumes) await step(`volume ${v} release`, () => deps.volumes.release(v));
   await step('rootfs unmount', () => unmountRootfs(rootfsPaths(deps.store.paths(rec.Id).dir), deps.calls));
+  await step('output holder stop', () => stopOutputHolder(runtimeDir(deps, rec.Id)));
   await step('runtime dir removal', () => rmSync(runtimeDir(deps, rec.Id), { recursive: true, force: true }));
 }
 

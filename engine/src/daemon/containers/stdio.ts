@@ -1,24 +1,30 @@
-// A container's stdio as the daemon sees it. The process writes into FIFOs it holds open read-write
-// itself, so it never gets SIGPIPE and keeps running while berthd is down (output waits in the
-// pipe); berthd reads them, writes the json-file log and feeds attached clients. A restarted berthd
-// opens the same FIFOs again. With a TTY, the pty master comes from the runtime instead.
-import { closeSync, constants, existsSync, openSync, rmSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { join } from 'node:path';
+// A container's stdio as the daemon sees it: attached clients, the log, and the current run's IO
+// (FIFOs without a TTY, in fifo-io.ts; the pty master from the runtime with one).
 import { ReadStream } from 'node:tty';
 import type { OutputChunk, StdioSession } from '../../api/backend';
-import type { DaemonCalls } from '../../runtime/linux/daemon-calls';
-import type { JsonFileWriter } from '../logs/json-file';
-import type { StdioFd } from './runtime-port';
+import { JsonFileWriter, type LogStream } from '../logs/json-file';
+import { type LogTarget, OutputSpool } from '../logs/spool';
 
 /** The source of a running container's output and the sink of its input. */
-interface ProcessIO {
+export interface ProcessIO {
   writeStdin(data: Buffer): void;
   closeStdin(): void;
   /** Settles once all output has been read (the process and its children closed it). */
   readonly drained: Promise<void>;
+  /** The process exited: read what is left now rather than at the next check. */
+  exited(): void;
   /** Stops reading (berthd shutting down): the process keeps running. */
   release(): void;
+}
+
+/** Where a container's output goes besides attached clients. */
+export interface OutputSink {
+  /** The container's state dir, which holds the spools. */
+  dir: string;
+  /** The json-file log, unless logging is off. */
+  log: LogTarget | undefined;
+  /** Output could not be logged yet (disk full): it waits in the spool or the pipe. */
+  onError(err: Error): void;
 }
 
 /**
@@ -31,17 +37,40 @@ export class StdioHub {
   private pendingStdin: Buffer[] = [];
   /** The client closed stdin before the process started. */
   private stdinEnded = false;
-  log: JsonFileWriter | undefined;
+  /** A TTY's log, written as output is read (a TTY container does not outlive berthd). */
+  private ttyLog: JsonFileWriter | undefined;
 
   constructor(
     readonly tty: boolean,
     readonly openStdin: boolean,
     readonly stdinOnce: boolean,
+    readonly sink: OutputSink,
   ) {}
 
+  /** Output read from a pty master: logged directly, then sent to attached clients. */
   output(stream: 1 | 2, data: Buffer): void {
-    this.log?.write(stream === 1 ? 'stdout' : 'stderr', data);
+    if (this.sink.log) {
+      try {
+        this.ttyLog ??= new JsonFileWriter(this.sink.log.path, this.sink.log.rotation);
+        this.ttyLog.write(stream === 1 ? 'stdout' : 'stderr', data);
+      } catch (err) {
+        this.ttyLog?.discardUnwritten();
+        this.sink.onError(err as Error);
+      }
+    }
+    this.deliver(stream, data);
+  }
+
+  /** Output on its way to attached clients only (the spool writes the log). */
+  deliver(stream: 1 | 2, data: Buffer): void {
     for (const s of this.sessions) s.deliver({ stream, data });
+  }
+
+  /** The spools of this container's output (FIFOs), repaired up to the last checkpoint. */
+  openSpool(): OutputSpool {
+    return new OutputSpool(this.sink.dir, this.sink.log, (stream: LogStream, data) =>
+      this.deliver(stream === 'stdout' ? 1 : 2, data),
+    );
   }
 
   /** A run began: its IO takes stdin typed so far (and its end, if the client already closed it). */
@@ -56,7 +85,7 @@ export class StdioHub {
   /** The run's output is over: attached sessions end, as Docker's do when the container stops. */
   disconnect(): void {
     this.io = undefined;
-    this.log?.flush();
+    this.closeTtyLog(true);
     for (const s of this.sessions) s.finish();
     this.sessions.clear();
   }
@@ -64,6 +93,17 @@ export class StdioHub {
   release(): void {
     this.io?.release();
     this.io = undefined;
+    this.closeTtyLog(false);
+  }
+
+  private closeTtyLog(flush: boolean): void {
+    try {
+      if (flush) this.ttyLog?.flush();
+    } catch (err) {
+      this.sink.onError(err as Error);
+    }
+    this.ttyLog?.close();
+    this.ttyLog = undefined;
   }
 
   attach(options: { stdin: boolean; stdout: boolean; stderr: boolean }, onDetach: () => void): AttachSession {
@@ -144,109 +184,6 @@ export class AttachSession implements StdioSession {
   }
 }
 
-const fifoNames = ['stdin', 'stdout', 'stderr'] as const;
-
-/** The FIFOs of a container without a TTY. */
-export class FifoIO implements ProcessIO {
-  readonly drained: Promise<void>;
-  private readonly readers: Socket[] = [];
-  private stdinWriter: Socket | undefined;
-
-  private constructor(hub: StdioHub, readerFds: [number, number], stdinWriterFd: number | undefined) {
-    const ends = readerFds.map((fd, i) => {
-      const socket = new Socket({ fd, readable: true, writable: false });
-      this.readers.push(socket);
-      const stream = (i + 1) as 1 | 2;
-      socket.on('data', (d: Buffer) => hub.output(stream, d));
-      return new Promise<void>((resolve) => {
-        socket.once('end', resolve);
-        socket.once('close', resolve);
-        socket.once('error', () => resolve());
-      });
-    });
-    this.drained = Promise.all(ends).then(() => undefined);
-    if (stdinWriterFd !== undefined) {
-      this.stdinWriter = new Socket({ fd: stdinWriterFd, readable: false, writable: true });
-      this.stdinWriter.on('error', () => undefined); // the process closed its stdin
-    }
-  }
-
-  /**
-   * Makes the FIFOs for a new run. Returns the fds to give the container (close them once the
-   * runtime has them) and a function that starts reading.
-   */
-  static prepare(
-    dir: string,
-    hub: StdioHub,
-    calls: DaemonCalls,
-  ): { stdio: [StdioFd, StdioFd, StdioFd]; closeContainerEnds: () => void; open: () => FifoIO } {
-    for (const name of fifoNames) {
-      rmSync(join(dir, name), { force: true });
-      if (name !== 'stdin' || hub.openStdin) calls.mkfifo(join(dir, name), 0o600);
-    }
-    const opened: number[] = [];
-    const open = (name: string, flags: number): number => {
-      const fd = openSync(join(dir, name), flags);
-      opened.push(fd);
-      return fd;
-    };
-    try {
-      // Our read ends first (non-blocking: no writer yet), then the container's ends read-write,
-      // so the container itself keeps a reader: no SIGPIPE while berthd is away.
-      const outR = open('stdout', constants.O_RDONLY | constants.O_NONBLOCK);
-      const errR = open('stderr', constants.O_RDONLY | constants.O_NONBLOCK);
-      const outC = open('stdout', constants.O_RDWR);
-      const errC = open('stderr', constants.O_RDWR);
-      let inW: number | undefined;
-      let inC: StdioFd = 'ignore';
-      if (hub.openStdin) {
-        inW = open('stdin', constants.O_RDWR);
-        // With StdinOnce the container must see end of file when the client leaves: it gets a
-        // read-only end, so our end is the only writer.
-        inC = open('stdin', hub.stdinOnce ? constants.O_RDONLY : constants.O_RDWR);
-      }
-      const containerEnds = [outC, errC, ...(typeof inC === 'number' ? [inC] : [])];
-      return {
-        stdio: [inC, outC, errC],
-        closeContainerEnds: () => {
-          for (const fd of containerEnds.splice(0)) closeSync(fd);
-        },
-        open: () => new FifoIO(hub, [outR, errR], inW),
-      };
-    } catch (err) {
-      for (const fd of opened) closeSync(fd);
-      throw err;
-    }
-  }
-
-  /** Opens the FIFOs of a container that kept running while berthd was down. */
-  static reopen(dir: string, hub: StdioHub): FifoIO | undefined {
-    if (!existsSync(join(dir, 'stdout')) || !existsSync(join(dir, 'stderr'))) return undefined;
-    const outR = openSync(join(dir, 'stdout'), constants.O_RDONLY | constants.O_NONBLOCK);
-    const errR = openSync(join(dir, 'stderr'), constants.O_RDONLY | constants.O_NONBLOCK);
-    // The container holds its FIFO ends read-write: a writer is guaranteed, EOF comes at its exit.
-    const inW =
-      hub.openStdin && existsSync(join(dir, 'stdin'))
-        ? openSync(join(dir, 'stdin'), constants.O_RDWR)
-        : undefined;
-    return new FifoIO(hub, [outR, errR], inW);
-  }
-
-  writeStdin(data: Buffer): void {
-    this.stdinWriter?.write(data);
-  }
-
-  closeStdin(): void {
-    this.stdinWriter?.end();
-    this.stdinWriter = undefined;
-  }
-
-  release(): void {
-    for (const r of this.readers) r.destroy();
-    this.stdinWriter?.destroy();
-  }
-}
-
 /** The pty master of a container with a TTY. */
 export class ConsoleIO implements ProcessIO {
   readonly drained: Promise<void>;
@@ -273,6 +210,10 @@ export class ConsoleIO implements ProcessIO {
   closeStdin(): void {
     // A terminal has no end of file of its own: ^D asks the line discipline for one.
     this.writeStdin(Buffer.from([4]));
+  }
+
+  exited(): void {
+    // the master reports EIO by itself once the last slave holder is gone
   }
 
   release(): void {

@@ -45,18 +45,25 @@ export function rotatedPath(path: string, n: number): string {
   return n === 0 ? path : `${path}.${n}`;
 }
 
-/** Appends log lines, one write per entry, rotating by size. Errors never reach the container. */
+/** Called around a rotation, so an owner can record where the log stood (see spool.ts). */
+export interface RotationHooks {
+  beforeRotate(): void;
+  afterRotate(): void;
+}
+
+/**
+ * Appends log lines, one write per entry, rotating by size. A failed write (disk full) throws,
+ * leaving the file ending at the last whole entry; what was not written stays in `unwritten`.
+ */
 export class JsonFileWriter {
   private fd: number;
   private size: number;
   private readonly partial: Record<LogStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
-  /** Entries dropped because the disk was full (reported by the owner). */
-  dropped = 0;
 
   constructor(
     readonly path: string,
     private readonly rotation: LogRotation,
-    private readonly onError: (err: Error) => void = () => {},
+    private readonly hooks?: RotationHooks,
   ) {
     this.fd = openSync(path, 'a', 0o640);
     this.size = fstatSync(this.fd).size;
@@ -65,13 +72,32 @@ export class JsonFileWriter {
   /** Raw output from the process; complete lines become entries, the rest waits for more. */
   write(stream: LogStream, data: Buffer): void {
     let buf = this.partial[stream].length ? Buffer.concat([this.partial[stream], data]) : data;
+    // Kept current while appending, so a failure leaves exactly the bytes not yet in the file.
+    this.partial[stream] = buf;
     let nl: number;
     while ((nl = buf.indexOf(10)) >= 0 || buf.length >= maxLineBytes) {
       const end = nl >= 0 && nl < maxLineBytes ? nl + 1 : maxLineBytes;
       this.append(stream, buf.subarray(0, end));
       buf = buf.subarray(end);
+      this.partial[stream] = buf;
     }
     this.partial[stream] = Buffer.from(buf);
+  }
+
+  /** Bytes of a stream given to `write` that are not in the file yet (an unterminated line). */
+  unwritten(stream: LogStream): number {
+    return this.partial[stream].length;
+  }
+
+  /** Forgets unterminated lines: their owner feeds them again. */
+  discardUnwritten(): void {
+    this.partial.stdout = Buffer.alloc(0);
+    this.partial.stderr = Buffer.alloc(0);
+  }
+
+  /** The live file's identity and length: what a checkpoint records. */
+  position(): { inode: number; size: number } {
+    return { inode: fstatSync(this.fd).ino, size: this.size };
   }
 
   /** Writes what is left of unterminated lines (process exit). */
@@ -83,29 +109,29 @@ export class JsonFileWriter {
   }
 
   close(): void {
-    this.flush();
     closeSync(this.fd);
   }
 
   private append(stream: LogStream, chunk: Buffer): void {
     const line: JsonLogLine = { log: chunk.toString('utf8'), stream, time: nowRfc3339Nano() };
     const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    if (this.rotation.maxSize > 0 && this.size > 0 && this.size + bytes.length > this.rotation.maxSize) {
+      this.hooks?.beforeRotate();
+      this.rotate();
+      this.hooks?.afterRotate();
+    }
     try {
-      if (this.rotation.maxSize > 0 && this.size > 0 && this.size + bytes.length > this.rotation.maxSize) {
-        this.rotate();
-      }
       let off = 0;
       while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
       this.size += bytes.length;
     } catch (err) {
-      // Disk full or similar: drop this entry, cut any partial line so the file stays parseable.
-      this.dropped++;
+      // Cut any partial entry so the file stays parseable.
       try {
         ftruncateSync(this.fd, this.size);
       } catch {
-        // the file is unusable; the next append will fail the same way and be counted
+        // the next append fails the same way
       }
-      this.onError(err as Error);
+      throw err;
     }
   }
 

@@ -30,6 +30,7 @@ describe('json-file logs', () => {
     w.write('stdout', Buffer.from('hel'));
     w.write('stdout', Buffer.from('lo\nwor'));
     w.write('stderr', Buffer.from('oops\n'));
+    w.flush();
     w.close();
     const lines = readFileSync(path, 'utf8')
       .trim()
@@ -118,15 +119,13 @@ describe('json-file logs', () => {
     assert.equal((await it.next()).done, true);
   });
 
-  it('drops an entry and keeps the file parseable when a write fails', () => {
-    const errors: Error[] = [];
-    const w = new JsonFileWriter(path, { maxSize: 0, maxFile: 1 }, (e) => errors.push(e));
+  it('throws when a write fails, keeping the file parseable and the bytes not written', () => {
+    const w = new JsonFileWriter(path, { maxSize: 0, maxFile: 1 });
     w.write('stdout', Buffer.from('kept\n'));
     // Simulate the failure: close the fd underneath so the next write fails.
     (w as unknown as { fd: number }).fd = 987654;
-    w.write('stdout', Buffer.from('lost\n'));
-    assert.equal(w.dropped, 1);
-    assert.equal(errors.length, 1);
+    assert.throws(() => w.write('stdout', Buffer.from('not yet\nand more')), /EBADF/);
+    assert.equal(w.unwritten('stdout'), 'not yet\nand more'.length, 'its owner can feed them again');
     appendFileSync(path, '');
     assert.deepEqual(
       readFileSync(path, 'utf8')
