@@ -20,5 +20,5 @@ export function spliceToFile(pipeFd: number, fileFd: number, offset: number, len
   if (n >= 0) return n;
   const errno = lastErrno();
   if (errno === constants.errno.EAGAIN) return 'empty';
-  throw new ErrnoError('splice', `${pipeFd} → ${fileFd}`, errno);
+  throw new ErrnoError('splice', `${pipeFd} -> ${fileFd}`, errno);
 }
