@@ -1,6 +1,7 @@
 import { flagBool } from '../args';
 import { humanSize } from '../render/units';
-import type { CliContext, Command } from './command';
+import type { Command } from './command';
+import { confirm } from './prompt';
 
 const pruneFlags = [
   {
@@ -24,8 +25,7 @@ const prune: Command = {
       const what = all
         ? 'all images without at least one container associated to them'
         : 'all dangling images';
-      ctx.stderr.write(`WARNING! This will remove ${what}.\nAre you sure you want to continue? [y/N] `);
-      if (!/^y(es)?$/i.test((await readLine(ctx)).trim())) return 0;
+      if (!(await confirm(ctx, `WARNING! This will remove ${what}.`))) return 0;
     }
     const { deleted, spaceReclaimed } = ctx.backend.prune({ all });
     if (deleted.length > 0) {
@@ -37,25 +37,6 @@ const prune: Command = {
     ctx.stdout.write(`Total reclaimed space: ${humanSize(spaceReclaimed)}\n`);
   },
 };
-
-/** The answer to the prompt: stdin's first line (empty at end of input, which means no). */
-function readLine(ctx: CliContext): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const done = () => {
-      ctx.stdin.off('data', onData);
-      ctx.stdin.off('end', done);
-      ctx.stdin.pause();
-      resolve(text.split('\n')[0]);
-    };
-    const onData = (d: Buffer) => {
-      text += d.toString();
-      if (text.includes('\n')) done();
-    };
-    ctx.stdin.on('data', onData);
-    ctx.stdin.on('end', done);
-  });
-}
 
 /** `berth image prune`; the other `image` verbs are aliases (`image ls` is `images`…). */
 export const image: Command = {

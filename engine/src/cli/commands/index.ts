@@ -2,11 +2,14 @@
 import { build } from './build';
 import type { Command } from './command';
 import { completeWords, completion } from './completion';
+import { cp } from './cp';
 import { image } from './image';
 import { images } from './images';
 import { inspect } from './inspect';
 import { load } from './load';
 import { login } from './login';
+import { network } from './network';
+import { container } from './prune';
 import { pull } from './pull';
 import { push } from './push';
 import { rmi } from './rmi';
@@ -14,6 +17,7 @@ import { run } from './run';
 import { save } from './save';
 import { system } from './system';
 import { tag } from './tag';
+import { volume } from './volume';
 
 export const commands: Command[] = [
   build,
@@ -29,6 +33,10 @@ export const commands: Command[] = [
   login,
   system,
   image,
+  cp,
+  container,
+  volume,
+  network,
   completion,
   completeWords,
 ];

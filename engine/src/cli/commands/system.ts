@@ -2,6 +2,7 @@ import { flagBool, flagString } from '../args';
 import { formatRows, type Column } from '../render/format';
 import { humanSize } from '../render/units';
 import type { Command } from './command';
+import { systemPrune } from './prune';
 
 const dfFlags = [
   {
@@ -68,9 +69,9 @@ const df: Command = {
 export const system: Command = {
   name: 'system',
   usage: 'berth system COMMAND',
-  summary: 'Manage Berth (system df)',
+  summary: 'Manage Berth (system df, system prune)',
   flags: [],
   args: [0],
-  subcommands: [df],
+  subcommands: [df, systemPrune],
   run: async () => {},
 };

@@ -2,7 +2,7 @@
 // root as if it were `/` (symlinks cannot lead out), through /proc/<pid>/root for a running
 // container (so its volumes and binds are seen) and its overlayfs root otherwise. A running
 // container is frozen for the duration, so nothing in it can swap a path for a link meanwhile.
-import { existsSync, lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -103,7 +103,7 @@ export async function archivePut(
   const clean = cleanContainerPath(path);
   const dest = resolveInRoot(root, clean, true);
   if (!existsSync(dest)) throw notFound(`Could not find the file ${path} in container`);
-  if (!lstatSync(dest).isDirectory()) throw invalid(`extraction point is not a directory: ${path}`);
+  if (!statSync(dest).isDirectory()) throw invalid(`extraction point is not a directory: ${path}`);
   let conflictError: Error | undefined;
   const extract = tar.x({
     cwd: dest,

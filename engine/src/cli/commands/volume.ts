@@ -1,0 +1,220 @@
+// `berth volume create|ls|rm|inspect|prune`, over berthd's /volumes endpoints.
+import { flagBool, flagList, flagString } from '../args';
+import { formatInspect, formatRows, type Column } from '../render/format';
+import { humanSize } from '../render/units';
+import type { Command } from './command';
+import { daemonApi } from './daemon-api';
+import { filtersQuery, keyValueMap } from './filters';
+import { confirm } from './prompt';
+
+interface Volume {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  Labels: Record<string, string> | null;
+  Scope: string;
+  CreatedAt?: string;
+  Options?: Record<string, string> | null;
+  UsageData?: { Size: number; RefCount: number } | null;
+}
+
+const formatFlag = {
+  name: 'format',
+  type: 'string' as const,
+  description: 'Format output: table, json, or a Go template ({{.Name}})',
+  value: 'string',
+  complete: ['json', 'table'],
+};
+const filterFlag = {
+  name: 'filter',
+  short: 'f',
+  type: 'list' as const,
+  description: 'Provide filter values (e.g. "dangling=true", "label=k=v", "name=x", "driver=local")',
+  value: 'filter',
+};
+
+const create: Command = {
+  name: 'create',
+  usage: 'berth volume create [OPTIONS] [VOLUME]',
+  summary: 'Create a volume',
+  flags: [
+    {
+      name: 'driver',
+      short: 'd',
+      type: 'string',
+      description: 'Volume driver name (local)',
+      value: 'string',
+      complete: ['local'],
+    },
+    { name: 'label', type: 'list', description: 'Set metadata for a volume (key=value)', value: 'list' },
+    {
+      name: 'opt',
+      short: 'o',
+      type: 'list',
+      description: 'Set driver specific options (type, device, o)',
+      value: 'map',
+    },
+    { name: 'name', type: 'string', description: 'Volume name (instead of the argument)', value: 'string' },
+  ],
+  args: [0, 1],
+  async run(ctx, args) {
+    const volume = await daemonApi(ctx).post<Volume>('/volumes/create', {
+      Name: args.positional[0] ?? flagString(args, 'name') ?? '',
+      Driver: flagString(args, 'driver') ?? 'local',
+      DriverOpts: keyValueMap(flagList(args, 'opt')),
+      Labels: keyValueMap(flagList(args, 'label')),
+    });
+    ctx.stdout.write(`${volume.Name}\n`);
+  },
+};
+
+const columns: Column<Volume>[] = [
+  { header: 'DRIVER', field: 'Driver', value: (v) => v.Driver },
+  { header: 'VOLUME NAME', field: 'Name', value: (v) => v.Name },
+];
+
+function fields(v: Volume): Record<string, unknown> {
+  return {
+    Availability: 'N/A',
+    Driver: v.Driver,
+    Group: 'N/A',
+    Labels: Object.entries(v.Labels ?? {})
+      .map(([k, val]) => `${k}=${val}`)
+      .join(','),
+    Links: v.UsageData ? String(v.UsageData.RefCount) : 'N/A',
+    Mountpoint: v.Mountpoint,
+    Name: v.Name,
+    Scope: v.Scope,
+    Size: v.UsageData && v.UsageData.Size >= 0 ? humanSize(v.UsageData.Size) : 'N/A',
+    Status: 'N/A',
+  };
+}
+
+const ls: Command = {
+  name: 'ls',
+  usage: 'berth volume ls [OPTIONS]',
+  summary: 'List volumes',
+  flags: [
+    { name: 'quiet', short: 'q', type: 'boolean', description: 'Only display volume names' },
+    filterFlag,
+    formatFlag,
+  ],
+  args: [0, 0],
+  async run(ctx, args) {
+    const filters = filtersQuery(flagList(args, 'filter'), ['dangling', 'driver', 'label', 'name']);
+    const { Volumes } = await daemonApi(ctx).get<{ Volumes: Volume[] | null }>('/volumes', { filters });
+    const volumes = (Volumes ?? []).sort((a, b) => a.Name.localeCompare(b.Name));
+    if (flagBool(args, 'quiet')) {
+      ctx.stdout.write(volumes.map((v) => `${v.Name}\n`).join(''));
+      return;
+    }
+    ctx.stdout.write(formatRows(volumes, columns, flagString(args, 'format'), fields));
+  },
+};
+
+const rm: Command = {
+  name: 'rm',
+  usage: 'berth volume rm [OPTIONS] VOLUME [VOLUME...]',
+  summary: 'Remove one or more volumes',
+  flags: [
+    { name: 'force', short: 'f', type: 'boolean', description: 'Do not fail when a volume does not exist' },
+  ],
+  args: [1],
+  complete: ['volume'],
+  async run(ctx, args) {
+    let status = 0;
+    for (const name of args.positional) {
+      try {
+        await daemonApi(ctx).delete(`/volumes/${encodeURIComponent(name)}`, {
+          force: flagBool(args, 'force') ? '1' : undefined,
+        });
+        ctx.stdout.write(`${name}\n`);
+      } catch (err) {
+        ctx.stderr.write(`${(err as Error).message}\n`);
+        status = 1;
+      }
+    }
+    return status;
+  },
+};
+
+const inspect: Command = {
+  name: 'inspect',
+  usage: 'berth volume inspect [OPTIONS] VOLUME [VOLUME...]',
+  summary: 'Display detailed information on one or more volumes',
+  flags: [{ ...formatFlag, short: 'f', complete: ['json'] }],
+  args: [1],
+  complete: ['volume'],
+  async run(ctx, args) {
+    const found: Volume[] = [];
+    let status = 0;
+    for (const name of args.positional) {
+      try {
+        found.push(await daemonApi(ctx).get<Volume>(`/volumes/${encodeURIComponent(name)}`));
+      } catch (err) {
+        ctx.stderr.write(`${(err as Error).message}\n`);
+        status = 1;
+      }
+    }
+    ctx.stdout.write(formatInspect(found, flagString(args, 'format')));
+    return status;
+  },
+};
+
+const prune: Command = {
+  name: 'prune',
+  usage: 'berth volume prune [OPTIONS]',
+  summary: 'Remove unused local volumes',
+  flags: [
+    {
+      name: 'all',
+      short: 'a',
+      type: 'boolean',
+      description: 'Remove all unused volumes, not just anonymous ones',
+    },
+    { ...filterFlag, short: undefined, description: 'Provide filter values (e.g. "label=<label>")' },
+    { name: 'force', short: 'f', type: 'boolean', description: 'Do not prompt for confirmation' },
+  ],
+  args: [0, 0],
+  async run(ctx, args) {
+    const all = flagBool(args, 'all');
+    const what = all ? 'all local volumes' : 'anonymous local volumes';
+    if (
+      !flagBool(args, 'force') &&
+      !(await confirm(ctx, `WARNING! This will remove ${what} not used by at least one container.`))
+    )
+      return 0;
+    const filters = JSON.parse(filtersQuery(flagList(args, 'filter'), ['label', 'label!']) ?? '{}') as Record<
+      string,
+      string[]
+    >;
+    if (all) filters.all = ['true'];
+    const report = await daemonApi(ctx).post<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>(
+      '/volumes/prune',
+      undefined,
+      { filters: JSON.stringify(filters) },
+    );
+    printPruned(ctx, 'Volumes', report.VolumesDeleted);
+    ctx.stdout.write(`Total reclaimed space: ${humanSize(report.SpaceReclaimed ?? 0)}\n`);
+  },
+};
+
+/** `Deleted Volumes:` and the names, then a blank line; nothing when none went. */
+export function printPruned(
+  ctx: { stdout: NodeJS.WritableStream },
+  what: string,
+  names: string[] | null | undefined,
+): void {
+  if (!names || names.length === 0) return;
+  ctx.stdout.write(`Deleted ${what}:\n${names.map((n) => `${n}\n`).join('')}\n`);
+}
+
+export const volume: Command = {
+  name: 'volume',
+  usage: 'berth volume COMMAND',
+  summary: 'Manage volumes',
+  flags: [],
+  args: [0],
+  subcommands: [create, ls, rm, inspect, prune],
+  run: async () => {},
+};

@@ -1,0 +1,252 @@
+// `berth volume`, `network`, `cp` and the prune verbs driven like a user against a berthd of the
+// test's own: the tables and JSON they print, and what really happened (bytes in the container,
+// names resolving, objects gone from the daemon).
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { berthdForSuite, daemonTestsBlocked, type RunResult, type TestDaemon } from '../../helpers/berthd';
+
+const berthBin = join(__dirname, '../../../../bin/berth');
+
+describe('berth volume, network, cp and prune (against berthd)', function () {
+  this.timeout(180_000);
+  let d: TestDaemon;
+  let work: string;
+  const suffix = randomBytes(3).toString('hex');
+  // Off the test daemons' 10.x pools, random so suites side by side do not collide.
+  const subnet = `172.29.${randomBytes(1)[0]}`;
+  berthdForSuite(daemonTestsBlocked, (started) => (d = started));
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'berth-cli-objects-'));
+  });
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  function berth(args: string[], input?: string | Buffer): Promise<RunResult & { raw: Buffer }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [berthBin, ...args], {
+        env: d.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => {
+        const raw = Buffer.concat(out);
+        resolve({ status: code ?? -1, stdout: raw.toString(), stderr, raw });
+      });
+      child.stdin.end(input ?? '');
+    });
+  }
+  async function ok(args: string[], input?: string | Buffer): Promise<string> {
+    const r = await berth(args, input);
+    assert.equal(r.status, 0, `berth ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+  async function docker(args: string[]): Promise<string> {
+    const r = await d.docker(args);
+    assert.equal(r.status, 0, `docker ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  it('volume create, ls, inspect, rm: tables, JSON, and data that outlives its containers', async () => {
+    const vol = `data-${suffix}`;
+    assert.equal(await ok(['volume', 'create', '--label', 'tier=db', vol]), `${vol}\n`);
+    const table = (await ok(['volume', 'ls'])).split('\n');
+    assert.match(table[0], /^DRIVER\s{4}VOLUME NAME$/);
+    assert.ok(
+      table.some((l) => new RegExp(`^local\\s+${vol}$`).test(l)),
+      table.join('\n'),
+    );
+    const json = (await ok(['volume', 'ls', '--format', 'json', '--filter', 'label=tier=db']))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(
+      json.map((v) => [v.Name, v.Driver, v.Labels]),
+      [[vol, 'local', 'tier=db']],
+    );
+    assert.equal(
+      await ok(['volume', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Labels}}', vol]),
+      `${vol} local map[tier:db]\n`,
+    );
+    const inspected = JSON.parse(await ok(['volume', 'inspect', vol])) as {
+      Name: string;
+      Mountpoint: string;
+    }[];
+    assert.equal(inspected[0].Name, vol);
+    await docker(['run', '--rm', '-v', `${vol}:/data`, 'busybox', 'sh', '-c', 'echo kept > /data/f']);
+    assert.equal(await docker(['run', '--rm', '-v', `${vol}:/data`, 'busybox', 'cat', '/data/f']), 'kept\n');
+    assert.equal(readFileSync(join(inspected[0].Mountpoint, 'f'), 'utf8'), 'kept\n');
+    const missing = await berth(['volume', 'inspect', `nosuch-${suffix}`]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /no such volume/i);
+    assert.equal(await ok(['volume', 'rm', vol]), `${vol}\n`);
+    assert.ok(!(await ok(['volume', 'ls', '-q'])).split('\n').includes(vol));
+  });
+
+  it('volume prune removes exactly the unused volumes it lists, after asking', async () => {
+    const used = `used-${suffix}`;
+    const unused = `unused-${suffix}`;
+    await ok(['volume', 'create', used]);
+    await ok(['volume', 'create', unused]);
+    await docker(['create', '--name', `holder-${suffix}`, '-v', `${used}:/v`, 'busybox', 'true']);
+    const declined = await berth(['volume', 'prune', '-a'], 'n\n');
+    assert.match(
+      declined.stderr,
+      /WARNING! This will remove all local volumes not used by at least one container\.\nAre you sure you want to continue\? \[y\/N\] $/,
+    );
+    assert.ok((await ok(['volume', 'ls', '-q'])).includes(unused), 'nothing removed on "n"');
+    const pruned = await ok(['volume', 'prune', '-a', '-f']);
+    assert.match(pruned, new RegExp(`^Deleted Volumes:\\n${unused}\\n\\nTotal reclaimed space: `));
+    const left = (await ok(['volume', 'ls', '-q'])).split('\n');
+    assert.ok(left.includes(used) && !left.includes(unused), left.join(' '));
+    await docker(['rm', `holder-${suffix}`]);
+  });
+
+  it('network create, ls, inspect; connect makes a container resolvable by name and alias; disconnect, rm', async () => {
+    const net = `n-${suffix}`;
+    const id = (
+      await ok([
+        'network',
+        'create',
+        '--subnet',
+        `${subnet}.0/24`,
+        '--gateway',
+        `${subnet}.1`,
+        '--label',
+        'app=shop',
+        net,
+      ])
+    ).trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    const table = (await ok(['network', 'ls'])).split('\n');
+    assert.match(table[0], /^NETWORK ID\s+NAME\s+DRIVER\s+SCOPE$/);
+    assert.ok(
+      table.some((l) => new RegExp(`^${id.slice(0, 12)}\\s+${net}\\s+bridge\\s+local$`).test(l)),
+      table.join('\n'),
+    );
+    assert.equal(
+      await ok([
+        'network',
+        'inspect',
+        '-f',
+        '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}} {{index .Labels "app"}}',
+        net,
+      ]),
+      `${subnet}.0/24 ${subnet}.1 shop\n`,
+    );
+    assert.equal(
+      await ok(['network', 'ls', '--filter', `name=${net}`, '--format', '{{.Name}}:{{.Driver}}']),
+      `${net}:bridge\n`,
+    );
+    await docker(['run', '-d', '--name', `web-${suffix}`, 'busybox', 'sleep', '600']);
+    await docker(['run', '-d', '--name', `probe-${suffix}`, '--network', net, 'busybox', 'sleep', '600']);
+    await ok([
+      'network',
+      'connect',
+      '--alias',
+      `shop-${suffix}`,
+      '--ip',
+      `${subnet}.50`,
+      net,
+      `web-${suffix}`,
+    ]);
+    for (const name of [`web-${suffix}`, `shop-${suffix}`]) {
+      const lookup = await docker(['exec', `probe-${suffix}`, 'nslookup', name]);
+      assert.ok(lookup.includes(`Address: ${subnet}.50`), `${name}: ${lookup}`);
+    }
+    assert.match(
+      await docker(['exec', `probe-${suffix}`, 'ping', '-c', '1', '-W', '3', `shop-${suffix}`]),
+      /1 packets received/,
+    );
+    await ok(['network', 'disconnect', net, `web-${suffix}`]);
+    const gone = await d.docker(['exec', `probe-${suffix}`, 'nslookup', `shop-${suffix}`]);
+    assert.notEqual(gone.status, 0, 'the alias no longer resolves');
+    await docker(['rm', '-f', `web-${suffix}`, `probe-${suffix}`]);
+    assert.equal(await ok(['network', 'rm', net]), `${net}\n`);
+    const again = await berth(['network', 'rm', net]);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /not found|no such/i);
+  });
+
+  it('cp copies files and directories both ways, and tars on stdin/stdout', async () => {
+    const c = `cp-${suffix}`;
+    await docker(['run', '-d', '--name', c, 'busybox', 'sleep', '600']);
+    const bytes = randomBytes(200_000);
+    writeFileSync(join(work, 'blob'), bytes);
+    const r = await berth(['cp', join(work, 'blob'), `${c}:/tmp/`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`^Successfully copied \\S+ to ${c}:/tmp/\\n$`));
+    assert.equal(
+      await docker(['exec', c, 'md5sum', '/tmp/blob']),
+      `${require('node:crypto').createHash('md5').update(bytes).digest('hex')}  /tmp/blob\n`,
+    );
+    await ok(['cp', join(work, 'blob'), `${c}:/tmp/renamed`]);
+    assert.equal((await docker(['exec', c, 'stat', '-c', '%s', '/tmp/renamed'])).trim(), '200000');
+    // A directory into the container, under a new name.
+    mkdirSync(join(work, 'tree/sub'), { recursive: true });
+    writeFileSync(join(work, 'tree/sub/a.txt'), 'alpha');
+    await ok(['cp', join(work, 'tree'), `${c}:/srv`]);
+    assert.equal(await docker(['exec', c, 'cat', '/srv/sub/a.txt']), 'alpha');
+    // And back out: a file to a new name, a directory into an existing one.
+    await ok(['cp', `${c}:/tmp/blob`, join(work, 'back')]);
+    assert.ok(readFileSync(join(work, 'back')).equals(bytes));
+    mkdirSync(join(work, 'out'));
+    await ok(['cp', `${c}:/srv`, join(work, 'out')]);
+    assert.equal(readFileSync(join(work, 'out/srv/sub/a.txt'), 'utf8'), 'alpha');
+    // `-`: a tar on stdout, and a tar from stdin.
+    const tarOut = await berth(['cp', `${c}:/srv/sub/a.txt`, '-']);
+    assert.equal(tarOut.status, 0, tarOut.stderr);
+    assert.equal(tarOut.raw.subarray(0, 5).toString(), 'a.txt');
+    assert.equal(tarOut.raw.subarray(512, 517).toString(), 'alpha');
+    const tarIn = await berth(['cp', '-', `${c}:/tmp`], tarOut.raw);
+    assert.equal(tarIn.status, 0, tarIn.stderr);
+    assert.equal(await docker(['exec', c, 'cat', '/tmp/a.txt']), 'alpha');
+    // What goes wrong says so.
+    const noFile = await berth(['cp', `${c}:/nope`, join(work, 'x')]);
+    assert.equal(noFile.status, 1);
+    assert.match(noFile.stderr, /nope/);
+    const noContainer = await berth(['cp', join(work, 'blob'), `nosuch-${suffix}:/tmp`]);
+    assert.equal(noContainer.status, 1);
+    assert.match(noContainer.stderr, /No such container/i);
+    await docker(['rm', '-f', c]);
+  });
+
+  it('container prune and system prune remove exactly what they list', async () => {
+    const stopped = (await docker(['create', '--name', `stopped-${suffix}`, 'busybox', 'true'])).trim();
+    await docker(['run', '-d', '--name', `running-${suffix}`, 'busybox', 'sleep', '600']);
+    const declined = await berth(['container', 'prune'], 'no\n');
+    assert.match(
+      declined.stderr,
+      /WARNING! This will remove all stopped containers\.\nAre you sure you want to continue\? \[y\/N\] $/,
+    );
+    const pruned = await ok(['container', 'prune', '-f']);
+    assert.match(pruned, new RegExp(`^Deleted Containers:\\n(.*\\n)*${stopped}\\n`));
+    const names = await docker(['ps', '-a', '--format', '{{.Names}}']);
+    assert.ok(names.includes(`running-${suffix}`) && !names.includes(`stopped-${suffix}`), names);
+
+    const net = `spare-${suffix}`;
+    await ok(['network', 'create', net]);
+    await docker(['create', '--name', `stopped2-${suffix}`, 'busybox', 'true']);
+    const prompt = await berth(['system', 'prune', '--volumes'], '\n');
+    assert.equal(
+      prompt.stderr,
+      'WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n' +
+        '  - all anonymous volumes not used by at least one container\n  - all dangling images\n  - unused build cache\n\n' +
+        'Are you sure you want to continue? [y/N] ',
+    );
+    const out = await ok(['system', 'prune', '-f']);
+    assert.match(out, /Deleted Containers:\n[0-9a-f]{64}\n/);
+    assert.match(out, new RegExp(`Deleted Networks:\\n${net}\\n`));
+    assert.match(out, /Total reclaimed space: \S+\n$/);
+    assert.ok((await docker(['ps', '-a', '--format', '{{.Names}}'])).includes(`running-${suffix}`));
+    assert.ok(!(await ok(['network', 'ls', '--format', '{{.Name}}'])).includes(net));
+    await docker(['rm', '-f', `running-${suffix}`]);
+  });
+});
