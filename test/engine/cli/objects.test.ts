@@ -3,7 +3,7 @@
 // names resolving, objects gone from the daemon).
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,7 +185,7 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     assert.match(r.stderr, new RegExp(`^Successfully copied \\S+ to ${c}:/tmp/\\n$`));
     assert.equal(
       await docker(['exec', c, 'md5sum', '/tmp/blob']),
-      `${require('node:crypto').createHash('md5').update(bytes).digest('hex')}  /tmp/blob\n`,
+      `${createHash('md5').update(bytes).digest('hex')}  /tmp/blob\n`,
     );
     await ok(['cp', join(work, 'blob'), `${c}:/tmp/renamed`]);
     assert.equal((await docker(['exec', c, 'stat', '-c', '%s', '/tmp/renamed'])).trim(), '200000');
