@@ -83,6 +83,8 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     await docker(['run', '--rm', '-v', `${vol}:/data`, 'busybox', 'sh', '-c', 'echo kept > /data/f']);
     assert.equal(await docker(['run', '--rm', '-v', `${vol}:/data`, 'busybox', 'cat', '/data/f']), 'kept\n');
     assert.equal(readFileSync(join(inspected[0].Mountpoint, 'f'), 'utf8'), 'kept\n');
+    // Shell completion lists the daemon's volumes (the scripts call this on TAB).
+    assert.equal(await ok(['__complete', '--', 'volume', 'rm', `data-${suffix.slice(0, 3)}`]), `${vol}\n`);
     const missing = await berth(['volume', 'inspect', `nosuch-${suffix}`]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no such volume/i);
@@ -165,6 +167,7 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
       await docker(['exec', `probe-${suffix}`, 'ping', '-c', '1', '-W', '3', `shop-${suffix}`]),
       /1 packets received/,
     );
+    assert.equal(await ok(['__complete', '--', 'network', 'connect', `n-${suffix}`]), `${net}\n`);
     await ok(['network', 'disconnect', net, `web-${suffix}`]);
     const gone = await d.docker(['exec', `probe-${suffix}`, 'nslookup', `shop-${suffix}`]);
     assert.notEqual(gone.status, 0, 'the alias no longer resolves');

@@ -34,9 +34,11 @@ describe('shell completion candidates', () => {
     assert.ok(!verbs.includes('__complete'), 'hidden verbs stay hidden');
     assert.deepEqual(await values('ima'), ['images', 'image']);
     assert.deepEqual(await values('--ro'), ['--root']);
-    assert.deepEqual(await values('system', ''), ['df']);
+    assert.deepEqual(await values('system', ''), ['df', 'prune']);
     assert.deepEqual(await values('image', 'l'), ['ls', 'list', 'load']);
     assert.deepEqual(await values('image', 'p'), ['prune', 'pull', 'push']);
+    assert.deepEqual(await values('network', 'c'), ['create', 'connect']);
+    assert.deepEqual(await values('container', ''), ['prune']);
   });
 
   it('offers a verb its own flags, and fixed flag values in both spellings', async () => {
@@ -53,6 +55,10 @@ describe('shell completion candidates', () => {
     assert.deepEqual(await values('--root', '/tmp/x', 'image', 'rm', '-f', 'reg'), ['registry.local/app:1']);
     assert.deepEqual(asked, [{ kind: 'image', globalArgs: ['--root', '/tmp/x'] }]);
     assert.deepEqual(await values('image', 'ls', ''), objects.image);
+    assert.deepEqual(await values('network', 'connect', 'b'), ['back']);
+    assert.deepEqual(await values('network', 'connect', '--alias', 'x', 'back', ''), ['web', 'db']);
+    assert.deepEqual(await values('volume', 'rm', '-f', 'data', ''), ['data'], 'the last kind repeats');
+    assert.deepEqual(await values('cp', 'w'), ['web']);
   });
 
   it('stops where the verb takes no more arguments or the container command begins', async () => {
