@@ -1,7 +1,9 @@
-// TEMPORARY (branch cli2 only, replaced by the shared API client when it lands): JSON calls to
-// berthd's Engine API over $DOCKER_HOST's Unix socket.
+// The calls the volume, network, cp and prune verbs make to berthd's Engine API, over the Unix
+// socket $DOCKER_HOST names (default: berthd's, /run/berth/berth.sock as root). A deliberately small transport: the
+// shared API client of issue 6 (daemon selection with -H, version negotiation) replaces it.
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
+import { defaultConfig } from '../../daemon/config';
 import type { CliContext } from './command';
 
 type Query = Record<string, string | undefined>;
@@ -21,7 +23,7 @@ export interface DaemonApi {
 }
 
 export function daemonApi(_ctx: CliContext): DaemonApi {
-  const host = process.env.DOCKER_HOST ?? 'unix:///run/berth/berth.sock';
+  const host = process.env.DOCKER_HOST ?? `unix://${defaultConfig().socket}`;
   const socketPath = host.replace(/^unix:\/\//, '');
   const raw: DaemonApi['raw'] = (method, path, query = {}, body, headers = {}) =>
     new Promise((resolve, reject) => {
@@ -30,7 +32,15 @@ export function daemonApi(_ctx: CliContext): DaemonApi {
       const req = request({ socketPath, method, path: url, headers }, (res) =>
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES'
+            ? new Error(
+                `Cannot connect to berthd at ${host} (${err.code}). Is berthd running? Start it with bin/berthd, or point DOCKER_HOST at its socket.`,
+              )
+            : err,
+        ),
+      );
       if (body) body.pipe(req);
       else req.end();
     });
