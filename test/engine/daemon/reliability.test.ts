@@ -200,6 +200,56 @@ describe('berthd reliability', function () {
     }
   });
 
+  it('keeps a TTY container running through a SIGKILL of berthd, with its terminal, log and exit code', async function () {
+    this.timeout(120_000);
+    const run = await d.docker([
+      'run',
+      '-d',
+      '-t',
+      '--name',
+      'ttysurvivor',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'trap "exit 42" TERM; i=0; while true; do echo "tty $i"; i=$((i+1)); usleep 20000; done',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const pid = JSON.parse((await d.docker(['inspect', 'ttysurvivor'])).stdout)[0].State.Pid as number;
+    const ttyNumbers = async (): Promise<number[]> =>
+      (await d.docker(['logs', 'ttysurvivor'])).stdout
+        .split(/\r?\n/)
+        .filter(Boolean)
+        .map((l) => Number(/^tty (\d+)$/.exec(l)?.[1] ?? NaN));
+    for (let kill = 0; kill < 3; kill++) {
+      await d.kill();
+      assert.ok(processAlive(pid), 'the process keeps running without berthd (no hangup)');
+      await d.restart();
+      assert.match(
+        (await d.docker(['ps', '--format', '{{.Names}} {{.State}}'])).stdout,
+        /^ttysurvivor running$/m,
+      );
+    }
+    // The log goes on after the re-adoption, with every line once and in order.
+    const seen = (await ttyNumbers()).length;
+    const deadline = Date.now() + 30_000;
+    let numbers = await ttyNumbers();
+    while (numbers.length < seen + 20) {
+      assert.ok(Date.now() < deadline, 'the log grows after re-adoption');
+      await new Promise((r) => setTimeout(r, 50));
+      numbers = await ttyNumbers();
+    }
+    assert.deepEqual(
+      numbers,
+      numbers.map((_, i) => i),
+    );
+    const stop = await d.docker(['stop', 'ttysurvivor']);
+    assert.equal(stop.status, 0, stop.stderr);
+    assert.equal(JSON.parse((await d.docker(['inspect', 'ttysurvivor'])).stdout)[0].State.ExitCode, 42);
+    await d.docker(['rm', 'ttysurvivor']);
+  });
+
   it('runs 50 `run --rm` at once, all succeeding', async function () {
     this.timeout(300_000);
     // Labelled, so what is counted afterwards is these runs, not what an earlier failed test left.

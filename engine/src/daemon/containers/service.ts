@@ -28,7 +28,8 @@ import type { RuntimeExit } from './runtime-port';
 import { exitOf, type Run, runtimeDir, startRun, teardown } from './start';
 import * as S from './state';
 import { FifoIO, finishOutput } from './fifo-io';
-import { type OutputSink, StdioHub } from './stdio';
+import { takeHeldFd } from './output-holder';
+import { ConsoleIO, type OutputSink, StdioHub } from './stdio';
 
 interface Waiter {
   condition: B.WaitCondition;
@@ -825,13 +826,31 @@ export class ContainerService {
 
   private readopt(rec: ContainerRecord, status: 'running' | 'paused'): void {
     const hub = this.hub(rec);
-    const io = FifoIO.reopen(runtimeDir(this.deps, rec.Id), hub);
-    if (!io) {
-      this.deps.logger.warn('re-adopted a container whose output cannot be read (TTY)', {
+    const rdir = runtimeDir(this.deps, rec.Id);
+    let io: FifoIO | ConsoleIO | undefined;
+    let consoleFd: number | undefined;
+    try {
+      if (rec.Config.Tty) {
+        consoleFd = takeHeldFd(rdir, 0);
+        if (consoleFd !== undefined) io = new ConsoleIO(consoleFd, hub);
+      } else {
+        io = FifoIO.reopen(rdir, hub);
+      }
+    } catch (err) {
+      this.deps.logger.warn('could not take the output of a re-adopted container', {
         container: rec.Id.slice(0, 12),
+        error: (err as Error).message,
       });
     }
-    const process = { pid: rec.State.Pid };
+    if (!io) {
+      this.deps.logger.warn(
+        're-adopted a container whose output cannot be read (its FIFOs or terminal are gone)',
+        {
+          container: rec.Id.slice(0, 12),
+        },
+      );
+    }
+    const process = { pid: rec.State.Pid, consoleFd };
     const placeholder = {
       drained: Promise.resolve(),
       exited: () => undefined,

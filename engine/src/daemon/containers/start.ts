@@ -16,7 +16,7 @@ import type { ContainerDeps } from './deps';
 import type { ContainerRecord } from './record';
 import { mountRootfs, rootfsPaths, unmountRootfs } from './rootfs';
 import type { RuntimeExit, RuntimeProcess } from './runtime-port';
-import { stopOutputHolder } from './output-holder';
+import { startOutputHolder, stopOutputHolder } from './output-holder';
 import { FifoIO } from './fifo-io';
 import { ConsoleIO, type StdioHub } from './stdio';
 
@@ -212,6 +212,7 @@ export async function startRun(
       if (proc.consoleFd === undefined)
         throw new Error('the runtime gave no terminal for a container with Tty');
       io = new ConsoleIO(proc.consoleFd, hub);
+      startOutputHolder(rdir, [proc.consoleFd]);
     } else {
       const fifos = FifoIO.prepare(rdir, hub, deps.calls);
       try {
