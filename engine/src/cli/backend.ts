@@ -14,7 +14,7 @@ import { pullImage } from '../registry/pull';
 import { pushImage } from '../registry/push';
 import { loadImages } from '../store/archive/load';
 import { saveImages } from '../store/archive/save';
-import { type DiskUsage, Store } from '../store/store';
+import { Store } from '../store/store';
 import {
   type DeleteResponseItem,
   deleteResponse,
@@ -41,7 +41,6 @@ export interface ImageBackend {
   save(references: string[]): Readable;
   load(source: Readable, onMessage: (line: string) => void): Promise<void>;
   login(server: string, credentials: Credentials): Promise<string>;
-  df(): DiskUsage;
   /** Builds an image (engine/src/build); progress comes as events. */
   build(request: BuildRequest, onEvent: ProgressSink, signal?: AbortSignal): Promise<BuildResult>;
   /** Runs an image once, in this process (until berthd serves containers); the exit code. */
@@ -112,10 +111,6 @@ export class LocalImageBackend implements ImageBackend {
     const domain = loginDomain(server);
     await new RegistryClient(domain, { ...this.registryOptions, credentials: () => credentials }).login();
     return storeCredentials(domain, credentials);
-  }
-
-  df(): DiskUsage {
-    return this.store.df();
   }
 
   build(request: BuildRequest, onEvent: ProgressSink, signal?: AbortSignal): Promise<BuildResult> {

@@ -221,6 +221,56 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     await docker(['rm', '-f', c]);
   });
 
+  it('system df sums images, containers, volumes and build cache; -v lists each', async () => {
+    const vol = `df-${suffix}`;
+    await docker([
+      'run',
+      '--name',
+      `df-${suffix}`,
+      '-v',
+      `${vol}:/d`,
+      'busybox',
+      'sh',
+      '-c',
+      'head -c 100000 /dev/zero > /d/z',
+    ]);
+    const table = await ok(['system', 'df']);
+    const lines = table.trimEnd().split('\n');
+    assert.match(lines[0], /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE$/);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/\s{2,}/)[0]),
+      ['Images', 'Containers', 'Local Volumes', 'Build Cache'],
+    );
+    assert.match(lines[1], /^Images\s+\d+\s+\d+\s+\S+\s+\S+ \(\d+%\)$/);
+    const counts = await ok(['system', 'df', '--format', '{{.Type}}={{.TotalCount}}/{{.Active}}']);
+    const containers = (await docker(['ps', '-aq'])).trim().split('\n').length;
+    const running = (await docker(['ps', '-q'])).trim().split('\n').filter(Boolean).length;
+    assert.ok(counts.includes(`Containers=${containers}/${running}\n`), counts);
+    const verbose = await ok(['system', 'df', '-v']);
+    assert.match(
+      verbose,
+      /^Images space usage:\n\nREPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\s+SHARED SIZE\s+UNIQUE SIZE\s+CONTAINERS\n/,
+    );
+    assert.match(
+      verbose,
+      new RegExp(
+        `\\n[0-9a-f]{12}\\s+busybox\\s+"sh -c 'head -c 1000…"\\s+1\\s+\\S+\\s+.+ ago\\s+Exited \\(0\\).*\\s+df-${suffix}\\n`,
+      ),
+    );
+    assert.match(
+      verbose,
+      new RegExp(
+        `Local Volumes space usage:\\n\\nVOLUME NAME\\s+LINKS\\s+SIZE\\n(.*\\n)*${vol}\\s+1\\s+10\\dkB\\n`,
+      ),
+    );
+    assert.match(
+      verbose,
+      /\nBuild cache usage: \S+\n\nCACHE ID\s+CACHE TYPE\s+SIZE\s+CREATED\s+LAST USED\s+USAGE\s+SHARED\n/,
+    );
+    await docker(['rm', `df-${suffix}`]);
+    await ok(['volume', 'rm', vol]);
+  });
+
   it('container prune and system prune remove exactly what they list', async () => {
     const stopped = (await docker(['create', '--name', `stopped-${suffix}`, 'busybox', 'true'])).trim();
     await docker(['run', '-d', '--name', `running-${suffix}`, 'busybox', 'sleep', '600']);
