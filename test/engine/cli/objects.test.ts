@@ -4,7 +4,16 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthdForSuite, daemonTestsBlocked, type RunResult, type TestDaemon } from '../../helpers/berthd';
@@ -218,6 +227,36 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     const noContainer = await berth(['cp', join(work, 'blob'), `nosuch-${suffix}:/tmp`]);
     assert.equal(noContainer.status, 1);
     assert.match(noContainer.stderr, /No such container/i);
+    await docker(['rm', '-f', c]);
+  });
+
+  it('cp -L follows a symlink, -a keeps owners, both ways', async () => {
+    const c = `cpal-${suffix}`;
+    await docker(['run', '-d', '--name', c, 'busybox', 'sleep', '600']);
+    await docker([
+      'exec',
+      c,
+      'sh',
+      '-c',
+      'echo target > /tmp/t && ln -s /tmp/t /tmp/link && chown 1234:2345 /tmp/t',
+    ]);
+    await ok(['cp', `${c}:/tmp/link`, join(work, 'as-link')]);
+    assert.equal(readlinkSync(join(work, 'as-link')), '/tmp/t');
+    await ok(['cp', '-L', `${c}:/tmp/link`, join(work, 'followed')]);
+    assert.equal(readFileSync(join(work, 'followed'), 'utf8'), 'target\n');
+    await ok(['cp', `${c}:/tmp/t`, join(work, 'owned-by-me')]);
+    assert.equal(statSync(join(work, 'owned-by-me')).uid, process.getuid!());
+    await ok(['cp', '-a', `${c}:/tmp/t`, join(work, 'owned-as-inside')]);
+    const kept = statSync(join(work, 'owned-as-inside'));
+    assert.deepEqual([kept.uid, kept.gid], [1234, 2345]);
+    writeFileSync(join(work, 'mine'), 'x');
+    chownSync(join(work, 'mine'), 4321, 5432);
+    await ok(['cp', '-a', join(work, 'mine'), `${c}:/tmp/a`]);
+    await ok(['cp', join(work, 'mine'), `${c}:/tmp/plain`]);
+    assert.equal(
+      await docker(['exec', c, 'stat', '-c', '%u:%g', '/tmp/a', '/tmp/plain']),
+      '4321:5432\n0:0\n',
+    );
     await docker(['rm', '-f', c]);
   });
 

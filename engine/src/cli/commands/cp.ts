@@ -1,8 +1,18 @@
 // `berth cp`: files between a container and the host (or a tar on stdin/stdout), through the
 // archive endpoints, with docker cp's rules for where things land: into an existing directory
 // under their own name, else under the destination's name, whose parent must exist.
-import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, posix, resolve } from 'node:path';
+import {
+  existsSync,
+  lchownSync,
+  lstatSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+} from 'node:fs';
+import { basename, dirname, join, posix, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
@@ -62,6 +72,35 @@ async function statInContainer(
   return JSON.parse(Buffer.from(String(header), 'base64').toString()) as PathStat;
 }
 
+/**
+ * Unpacks a container's tar into `dir` with node-tar's guards (nothing lands outside `dir`), then
+ * gives absolute symlinks back the targets those guards cut to relative ones: a link is only a
+ * name, and `/etc/alternatives/x` must stay what it was in the container.
+ */
+async function extract(body: Readable, dir: string, keepOwners: boolean): Promise<void> {
+  const absoluteLinks: { path: string; target: string }[] = [];
+  await pipeline(
+    body,
+    tar.x({
+      cwd: dir,
+      preserveOwner: keepOwners,
+      onReadEntry: (entry) => {
+        if (entry.type === 'SymbolicLink' && entry.linkpath?.startsWith('/'))
+          absoluteLinks.push({ path: entry.path, target: entry.linkpath });
+      },
+    }),
+  );
+  for (const link of absoluteLinks) {
+    const at = resolve(dir, link.path);
+    if (!at.startsWith(`${dir}${sep}`) || !lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink())
+      continue;
+    const owner = lstatSync(at);
+    unlinkSync(at);
+    symlinkSync(link.target, at);
+    if (keepOwners) lchownSync(at, owner.uid, owner.gid);
+  }
+}
+
 async function copyFromContainer(
   ctx: CliContext,
   container: string,
@@ -88,12 +127,11 @@ async function copyFromContainer(
   ) as PathStat;
   const srcIsDir = (stat.mode & goModeDir) !== 0;
   const target = resolve(dest);
-  const options = { preserveOwner: archive, noChmod: false };
   let bytes = 0;
   res.body.on('data', (c: Buffer) => (bytes += c.length));
   if (existsSync(target) && statSync(target).isDirectory() && !dest.endsWith('/.')) {
     // Into the directory, under the source's own name.
-    await pipeline(res.body, tar.x({ cwd: target, ...options }));
+    await extract(res.body, target, archive);
   } else {
     if (existsSync(target) && srcIsDir) throw new Error(`cannot copy a directory to a file: ${dest}`);
     if (dest.endsWith('/') && !existsSync(target))
@@ -103,7 +141,7 @@ async function copyFromContainer(
     // Unpacked beside the destination, then renamed into place (same filesystem, so atomic).
     const staging = mkdtempSync(join(parent, '.berth-cp-'));
     try {
-      await pipeline(res.body, tar.x({ cwd: staging, ...options }));
+      await extract(res.body, staging, archive);
       if (existsSync(target)) rmSync(target, { recursive: true, force: true });
       renameSync(join(staging, stat.name), target);
     } finally {
