@@ -101,6 +101,39 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     assert.ok(!(await ok(['volume', 'ls', '-q'])).split('\n').includes(vol));
   });
 
+  it('volume create -o passes driver options (a tmpfs volume)', async () => {
+    const vol = `tmp-${suffix}`;
+    await ok([
+      'volume',
+      'create',
+      '-d',
+      'local',
+      '-o',
+      'type=tmpfs',
+      '-o',
+      'device=tmpfs',
+      '-o',
+      'o=size=2m',
+      vol,
+    ]);
+    assert.equal(
+      await ok(['volume', 'inspect', '-f', '{{.Options.type}} {{.Options.o}}', vol]),
+      'tmpfs size=2m\n',
+    );
+    const mounts = await docker([
+      'run',
+      '--rm',
+      '-v',
+      `${vol}:/d`,
+      'busybox',
+      'grep',
+      ' /d ',
+      '/proc/mounts',
+    ]);
+    assert.match(mounts, /^tmpfs \/d tmpfs .*size=2048k/);
+    await ok(['volume', 'rm', vol]);
+  });
+
   it('volume prune removes exactly the unused volumes it lists, after asking', async () => {
     const used = `used-${suffix}`;
     const unused = `unused-${suffix}`;
