@@ -60,6 +60,11 @@ export async function buildFromContextTar(
         whiteouts: 'oci',
       });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+        throw new BuildError(
+          `no space left on device for the build context in ${deps.store.root}: free space (docker system prune) and retry`,
+        );
+      }
       throw new BuildError(`the build context is not a valid tar archive: ${(err as Error).message}`);
     }
     const dockerfile = request.dockerfile ?? 'Dockerfile';
