@@ -6,6 +6,7 @@ import { LocalImageBackend } from './backend';
 import { aliases, commands } from './commands/index';
 import type { CliContext, Command } from './commands/command';
 import { readConfig } from './config';
+import { DaemonConnector } from './daemon/connect';
 import { defaultStoreRoot } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 
@@ -15,6 +16,14 @@ export const globalFlags: FlagSpec[] = [
     type: 'string',
     description: 'State directory (default /var/lib/berth as root, $XDG_DATA_HOME/berth otherwise)',
     value: 'dir',
+  },
+  {
+    name: 'host',
+    short: 'H',
+    type: 'string',
+    description:
+      "Engine socket to connect to (unix:///path; default $BERTH_HOST, $DOCKER_HOST, then berthd's)",
+    value: 'socket',
   },
   {
     name: 'insecure-registry',
@@ -84,7 +93,11 @@ export function resolveCommand(words: string[]): { command?: Command; path: stri
 
 export async function main(
   argv: string[],
-  io: Omit<CliContext, 'backend'> = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+  io: Pick<CliContext, 'stdin' | 'stdout' | 'stderr'> = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  },
 ): Promise<number> {
   let verbName: string | undefined;
   try {
@@ -124,8 +137,14 @@ export async function main(
             : `${min} to ${max} arguments`;
       throw new UsageError(`"berth ${verb}" requires ${expected}.\n\nUsage:  ${command.usage}`);
     }
-    // A normal user's engine runs as root of its own user namespace (docs/rootless.md).
-    if (needsUserNamespace()) return enterUserNamespace('berth');
+    const connector = new DaemonConnector(flagString(global, 'host'), {
+      inProcess: flagString(global, 'root') !== undefined,
+    });
+    const viaDaemon =
+      command.engine === 'daemon' ||
+      (command.engine === 'either' && (await connector.daemonIfRunning()) !== undefined);
+    // A normal user's in-process engine runs as root of its own user namespace (docs/rootless.md).
+    if (!viaDaemon && needsUserNamespace()) return enterUserNamespace('berth');
     const configFile = flagString(global, 'config');
     const config = readConfig(configFile);
     const backend = new LocalImageBackend(flagString(global, 'root') ?? defaultStoreRoot(), {
@@ -135,7 +154,15 @@ export async function main(
       ],
       userAgent: `berth/${berthVersion}`,
     });
-    const status = await command.run({ ...io, backend }, args);
+    const status = await command.run(
+      {
+        ...io,
+        backend,
+        daemon: () => connector.daemon(),
+        daemonIfRunning: () => connector.daemonIfRunning(),
+      },
+      args,
+    );
     return status ?? 0;
   } catch (err) {
     if (err instanceof UsageError) {

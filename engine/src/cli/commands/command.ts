@@ -2,12 +2,17 @@
 import type { Readable, Writable } from 'node:stream';
 import type { CompletionKind, FlagSpec, ParsedArgs } from '../args';
 import type { ImageBackend } from '../backend';
+import type { DaemonApi } from '../daemon/client';
 
 export interface CliContext {
   backend: ImageBackend;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean };
+  /** The engine daemon (berthd or another Docker-API engine); rejects saying how to start one. */
+  daemon(): Promise<DaemonApi>;
+  /** The daemon when one answers, else undefined: the verb works in-process. */
+  daemonIfRunning(): Promise<DaemonApi | undefined>;
 }
 
 export interface Command {
@@ -26,6 +31,11 @@ export interface Command {
   complete?: CompletionKind[];
   /** Left out of `berth --help` (`__complete`). */
   hidden?: boolean;
+  /**
+   * Where the verb does its work: 'daemon' verbs need one (ps, logs…), 'either' ones use a daemon
+   * when it answers and work in-process otherwise; in-process only when absent.
+   */
+  engine?: 'daemon' | 'either';
   run(ctx: CliContext, args: ParsedArgs): Promise<number | void>;
 }
 

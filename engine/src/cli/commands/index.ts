@@ -13,7 +13,12 @@ import { container } from './prune';
 import { pull } from './pull';
 import { push } from './push';
 import { rmi } from './rmi';
-import { run } from './run';
+import { create, run } from './run';
+import { exec } from './containers/exec';
+import { kill, pause, rename, restart, rm, start, stop, top, unpause, wait } from './containers/lifecycle';
+import { logs } from './containers/logs';
+import { ps } from './containers/ps';
+import { info, version } from './containers/system-info';
 import { save } from './save';
 import { system } from './system';
 import { tag } from './tag';
@@ -22,6 +27,20 @@ import { volume } from './volume';
 export const commands: Command[] = [
   build,
   run,
+  create,
+  ps,
+  logs,
+  exec,
+  start,
+  stop,
+  restart,
+  kill,
+  rm,
+  pause,
+  unpause,
+  wait,
+  rename,
+  top,
   pull,
   push,
   images,
@@ -31,6 +50,8 @@ export const commands: Command[] = [
   save,
   load,
   login,
+  version,
+  info,
   system,
   image,
   cp,
@@ -53,4 +74,20 @@ export const aliases: Record<string, string[]> = {
   'image save': ['save'],
   'image load': ['load'],
   'image build': ['build'],
+  'container ls': ['ps'],
+  'container list': ['ps'],
+  'container run': ['run'],
+  'container create': ['create'],
+  'container logs': ['logs'],
+  'container exec': ['exec'],
+  'container start': ['start'],
+  'container stop': ['stop'],
+  'container restart': ['restart'],
+  'container kill': ['kill'],
+  'container rm': ['rm'],
+  'container pause': ['pause'],
+  'container unpause': ['unpause'],
+  'container wait': ['wait'],
+  'container rename': ['rename'],
+  'container top': ['top'],
 };

@@ -1,11 +1,32 @@
 import { flagString } from '../args';
+import { DaemonError, type DaemonApi } from '../daemon/client';
 import { formatInspect } from '../render/format';
 import type { Command } from './command';
 
+/** Where each type is inspected, in the order docker tries them for a bare name. */
+const endpoints: Record<string, (name: string) => string> = {
+  container: (n) => `/containers/${encodeURIComponent(n)}/json`,
+  image: (n) => `/images/${encodeURIComponent(n)}/json`,
+  volume: (n) => `/volumes/${encodeURIComponent(n)}`,
+  network: (n) => `/networks/${encodeURIComponent(n)}`,
+};
+
+async function inspectOnDaemon(daemon: DaemonApi, name: string, type: string | undefined): Promise<unknown> {
+  for (const t of type ? [type] : Object.keys(endpoints)) {
+    try {
+      return await daemon.get(endpoints[t](name));
+    } catch (err) {
+      if (!(err instanceof DaemonError) || err.status !== 404) throw err;
+    }
+  }
+  throw new Error(`No such object: ${name}`);
+}
+
 export const inspect: Command = {
   name: 'inspect',
-  usage: 'berth inspect [OPTIONS] IMAGE [IMAGE...]',
-  summary: 'Return low-level information on images',
+  usage: 'berth inspect [OPTIONS] NAME|ID [NAME|ID...]',
+  summary: 'Return low-level information on containers, images, volumes or networks',
+  engine: 'either',
   flags: [
     {
       name: 'format',
@@ -18,7 +39,8 @@ export const inspect: Command = {
     {
       name: 'type',
       type: 'string',
-      description: 'Only inspect objects of this type (image)',
+      complete: ['container', 'image', 'volume', 'network'],
+      description: 'Only inspect objects of this type (container, image, volume, network)',
       value: 'string',
     },
   ],
@@ -26,8 +48,17 @@ export const inspect: Command = {
   complete: ['image'],
   async run(ctx, args) {
     const type = flagString(args, 'type');
-    if (type !== undefined && type !== 'image') {
-      ctx.stderr.write(`"${type}" is not a type berth can inspect yet: only images are supported\n`);
+    if (type !== undefined && !(type in endpoints)) {
+      ctx.stderr.write(
+        `"${type}" is not a valid value for --type: use container, image, volume or network\n`,
+      );
+      return 1;
+    }
+    const daemon = await ctx.daemonIfRunning();
+    if (!daemon && type !== undefined && type !== 'image') {
+      ctx.stderr.write(
+        `inspecting a ${type} needs the engine daemon, and none answers: start it with \`berthd &\`\n`,
+      );
       return 1;
     }
     const format = flagString(args, 'format');
@@ -35,9 +66,9 @@ export const inspect: Command = {
     let status = 0;
     for (const name of args.positional) {
       try {
-        results.push(ctx.backend.inspect(name));
+        results.push(daemon ? await inspectOnDaemon(daemon, name, type) : ctx.backend.inspect(name));
       } catch (err) {
-        ctx.stderr.write(`Error: ${(err as Error).message}\n`);
+        ctx.stderr.write(`Error: ${(err as Error).message.replace(/^Error response from daemon: /, '')}\n`);
         status = 1;
       }
     }

@@ -1,0 +1,84 @@
+// `berth run` and `berth create` through the daemon, in the order the docker CLI uses: create
+// (pulling the image when the daemon has none), attach before start so no output is missed, wait
+// registered before start, start, stream, and exit with the container's status.
+import { flagBool, flagString, type ParsedArgs } from '../../args';
+import { DaemonError, type DaemonApi } from '../../daemon/client';
+import { pumpHijacked } from '../../daemon/streams';
+import type { CliContext } from '../command';
+import { createBody } from './create-options';
+import { resizeWith } from './terminal';
+
+export async function createContainer(ctx: CliContext, daemon: DaemonApi, args: ParsedArgs): Promise<string> {
+  const [image, ...cmd] = args.positional;
+  const body = createBody(args, image, cmd);
+  const query = { name: flagString(args, 'name') };
+  try {
+    return (await daemon.post<{ Id: string }>('/containers/create', body, query)).Id;
+  } catch (err) {
+    if (!(err instanceof DaemonError) || err.status !== 404 || !/No such image/i.test(err.message)) throw err;
+  }
+  ctx.stderr.write(`Unable to find image '${image}' locally\n`);
+  await pull(ctx, daemon, image);
+  return (await daemon.post<{ Id: string }>('/containers/create', body, query)).Id;
+}
+
+async function pull(ctx: CliContext, daemon: DaemonApi, image: string): Promise<void> {
+  const res = await daemon.raw('POST', '/images/create', { fromImage: image });
+  let text = '';
+  for await (const chunk of res.body) text += String(chunk);
+  const messages = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { status?: string; error?: string; message?: string; id?: string });
+  const failed = res.status >= 400 ? { error: messages[0]?.message ?? text } : messages.find((m) => m.error);
+  if (failed) throw new Error(`Error response from daemon: ${failed.error}`);
+  for (const m of messages) if (m.status && !m.id) ctx.stderr.write(`${m.status}\n`);
+}
+
+export async function runOnDaemon(ctx: CliContext, daemon: DaemonApi, args: ParsedArgs): Promise<number> {
+  const id = await createContainer(ctx, daemon, args);
+  const path = `/containers/${id}`;
+  if (flagBool(args, 'detach')) {
+    await daemon.post(`${path}/start`);
+    ctx.stdout.write(`${id}\n`);
+    return 0;
+  }
+  const tty = flagBool(args, 'tty');
+  const stdin = flagBool(args, 'interactive');
+  const autoRemove = flagBool(args, 'rm');
+  const socket = await daemon.hijack(`${path}/attach`, {
+    stream: 1,
+    stdin: stdin ? 1 : undefined,
+    stdout: 1,
+    stderr: 1,
+  });
+  const exited = daemon.post<{ StatusCode: number; Error?: { Message: string } }>(`${path}/wait`, undefined, {
+    condition: autoRemove ? 'removed' : 'next-exit',
+  });
+  const streamed = pumpHijacked(socket, ctx, { tty, stdin });
+  try {
+    await daemon.post(`${path}/start`);
+  } catch (err) {
+    socket.destroy();
+    if (autoRemove) await daemon.delete(path, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  const stopResizing = tty
+    ? resizeWith(ctx, (h, w) => daemon.post(`${path}/resize`, undefined, { h, w }))
+    : () => {};
+  // docker run proxies the signals a user sends it to the container.
+  const forward = (signal: NodeJS.Signals) => () => {
+    daemon.post(`${path}/kill`, undefined, { signal }).catch(() => undefined);
+  };
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
+  if (!tty) for (const [s, h] of handlers) process.on(s, h);
+  try {
+    await streamed;
+    const result = await exited;
+    if (result.Error?.Message) ctx.stderr.write(`${result.Error.Message}\n`);
+    return result.StatusCode;
+  } finally {
+    stopResizing();
+    for (const [s, h] of handlers) process.off(s, h);
+  }
+}

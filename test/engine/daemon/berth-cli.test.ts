@@ -1,0 +1,161 @@
+// `bin/berth` as a client of berthd, driven as a user drives it: what it prints, its exit codes, and
+// what a probe inside the container sees.
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { berthdForSuite, daemonTestsBlocked, type RunResult, type TestDaemon } from '../../helpers/berthd';
+import { skipBecause } from '../../helpers/skip';
+
+const berthBin = join(__dirname, '../../../../bin/berth');
+
+describe('berth CLI on berthd', function () {
+  this.timeout(120_000);
+  let d: TestDaemon;
+  berthdForSuite(daemonTestsBlocked, (daemon) => (d = daemon));
+
+  function berth(
+    args: string[],
+    options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<RunResult> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [berthBin, ...args], {
+        env: { ...process.env, DOCKER_HOST: d.host, ...options.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+      child.stdin.end(options.input ?? '');
+    });
+  }
+
+  it('run: output, exit code, --rm, stdin with -i, env, workdir and user', async () => {
+    const r = await berth([
+      'run',
+      '--rm',
+      '-e',
+      'GREETING=hi',
+      '-w',
+      '/tmp',
+      '-u',
+      '1000:1000',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'echo "$GREETING $(pwd) $(id -u):$(id -g)"; echo oops >&2; exit 3',
+    ]);
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stdout, 'hi /tmp 1000:1000\n');
+    assert.equal(r.stderr, 'oops\n');
+    const piped = await berth(['run', '--rm', '-i', '--network', 'none', 'busybox', 'tr', 'a-z', 'A-Z'], {
+      input: 'shout\n',
+    });
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(piped.stdout, 'SHOUT\n');
+    const left = await berth(['ps', '-aq']);
+    assert.equal(left.stdout, '', '--rm left no container');
+  });
+
+  it('run -d, ps, logs, exec, stop, start, restart, kill, rm', async () => {
+    const run = await berth([
+      'run',
+      '-d',
+      '--name',
+      'cli-web',
+      '--label',
+      'role=web',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'trap "exit 7" TERM; echo started; while true; do sleep 0.1; done',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const id = run.stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+
+    const table = await berth(['ps']);
+    const [header, row] = table.stdout.split('\n');
+    assert.match(header, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
+    assert.ok(row.startsWith(id.slice(0, 12)), row);
+    // docker's truncation: 19 characters and an ellipsis, then quoted.
+    assert.match(row, /busybox\s+"sh -c 'trap \\"exit 7…"\s+.*\s+Up .*\s+cli-web$/);
+    assert.equal(
+      (await berth(['ps', '--filter', 'label=role=web', '--format', '{{.Names}} {{.State}}'])).stdout,
+      'cli-web running\n',
+    );
+    assert.equal((await berth(['ps', '--filter', 'label=role=db', '-q'])).stdout, '');
+
+    const probe = await berth([
+      'exec',
+      '-e',
+      'X=from-exec',
+      '-w',
+      '/etc',
+      'cli-web',
+      'sh',
+      '-c',
+      'echo $X $(pwd); exit 4',
+    ]);
+    assert.equal(probe.status, 4);
+    assert.equal(probe.stdout, 'from-exec /etc\n');
+    const stdin = await berth(['exec', '-i', 'cli-web', 'cat'], { input: 'through exec\n' });
+    assert.equal(stdin.stdout, 'through exec\n');
+
+    assert.equal((await berth(['logs', 'cli-web'])).stdout, 'started\n');
+    assert.match((await berth(['logs', '-t', 'cli-web'])).stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z started\n$/);
+
+    assert.equal((await berth(['stop', '-t', '5', 'cli-web'])).stdout, 'cli-web\n');
+    const inspect = JSON.parse((await berth(['inspect', '--type', 'container', 'cli-web'])).stdout) as {
+      State: { Status: string; ExitCode: number };
+    }[];
+    assert.deepEqual([inspect[0].State.Status, inspect[0].State.ExitCode], ['exited', 7]);
+    assert.equal((await berth(['start', 'cli-web'])).status, 0);
+    assert.equal((await berth(['restart', '-t', '5', 'cli-web'])).status, 0);
+    assert.equal((await berth(['logs', '--tail', '1', 'cli-web'])).stdout, 'started\n');
+    assert.equal((await berth(['kill', '-s', 'KILL', 'cli-web'])).status, 0);
+    assert.equal((await berth(['wait', 'cli-web'])).stdout, '137\n');
+    assert.equal((await berth(['rm', 'cli-web'])).stdout, 'cli-web\n');
+    const gone = await berth(['rm', 'cli-web']);
+    assert.equal(gone.status, 1);
+    assert.match(gone.stderr, /No such container: cli-web/);
+  });
+
+  it('run -t gives the process a terminal (through script(1))', async function () {
+    if (spawnSync('script', ['--version']).status !== 0)
+      skipBecause(this, 'needs script(1) (apt util-linux)');
+    const r = spawnSync(
+      'script',
+      [
+        '-qec',
+        `${process.execPath} ${berthBin} run --rm -t --network none busybox sh -c 'tty; stty size'`,
+        '/dev/null',
+      ],
+      {
+        env: { ...process.env, DOCKER_HOST: d.host, COLUMNS: '100', LINES: '30' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\/dev\/(pts\/\d+|console)/);
+  });
+
+  it('version, info and a clear error when no daemon answers', async () => {
+    const v = await berth(['version', '--format', '{{.Server.ApiVersion}}']);
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /^1\.\d+\n$/);
+    assert.match((await berth(['info'])).stdout, /^ Containers: \d+$/m);
+    const none = await berth(['ps'], { env: { DOCKER_HOST: `unix://${join(d.dir, 'nothing.sock')}` } });
+    assert.equal(none.status, 1);
+    assert.match(
+      none.stderr,
+      /Cannot connect to the engine at unix:\/\/.*nothing\.sock: is berthd running\?/,
+    );
+  });
+});
