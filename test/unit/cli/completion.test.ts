@@ -38,7 +38,25 @@ describe('shell completion candidates', () => {
     assert.deepEqual(await values('image', 'l'), ['ls', 'list', 'load']);
     assert.deepEqual(await values('image', 'p'), ['prune', 'pull', 'push']);
     assert.deepEqual(await values('network', 'c'), ['create', 'connect']);
-    assert.deepEqual(await values('container', ''), ['prune']);
+    assert.deepEqual(await values('container', ''), [
+      'prune',
+      'ls',
+      'list',
+      'run',
+      'create',
+      'logs',
+      'exec',
+      'start',
+      'stop',
+      'restart',
+      'kill',
+      'rm',
+      'pause',
+      'unpause',
+      'wait',
+      'rename',
+      'top',
+    ]);
   });
 
   it('offers a verb its own flags, and fixed flag values in both spellings', async () => {

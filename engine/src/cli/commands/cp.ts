@@ -19,7 +19,6 @@ import * as tar from 'tar';
 import { flagBool, UsageError } from '../args';
 import { humanSize } from '../render/units';
 import type { CliContext, Command } from './command';
-import { daemonApi } from './daemon-api';
 
 interface PathStat {
   name: string;
@@ -56,13 +55,15 @@ async function statInContainer(
   container: string,
   path: string,
 ): Promise<PathStat | undefined> {
-  const res = await daemonApi(ctx).raw('HEAD', `/containers/${encodeURIComponent(container)}/archive`, {
+  const res = await (
+    await ctx.daemon()
+  ).raw('HEAD', `/containers/${encodeURIComponent(container)}/archive`, {
     path,
   });
   res.body.resume();
   if (res.status === 404) {
     // HEAD has no body to say which is missing: the container or the path in it.
-    const exists = await daemonApi(ctx).raw('GET', `/containers/${encodeURIComponent(container)}/json`);
+    const exists = await (await ctx.daemon()).raw('GET', `/containers/${encodeURIComponent(container)}/json`);
     exists.body.resume();
     if (exists.status === 404) throw new Error(`Error response from daemon: No such container: ${container}`);
     return undefined;
@@ -114,7 +115,9 @@ async function copyFromContainer(
     const stat = await statInContainer(ctx, container, src);
     if (stat?.linkTarget) path = stat.linkTarget;
   }
-  const res = await daemonApi(ctx).raw('GET', `/containers/${encodeURIComponent(container)}/archive`, {
+  const res = await (
+    await ctx.daemon()
+  ).raw('GET', `/containers/${encodeURIComponent(container)}/archive`, {
     path,
   });
   if (res.status >= 400) throw await readError(res, `copy from ${container}:${src}`);
@@ -159,7 +162,7 @@ async function copyToContainer(
   archive: boolean,
   follow: boolean,
 ) {
-  const api = daemonApi(ctx);
+  const api = await ctx.daemon();
   const put = async (dir: string, body: Readable) => {
     const res = await api.raw(
       'PUT',
@@ -218,6 +221,7 @@ export const cp: Command = {
   usage:
     'berth cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n        berth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
   summary: 'Copy files/folders between a container and the local filesystem',
+  engine: 'daemon',
   flags: [
     {
       name: 'archive',

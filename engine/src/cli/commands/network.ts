@@ -2,7 +2,6 @@
 import { flagBool, flagList, flagString, UsageError } from '../args';
 import { formatInspect, formatRows, type Column } from '../render/format';
 import type { Command } from './command';
-import { daemonApi } from './daemon-api';
 import { filtersQuery, keyValueMap } from './filters';
 import { confirm } from './prompt';
 import { printPruned } from './volume';
@@ -22,6 +21,7 @@ const create: Command = {
   name: 'create',
   usage: 'berth network create [OPTIONS] NETWORK',
   summary: 'Create a network',
+  engine: 'daemon',
   flags: [
     {
       name: 'driver',
@@ -56,7 +56,9 @@ const create: Command = {
     const ranges = flagList(args, 'ip-range');
     if (gateways.length > subnets.length || ranges.length > subnets.length)
       throw new UsageError('every --gateway and --ip-range needs a --subnet it belongs to');
-    const created = await daemonApi(ctx).post<{ Id: string }>('/networks/create', {
+    const created = await (
+      await ctx.daemon()
+    ).post<{ Id: string }>('/networks/create', {
       Name: args.positional[0],
       Driver: flagString(args, 'driver') ?? 'bridge',
       Internal: flagBool(args, 'internal'),
@@ -81,6 +83,7 @@ const ls: Command = {
   name: 'ls',
   usage: 'berth network ls [OPTIONS]',
   summary: 'List networks',
+  engine: 'daemon',
   flags: [
     { name: 'quiet', short: 'q', type: 'boolean', description: 'Only display network IDs' },
     { name: 'no-trunc', type: 'boolean', description: 'Do not truncate the output' },
@@ -110,7 +113,7 @@ const ls: Command = {
       'scope',
       'type',
     ]);
-    const networks = (await daemonApi(ctx).get<Network[]>('/networks', { filters })).sort((a, b) =>
+    const networks = (await (await ctx.daemon()).get<Network[]>('/networks', { filters })).sort((a, b) =>
       a.Name.localeCompare(b.Name),
     );
     const id = (n: Network) => (flagBool(args, 'no-trunc') ? n.Id : n.Id.slice(0, 12));
@@ -145,6 +148,7 @@ const rm: Command = {
   name: 'rm',
   usage: 'berth network rm [OPTIONS] NETWORK [NETWORK...]',
   summary: 'Remove one or more networks',
+  engine: 'daemon',
   flags: [
     { name: 'force', short: 'f', type: 'boolean', description: 'Do not error if the network does not exist' },
   ],
@@ -154,7 +158,7 @@ const rm: Command = {
     let status = 0;
     for (const name of args.positional) {
       try {
-        await daemonApi(ctx).delete(`/networks/${encodeURIComponent(name)}`);
+        await (await ctx.daemon()).delete(`/networks/${encodeURIComponent(name)}`);
         ctx.stdout.write(`${name}\n`);
       } catch (err) {
         if (flagBool(args, 'force') && /not found|no such/i.test((err as Error).message)) continue;
@@ -170,6 +174,7 @@ const inspect: Command = {
   name: 'inspect',
   usage: 'berth network inspect [OPTIONS] NETWORK [NETWORK...]',
   summary: 'Display detailed information on one or more networks',
+  engine: 'daemon',
   flags: [
     {
       name: 'format',
@@ -189,7 +194,9 @@ const inspect: Command = {
     for (const name of args.positional) {
       try {
         found.push(
-          await daemonApi(ctx).get(`/networks/${encodeURIComponent(name)}`, {
+          await (
+            await ctx.daemon()
+          ).get(`/networks/${encodeURIComponent(name)}`, {
             verbose: flagBool(args, 'verbose') ? 'true' : undefined,
           }),
         );
@@ -207,6 +214,7 @@ const connect: Command = {
   name: 'connect',
   usage: 'berth network connect [OPTIONS] NETWORK CONTAINER',
   summary: 'Connect a container to a network',
+  engine: 'daemon',
   flags: [
     {
       name: 'alias',
@@ -222,7 +230,9 @@ const connect: Command = {
   async run(ctx, args) {
     const [network, container] = args.positional;
     const ip = flagString(args, 'ip');
-    await daemonApi(ctx).post(`/networks/${encodeURIComponent(network)}/connect`, {
+    await (
+      await ctx.daemon()
+    ).post(`/networks/${encodeURIComponent(network)}/connect`, {
       Container: container,
       EndpointConfig: {
         Aliases: flagList(args, 'alias'),
@@ -237,6 +247,7 @@ const disconnect: Command = {
   name: 'disconnect',
   usage: 'berth network disconnect [OPTIONS] NETWORK CONTAINER',
   summary: 'Disconnect a container from a network',
+  engine: 'daemon',
   flags: [
     {
       name: 'force',
@@ -249,7 +260,9 @@ const disconnect: Command = {
   complete: ['network', 'container'],
   async run(ctx, args) {
     const [network, container] = args.positional;
-    await daemonApi(ctx).post(`/networks/${encodeURIComponent(network)}/disconnect`, {
+    await (
+      await ctx.daemon()
+    ).post(`/networks/${encodeURIComponent(network)}/disconnect`, {
       Container: container,
       Force: flagBool(args, 'force'),
     });
@@ -260,6 +273,7 @@ const prune: Command = {
   name: 'prune',
   usage: 'berth network prune [OPTIONS]',
   summary: 'Remove all unused networks',
+  engine: 'daemon',
   flags: [
     {
       name: 'filter',
@@ -280,11 +294,9 @@ const prune: Command = {
     )
       return 0;
     const filters = filtersQuery(flagList(args, 'filter'), ['until', 'label', 'label!']);
-    const report = await daemonApi(ctx).post<{ NetworksDeleted: string[] | null }>(
-      '/networks/prune',
-      undefined,
-      { filters },
-    );
+    const report = await (
+      await ctx.daemon()
+    ).post<{ NetworksDeleted: string[] | null }>('/networks/prune', undefined, { filters });
     printPruned(ctx, 'Networks', report.NetworksDeleted);
   },
 };
@@ -293,6 +305,7 @@ export const network: Command = {
   name: 'network',
   usage: 'berth network COMMAND',
   summary: 'Manage networks',
+  engine: 'daemon',
   flags: [],
   args: [0],
   subcommands: [create, ls, rm, inspect, connect, disconnect, prune],

@@ -2,7 +2,6 @@
 import { flagBool, flagList } from '../args';
 import { humanSize } from '../render/units';
 import type { CliContext, Command } from './command';
-import { daemonApi } from './daemon-api';
 import { filtersQuery } from './filters';
 import { confirm } from './prompt';
 import { printPruned } from './volume';
@@ -26,11 +25,11 @@ interface ImageDeleted {
 }
 
 async function pruneContainers(ctx: CliContext, filters: string | undefined): Promise<number> {
-  const report = await daemonApi(ctx).post<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>(
-    '/containers/prune',
-    undefined,
-    { filters },
-  );
+  const report = await (
+    await ctx.daemon()
+  ).post<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>('/containers/prune', undefined, {
+    filters,
+  });
   printPruned(ctx, 'Containers', report.ContainersDeleted);
   return report.SpaceReclaimed ?? 0;
 }
@@ -39,6 +38,7 @@ export const containerPrune: Command = {
   name: 'prune',
   usage: 'berth container prune [OPTIONS]',
   summary: 'Remove all stopped containers',
+  engine: 'daemon',
   flags: [filterFlag, forceFlag],
   args: [0, 0],
   async run(ctx, args) {
@@ -59,6 +59,7 @@ export const systemPrune: Command = {
   name: 'prune',
   usage: 'berth system prune [OPTIONS]',
   summary: 'Remove unused data',
+  engine: 'daemon',
   flags: [
     {
       name: 'all',
@@ -86,7 +87,7 @@ export const systemPrune: Command = {
     if (!flagBool(args, 'force') && !(await confirm(ctx, warning))) return 0;
     const filterValues = flagList(args, 'filter');
     const filters = filtersQuery(filterValues, ['until', 'label', 'label!']);
-    const api = daemonApi(ctx);
+    const api = await ctx.daemon();
     let reclaimed = await pruneContainers(ctx, filters);
     const networks = await api.post<{ NetworksDeleted: string[] | null }>('/networks/prune', undefined, {
       filters,
@@ -139,6 +140,7 @@ export const container: Command = {
   name: 'container',
   usage: 'berth container COMMAND',
   summary: 'Manage containers',
+  engine: 'daemon',
   flags: [],
   args: [0],
   subcommands: [containerPrune],

@@ -3,7 +3,6 @@ import { flagBool, flagList, flagString } from '../args';
 import { formatInspect, formatRows, type Column } from '../render/format';
 import { humanSize } from '../render/units';
 import type { Command } from './command';
-import { daemonApi } from './daemon-api';
 import { filtersQuery, keyValueMap } from './filters';
 import { confirm } from './prompt';
 
@@ -37,6 +36,7 @@ const create: Command = {
   name: 'create',
   usage: 'berth volume create [OPTIONS] [VOLUME]',
   summary: 'Create a volume',
+  engine: 'daemon',
   flags: [
     {
       name: 'driver',
@@ -58,7 +58,9 @@ const create: Command = {
   ],
   args: [0, 1],
   async run(ctx, args) {
-    const volume = await daemonApi(ctx).post<Volume>('/volumes/create', {
+    const volume = await (
+      await ctx.daemon()
+    ).post<Volume>('/volumes/create', {
       Name: args.positional[0] ?? flagString(args, 'name') ?? '',
       Driver: flagString(args, 'driver') ?? 'local',
       DriverOpts: keyValueMap(flagList(args, 'opt')),
@@ -94,6 +96,7 @@ const ls: Command = {
   name: 'ls',
   usage: 'berth volume ls [OPTIONS]',
   summary: 'List volumes',
+  engine: 'daemon',
   flags: [
     { name: 'quiet', short: 'q', type: 'boolean', description: 'Only display volume names' },
     filterFlag,
@@ -102,7 +105,7 @@ const ls: Command = {
   args: [0, 0],
   async run(ctx, args) {
     const filters = filtersQuery(flagList(args, 'filter'), ['dangling', 'driver', 'label', 'name']);
-    const { Volumes } = await daemonApi(ctx).get<{ Volumes: Volume[] | null }>('/volumes', { filters });
+    const { Volumes } = await (await ctx.daemon()).get<{ Volumes: Volume[] | null }>('/volumes', { filters });
     const volumes = (Volumes ?? []).sort((a, b) => a.Name.localeCompare(b.Name));
     if (flagBool(args, 'quiet')) {
       ctx.stdout.write(volumes.map((v) => `${v.Name}\n`).join(''));
@@ -116,6 +119,7 @@ const rm: Command = {
   name: 'rm',
   usage: 'berth volume rm [OPTIONS] VOLUME [VOLUME...]',
   summary: 'Remove one or more volumes',
+  engine: 'daemon',
   flags: [
     { name: 'force', short: 'f', type: 'boolean', description: 'Do not fail when a volume does not exist' },
   ],
@@ -125,7 +129,9 @@ const rm: Command = {
     let status = 0;
     for (const name of args.positional) {
       try {
-        await daemonApi(ctx).delete(`/volumes/${encodeURIComponent(name)}`, {
+        await (
+          await ctx.daemon()
+        ).delete(`/volumes/${encodeURIComponent(name)}`, {
           force: flagBool(args, 'force') ? '1' : undefined,
         });
         ctx.stdout.write(`${name}\n`);
@@ -142,6 +148,7 @@ const inspect: Command = {
   name: 'inspect',
   usage: 'berth volume inspect [OPTIONS] VOLUME [VOLUME...]',
   summary: 'Display detailed information on one or more volumes',
+  engine: 'daemon',
   flags: [{ ...formatFlag, short: 'f', complete: ['json'] }],
   args: [1],
   complete: ['volume'],
@@ -150,7 +157,7 @@ const inspect: Command = {
     let status = 0;
     for (const name of args.positional) {
       try {
-        found.push(await daemonApi(ctx).get<Volume>(`/volumes/${encodeURIComponent(name)}`));
+        found.push(await (await ctx.daemon()).get<Volume>(`/volumes/${encodeURIComponent(name)}`));
       } catch (err) {
         ctx.stderr.write(`${(err as Error).message}\n`);
         status = 1;
@@ -165,6 +172,7 @@ const prune: Command = {
   name: 'prune',
   usage: 'berth volume prune [OPTIONS]',
   summary: 'Remove unused local volumes',
+  engine: 'daemon',
   flags: [
     {
       name: 'all',
@@ -189,11 +197,11 @@ const prune: Command = {
       string[]
     >;
     if (all) filters.all = ['true'];
-    const report = await daemonApi(ctx).post<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>(
-      '/volumes/prune',
-      undefined,
-      { filters: JSON.stringify(filters) },
-    );
+    const report = await (
+      await ctx.daemon()
+    ).post<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>('/volumes/prune', undefined, {
+      filters: JSON.stringify(filters),
+    });
     printPruned(ctx, 'Volumes', report.VolumesDeleted);
     ctx.stdout.write(`Total reclaimed space: ${humanSize(report.SpaceReclaimed ?? 0)}\n`);
   },
@@ -213,6 +221,7 @@ export const volume: Command = {
   name: 'volume',
   usage: 'berth volume COMMAND',
   summary: 'Manage volumes',
+  engine: 'daemon',
   flags: [],
   args: [0],
   subcommands: [create, ls, rm, inspect, prune],
