@@ -4,7 +4,6 @@ import { flagBool, flagString } from '../args';
 import { formatRows, formatValue, type Column } from '../render/format';
 import { ago, humanSize } from '../render/units';
 import type { CliContext, Command } from './command';
-import { daemonApi } from './daemon-api';
 
 interface DfImage {
   Id: string;
@@ -204,6 +203,7 @@ export const df: Command = {
   name: 'df',
   usage: 'berth system df [OPTIONS]',
   summary: 'Show disk usage',
+  engine: 'daemon',
   flags: [
     { name: 'verbose', short: 'v', type: 'boolean', description: 'Show detailed information on space usage' },
     {
@@ -216,7 +216,7 @@ export const df: Command = {
   ],
   args: [0, 0],
   async run(ctx, args) {
-    const usage = await daemonApi(ctx).get<DiskUsage>('/system/df');
+    const usage = await (await ctx.daemon()).get<DiskUsage>('/system/df');
     const format = flagString(args, 'format');
     if (flagBool(args, 'verbose')) {
       if (format) ctx.stdout.write(formatValue(usage, format));
