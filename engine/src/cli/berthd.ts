@@ -25,7 +25,10 @@ import { releaseFreeMemory } from '../runtime/linux/memory';
 import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
+import { chooseRootlessNetwork, parseRootlessNetwork, rootlessNetworkEnv } from '../rootless/network-choice';
+import { findPasta, PastaDriver } from '../rootless/pasta-driver';
 import { findSlirp4netns, SlirpDriver } from '../rootless/slirp-driver';
+import { configureOverlayDriver } from '../runtime/linux/fuse-overlay';
 import { berthVersion } from '../version';
 import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
 
@@ -85,6 +88,18 @@ const flags: FlagSpec[] = [
     type: 'string',
     description: "Default bridge's address and subnet, e.g. 172.30.0.1/16",
     value: 'CIDR',
+  },
+  {
+    name: 'rootless-network',
+    type: 'string',
+    description: 'Rootless: pasta (the default when installed) or slirp4netns',
+    value: 'tool',
+  },
+  {
+    name: 'storage-driver',
+    type: 'string',
+    description: 'Rootless: fuse-overlayfs to use it instead of the kernel overlayfs (default overlay2)',
+    value: 'driver',
   },
   {
     name: 'log-opt',
@@ -147,6 +162,16 @@ export function resolveConfig(argv: string[], env = process.env): DaemonConfig {
     config.logOpts = { ...config.logOpts, [opt.slice(0, i)]: opt.slice(i + 1) };
   }
   parseLogOpts(config.logOpts);
+  const network =
+    flagString(args, 'rootless-network') ?? (file.rootlessNetwork ? undefined : env[rootlessNetworkEnv]);
+  if (network)
+    config.rootlessNetwork = parseRootlessNetwork(
+      network,
+      network === env[rootlessNetworkEnv] ? rootlessNetworkEnv : '--rootless-network',
+    );
+  const storageDriver = flagString(args, 'storage-driver');
+  if (storageDriver)
+    config.storageDriver = parseConfig({ 'storage-driver': storageDriver }, '--storage-driver').storageDriver;
   return config;
 }
 
@@ -214,6 +239,7 @@ export async function runDaemon(
 ): Promise<{ stop: () => Promise<void> }> {
   mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
   takePidFile(config.pidFile);
+  configureOverlayDriver(config.storageDriver);
   const store = Store.open(config.dataRoot);
   const runtime = new OciRuntime(join(config.execRoot, 'runtime'), (m) =>
     logger.warn(m, { source: 'runtime' }),
@@ -242,14 +268,23 @@ export async function runDaemon(
     readOr('/etc/resolv.conf', ''),
   );
   if (networking.blocked && inUserNamespace()) {
+    const pasta = findPasta();
     const slirp4netns = findSlirp4netns();
-    if (slirp4netns) {
+    const choice = chooseRootlessNetwork(config.rootlessNetwork, {
+      pasta: !!pasta,
+      slirp4netns: !!slirp4netns,
+    });
+    if (choice.warning) logger.warn(choice.warning);
+    if (choice.tool === 'pasta') {
       daemon.networkService.registerDriver(
-        new SlirpDriver({ execRoot: config.execRoot, slirp4netns, logger }),
+        new PastaDriver({ execRoot: config.execRoot, pasta: pasta!, logger }),
       );
-    } else {
-      logger.warn('no networking for rootless containers: install slirp4netns (apt-get install slirp4netns)');
+    } else if (choice.tool === 'slirp4netns') {
+      daemon.networkService.registerDriver(
+        new SlirpDriver({ execRoot: config.execRoot, slirp4netns: slirp4netns!, logger }),
+      );
     }
+    if (choice.tool) logger.info(`rootless containers are connected by ${choice.tool}`);
   } else if (networking.blocked) logger.warn(`no bridge networking: ${networking.blocked}`);
   await daemon.start();
   const server = new ApiServer({

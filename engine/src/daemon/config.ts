@@ -38,6 +38,10 @@ export interface DaemonConfig {
   /** The default bridge's address and subnet (172.30.0.1/16); unset = the first free pool subnet. */
   bip?: string;
   rootless: boolean;
+  /** Rootless: pasta or slirp4netns (rootless/network-choice.ts); unset = pasta when installed. */
+  rootlessNetwork?: 'pasta' | 'slirp4netns';
+  /** Rootless: "fuse-overlayfs" forces fuse-overlayfs (runtime/linux/fuse-overlay.ts); "overlay2" forbids it. */
+  storageDriver?: string;
 }
 
 /** The file's keys (Docker's names) and the config field each sets. */
@@ -55,6 +59,8 @@ const fileKeys: Record<string, keyof DaemonConfig> = {
   dns: 'dns',
   bridge: 'bridge',
   bip: 'bip',
+  'rootless-network': 'rootlessNetwork',
+  'storage-driver': 'storageDriver',
 };
 
 export function defaultConfig(
@@ -154,6 +160,12 @@ function checkValue(key: string, value: unknown, source: string): unknown {
       return typeof value === 'string' && /^[\w.-]{1,15}$/.test(value)
         ? value
         : bad('an interface name of at most 15 letters, digits, ".", "-" or "_"');
+    case 'rootless-network':
+      return value === 'pasta' || value === 'slirp4netns' ? value : bad('pasta or slirp4netns');
+    case 'storage-driver':
+      return ['overlay2', 'fuse-overlayfs'].includes(value as string)
+        ? value
+        : bad('overlay2 or fuse-overlayfs');
     case 'bip':
       return typeof value === 'string' && /^\d+\.\d+\.\d+\.\d+\/\d{1,2}$/.test(value)
         ? value

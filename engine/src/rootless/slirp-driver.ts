@@ -27,9 +27,9 @@ import type { Logger } from '../daemon/logger';
 import type { PortMapping, PortRequest } from '../network/ports';
 import { linuxNetnsCalls } from '../runtime/linux/netns';
 
-/** slirp4netns's fixed addresses (its defaults for 10.0.2.0/24). */
-const guestAddress = '10.0.2.100';
-const gatewayAddress = '10.0.2.2';
+/** slirp4netns's fixed addresses (its defaults for 10.0.2.0/24; pasta is given the same). */
+export const guestAddress = '10.0.2.100';
+export const gatewayAddress = '10.0.2.2';
 /** slirp4netns answers DNS here, forwarding to the host's resolvers. */
 export const slirpDnsAddress = '10.0.2.3';
 
@@ -61,8 +61,27 @@ function slirpApi(socket: string, request: object): Promise<{ return?: unknown; 
   });
 }
 
+/**
+ * A network namespace for a container, pinned by a bind mount on `<netnsDir>/<id>` made by
+ * `unshare --net=` (a single-threaded child: see the top of this file).
+ */
+export function makeNetns(netnsDir: string, containerId: string): NetworkNamespace {
+  const path = join(netnsDir, containerId);
+  if (existsSync(path)) linuxNetnsCalls.remove(path);
+  closeSync(openSync(path, 'wx', 0o444));
+  const r = spawnSync('unshare', [`--net=${path}`, 'true'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    rmSync(path, { force: true });
+    throw new EngineError(
+      'system',
+      `cannot make a network namespace for container ${containerId.slice(0, 12)}: ${r.stderr.trim() || r.error?.message}`,
+    );
+  }
+  return { kind: 'path', path };
+}
+
 /** A host port nobody listens on now, for a request that lets the host pick. */
-function freeHostPort(address: string): Promise<number> {
+export function freeHostPort(address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -88,18 +107,7 @@ export class SlirpDriver implements NetworkDriver {
   async removeNetwork(_net: NetworkRecord): Promise<void> {}
 
   async createSandbox(containerId: string): Promise<NetworkNamespace> {
-    const path = join(this.netnsDir, containerId);
-    if (existsSync(path)) linuxNetnsCalls.remove(path);
-    closeSync(openSync(path, 'wx', 0o444));
-    const r = spawnSync('unshare', [`--net=${path}`, 'true'], { encoding: 'utf8' });
-    if (r.status !== 0) {
-      rmSync(path, { force: true });
-      throw new EngineError(
-        'system',
-        `cannot make a network namespace for container ${containerId.slice(0, 12)}: ${r.stderr.trim() || r.error?.message}`,
-      );
-    }
-    return { kind: 'path', path };
+    return makeNetns(this.netnsDir, containerId);
   }
 
   async destroySandbox(_containerId: string, sandbox: NetworkNamespace): Promise<void> {
@@ -230,13 +238,13 @@ export class SlirpDriver implements NetworkDriver {
   }
 }
 
-function range(low: number, high: number): number[] {
+export function range(low: number, high: number): number[] {
   const out: number[] = [];
   for (let p = low; p <= high; p++) out.push(p);
   return out;
 }
 
-function unprivilegedPortStart(): number {
+export function unprivilegedPortStart(): number {
   try {
     return Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim());
   } catch {

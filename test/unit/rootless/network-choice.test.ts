@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { chooseRootlessNetwork, parseRootlessNetwork } from '../../../engine/src/rootless/network-choice';
+import { pastaArgs } from '../../../engine/src/rootless/pasta-driver';
+
+describe('rootless network tool (pasta or slirp4netns)', () => {
+  const both = { pasta: true, slirp4netns: true };
+  it('defaults to pasta, takes what was asked for, falls back to the other with a warning', () => {
+    assert.deepEqual(chooseRootlessNetwork(undefined, both), { tool: 'pasta' });
+    assert.deepEqual(chooseRootlessNetwork('slirp4netns', both), { tool: 'slirp4netns' });
+    assert.deepEqual(chooseRootlessNetwork(undefined, { pasta: false, slirp4netns: true }), {
+      tool: 'slirp4netns',
+    });
+    const fallback = chooseRootlessNetwork('pasta', { pasta: false, slirp4netns: true });
+    assert.equal(fallback.tool, 'slirp4netns');
+    assert.match(fallback.warning!, /pasta is not installed \(apt-get install passt\)/);
+    const none = chooseRootlessNetwork(undefined, { pasta: false, slirp4netns: false });
+    assert.equal(none.tool, undefined);
+    assert.match(none.warning!, /install pasta or slirp4netns/);
+    assert.throws(() => parseRootlessNetwork('vpnkit', '--rootless-network'), /use pasta or slirp4netns/);
+  });
+
+  it("overrides pasta's open defaults: only the published ports, no way to the host's loopback", () => {
+    const args = pastaArgs('/ns', '/ns.pid', ['127.0.0.1/8080:80'], []);
+    const value = (flag: string): string[] => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+    assert.deepEqual(value('--tcp-ports'), ['127.0.0.1/8080:80']);
+    assert.deepEqual(value('--udp-ports'), ['none']);
+    assert.deepEqual(value('--tcp-ns'), ['none']);
+    assert.deepEqual(value('--udp-ns'), ['none']);
+    assert.ok(args.includes('--no-map-gw'));
+    assert.deepEqual(value('--tcp-ports').length, 1);
+    assert.deepEqual(
+      pastaArgs('/ns', '/p', [], []).filter((_a, i, all) => all[i - 1] === '--tcp-ports'),
+      ['none'],
+    );
+  });
+});
