@@ -223,6 +223,8 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
   it('cp copies files and directories both ways, and tars on stdin/stdout', async () => {
     const c = `cp-${suffix}`;
     await docker(['run', '-d', '--name', c, 'busybox', 'sleep', '600']);
+    // Completion lists the daemon's containers (through `berth ps`).
+    assert.equal(await ok(['__complete', '--', 'cp', `cp-${suffix.slice(0, 4)}`]), `${c}\n`);
     const bytes = randomBytes(200_000);
     writeFileSync(join(work, 'blob'), bytes);
     const r = await berth(['cp', join(work, 'blob'), `${c}:/tmp/`]);
