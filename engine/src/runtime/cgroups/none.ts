@@ -7,8 +7,9 @@ import type { CgroupMountSource } from '../rootfs';
 import type { Cgroup, DeviceRules } from './types';
 
 const why =
-  'the runtime runs in a user namespace and this host delegates no cgroup to the user ' +
-  '(cgroup v2 with systemd delegation is needed)';
+  'the runtime runs in a user namespace and the host gives it no cgroup of its own ' +
+  '(rootless Berth does not use a systemd-delegated cgroup v2 subtree yet, see docs/rootless.md): ' +
+  'run berthd as root for limits and pause';
 
 /** The limits of a spec's linux.resources (the runtime's or the daemon's view of it). */
 interface RequestedResources {
