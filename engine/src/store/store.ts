@@ -343,8 +343,14 @@ export class Store {
         (r) => r.record.name === name || r.record.target.digest === parseReference(nameOrId).digest,
       );
       toRemove = direct.map((r) => r.record);
+      // As Docker does: the repository's digest references go with its last tag of this image, and
+      // every digest reference goes with the image's last tag.
+      const repository = name.replace(/[:@][^/]*$/, '');
+      const repositoryOf = (r: ImageRecord): string => r.name.replace(/[:@][^/]*$/, '');
       const left = records.filter((r) => !toRemove.includes(r.record));
-      // When the last tag goes, the digest references go with it (as Docker does).
+      if (!left.some((r) => !r.record.name.includes('@') && repositoryOf(r.record) === repository)) {
+        toRemove.push(...left.filter((r) => repositoryOf(r.record) === repository).map((r) => r.record));
+      }
       if (left.every((r) => r.record.name.includes('@'))) toRemove = records.map((r) => r.record);
     }
     const remaining = records.length - toRemove.length;

@@ -146,6 +146,31 @@ describe('berth CLI on berthd', function () {
     assert.match(r.stdout, /\/dev\/(pts\/\d+|console)/);
   });
 
+  it('image verbs go through the daemon: tag, images, push, rmi, pull', async () => {
+    const name = `${d.registry!.address}/cli/tagged:1`;
+    assert.equal((await berth(['tag', 'busybox', name])).status, 0);
+    // The daemon's store has it (the CLI's own default state dir is not involved).
+    assert.match(
+      (await d.docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout,
+      /cli\/tagged:1/,
+    );
+    assert.match((await berth(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout, /cli\/tagged:1/);
+    const pushed = await berth(['push', name]);
+    assert.equal(pushed.status, 0, pushed.stderr);
+    assert.match(pushed.stdout, /digest: sha256:[0-9a-f]{64}/);
+    const removed = await berth(['rmi', name]);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.match(removed.stdout, /^Untagged: .*cli\/tagged:1$/m);
+    assert.doesNotMatch((await d.docker(['images'])).stdout, /cli\/tagged/);
+    const pulled = await berth(['pull', name]);
+    assert.equal(pulled.status, 0, pulled.stderr);
+    assert.match(pulled.stdout, new RegExp(`${name.replace(/[.]/g, '\\.')}\\n$`));
+    assert.match((await d.docker(['images'])).stdout, /cli\/tagged/);
+    const missing = await berth(['rmi', 'nothere:1']);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /Error response from daemon: No such image: nothere:1/);
+  });
+
   it('version, info and a clear error when no daemon answers', async () => {
     const v = await berth(['version', '--format', '{{.Server.ApiVersion}}']);
     assert.equal(v.status, 0, v.stderr);

@@ -88,6 +88,19 @@ describe('image store', () => {
     assert.deepEqual(store.blobs.list(), []);
   });
 
+  it("untagging the last tag of a repository drops that repository's digest reference too", () => {
+    const target = store.resolve('example/base:1').record!.target;
+    store.tag('example/base:1', 'pushed/base:1');
+    store.images.set(`docker.io/pushed/base@${target.digest}`, target);
+    const r = store.remove('pushed/base:1');
+    assert.deepEqual(r.untagged.sort(), [
+      'docker.io/pushed/base:1',
+      `docker.io/pushed/base@${target.digest}`,
+    ]);
+    assert.deepEqual(r.deleted, [], 'example/base:1 still names the image');
+    assert.ok(!store.images.list().some((rec) => rec.name.includes('pushed/base')));
+  });
+
   it('refuses to delete an image by ID when several repositories name it, unless forced', () => {
     store.tag('example/base:1', 'other/base:2');
     assert.throws(() => store.remove(base.configDigest.slice(7, 19)), /referenced in multiple repositories/);

@@ -2,6 +2,7 @@ import { flagBool, flagString } from '../args';
 import { type Column, formatRows } from '../render/format';
 import { ago, humanSize } from '../render/units';
 import type { Command } from './command';
+import { listOnDaemon } from '../daemon/images';
 
 interface Row {
   repository: string;
@@ -16,6 +17,7 @@ export const images: Command = {
   name: 'images',
   usage: 'berth images [OPTIONS] [REPOSITORY[:TAG]]',
   summary: 'List images',
+  engine: 'either',
   flags: [
     {
       name: 'all',
@@ -40,7 +42,9 @@ export const images: Command = {
     const noTrunc = flagBool(args, 'no-trunc');
     const filter = args.positional[0];
     const rows: Row[] = [];
-    for (const image of ctx.backend.list()) {
+    const daemon = await ctx.daemonIfRunning();
+    const list = daemon ? await listOnDaemon(daemon, flagBool(args, 'all')) : ctx.backend.list();
+    for (const image of list) {
       const id = noTrunc ? image.Id : image.Id.slice(7, 19);
       const digests = new Map(
         image.RepoDigests.map((d) => [d.slice(0, d.lastIndexOf('@')), d.slice(d.lastIndexOf('@') + 1)]),

@@ -1,10 +1,12 @@
 import { flagBool } from '../args';
 import type { Command } from './command';
+import { removeOnDaemon } from '../daemon/images';
 
 export const rmi: Command = {
   name: 'rmi',
   usage: 'berth rmi [OPTIONS] IMAGE [IMAGE...]',
   summary: 'Remove one or more images',
+  engine: 'either',
   flags: [
     { name: 'force', short: 'f', type: 'boolean', description: 'Force removal of the image' },
     { name: 'no-prune', type: 'boolean', description: 'Do not delete untagged parents' },
@@ -12,19 +14,22 @@ export const rmi: Command = {
   args: [1],
   complete: ['image'],
   async run(ctx, args) {
+    const daemon = await ctx.daemonIfRunning();
     let status = 0;
     for (const name of args.positional) {
       try {
-        const items = ctx.backend.remove(name, {
-          force: flagBool(args, 'force'),
-          noPrune: flagBool(args, 'no-prune'),
-        });
+        const options = { force: flagBool(args, 'force'), noPrune: flagBool(args, 'no-prune') };
+        const items = daemon
+          ? await removeOnDaemon(daemon, name, options)
+          : ctx.backend.remove(name, options);
         for (const item of items)
           ctx.stdout.write(
             'Untagged' in item ? `Untagged: ${item.Untagged}\n` : `Deleted: ${item.Deleted}\n`,
           );
       } catch (err) {
-        ctx.stderr.write(`Error response from berth: ${(err as Error).message}\n`);
+        ctx.stderr.write(
+          `Error response from ${daemon ? 'daemon' : 'berth'}: ${(err as Error).message.replace(/^Error response from daemon: /, '')}\n`,
+        );
         status = 1;
       }
     }

@@ -26,7 +26,7 @@ export interface DaemonApi {
   readonly socketPath: string;
   get<T = unknown>(path: string, query?: Query): Promise<T>;
   post<T = unknown>(path: string, body?: unknown, query?: Query): Promise<T>;
-  delete(path: string, query?: Query): Promise<void>;
+  delete<T = unknown>(path: string, query?: Query): Promise<T>;
   /** A raw request: status, headers and the body stream (errors are not thrown: check status). */
   raw(
     method: string,
@@ -61,8 +61,8 @@ export class UnixDaemonClient implements DaemonApi {
     return (await this.json('POST', path, query, body)) as T;
   }
 
-  async delete(path: string, query?: Query): Promise<void> {
-    await this.json('DELETE', path, query);
+  async delete<T>(path: string, query?: Query): Promise<T> {
+    return (await this.json('DELETE', path, query)) as T;
   }
 
   async raw(
