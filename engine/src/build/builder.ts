@@ -38,6 +38,8 @@ export interface BuildDependencies {
   pull?: (reference: string, platform: Platform) => Promise<void>;
   onEvent?: ProgressSink;
   signal?: AbortSignal;
+  /** Digests of context files the caller already knows (it wrote them); otherwise read from disk. */
+  contextDigests?: FileDigests;
 }
 
 export interface BuildResult {
@@ -110,7 +112,8 @@ async function build(
     'file-digests',
     `${createHash('sha256').update(contextDir).digest('hex').slice(0, 32)}.json`,
   );
-  const digests = new FileDigests(request.temporaryContext ? undefined : digestsFile);
+  const digests =
+    deps.contextDigests ?? new FileDigests(request.temporaryContext ? undefined : digestsFile);
   const context = new BuildContext(contextDir, ignore?.rules, ignore?.file, digests);
   const cache = new BuildCache(store);
   const hold = new BuildHold(store);

@@ -8,9 +8,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
+import type { Digest } from '../oci/digest';
 import { sniffCompression } from '../store/layers/compression';
 import { unpackLayer } from '../store/layers/unpack';
 import { buildImage, type BuildDependencies, type BuildResult } from './builder';
+import { FileDigests } from './context/file-digests';
 import { BuildError } from './errors';
 import type { BuildRequest } from './options';
 import { classicStream, type ClassicMessage } from './progress/classic-stream';
@@ -53,11 +55,15 @@ export async function buildFromContextTar(
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
     const { stream, compression } = await withCompression(tar);
+    // Files are hashed as they arrive, so the build does not read them again for its cache keys.
+    const written = new Map<string, Digest>();
     try {
       await unpackLayer(stream, compression, dir, {
         calls: deps.store.calls,
         asRoot: deps.store.snapshots.asRoot,
         whiteouts: 'oci',
+        diffId: false,
+        onFileDigest: (abs, digest) => written.set(abs, digest),
       });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
@@ -67,6 +73,8 @@ export async function buildFromContextTar(
       }
       throw new BuildError(`the build context is not a valid tar archive: ${(err as Error).message}`);
     }
+    const contextDigests = new FileDigests();
+    for (const [abs, digest] of written) contextDigests.seed(abs, fs.lstatSync(abs, { bigint: true }), digest);
     const dockerfile = request.dockerfile ?? 'Dockerfile';
     const events = classicStream(send);
     return await buildImage(
@@ -79,6 +87,7 @@ export async function buildFromContextTar(
       },
       {
         ...deps,
+        contextDigests,
         onEvent: (e) => {
           events(e);
           deps.onEvent?.(e);

@@ -305,7 +305,7 @@ export async function runDaemon(
     stop: async () => {
       logger.info('berthd is stopping; containers keep running');
       await server.close();
-      daemon.shutdown();
+      await daemon.shutdown();
       rmSync(config.socket, { force: true });
       rmSync(config.pidFile, { force: true });
     },

@@ -139,8 +139,9 @@ export class Daemon implements B.EngineBackend {
     this.events.publish('daemon', 'start', this.id, { name: 'berthd' });
   }
 
-  shutdown(): void {
+  async shutdown(): Promise<void> {
     this.containerService.shutdown();
+    await this.networkService.shutdown();
   }
 
   // ---- containers -----------------------------------------------------------------------------

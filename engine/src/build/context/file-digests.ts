@@ -46,6 +46,21 @@ export class FileDigests {
     }
   }
 
+  /**
+   * Remembers a digest the caller computed while writing the file itself (a context the daemon
+   * unpacked): no racy window, nothing else has written it since.
+   */
+  seed(path: string, st: fs.BigIntStats, digest: Digest): void {
+    this.entries.set(path, {
+      dev: Number(st.dev),
+      ino: Number(st.ino),
+      size: Number(st.size),
+      mtimeNs: String(st.mtimeNs),
+      ctimeNs: String(st.ctimeNs),
+      digest,
+    });
+  }
+
   /** The sha256 of a regular file's content. */
   digest(path: string, st: fs.BigIntStats): Digest {
     this.used.add(path);

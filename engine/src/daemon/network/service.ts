@@ -13,6 +13,7 @@ import { matchLabels } from '../volumes';
 import type { PortMapping, PortRequest } from '../../network/ports';
 import type { StepBridge } from '../../build/executor';
 import type { LiveSandbox, NetworkDriver, NetworkRecord } from './driver';
+import { StepSandboxes } from './step-sandboxes';
 import {
   allocateSubnet,
   defaultGateway,
@@ -476,43 +477,23 @@ export class NetworkService {
     if (failure) throw failure;
   }
 
+  private steps: StepSandboxes | undefined;
+
   /**
    * A build's RUN step on the default bridge network (Docker's classic builder runs steps there),
-   * or undefined when there is no bridge driver (steps then use the host's network). The endpoint
-   * is journaled like a container's, so a berthd crash mid-step leaves nothing behind either.
+   * or undefined when there is no bridge driver (steps then use the host's network). Namespaces are
+   * kept between steps (see StepSandboxes).
    */
   stepBridge(resolvConf: () => string): StepBridge | undefined {
     const driver = this.drivers.get('bridge');
     if (!driver) return undefined;
-    return async (stepId) => {
-      const net = this.find('bridge');
-      const sandbox = await driver.createSandbox(stepId);
-      if (sandbox.kind !== 'path')
-        throw new Error(`the bridge driver gave build step ${stepId} no namespace`);
-      let settings: EndpointSettings;
-      try {
-        ({ settings } = await driver.join(net, sandbox, {
-          containerId: stepId,
-          containerName: stepId,
-          hostname: stepId,
-          aliases: [],
-        }));
-      } catch (err) {
-        await driver.destroySandbox(stepId, sandbox).catch(() => undefined);
-        throw err;
-      }
-      return {
-        netns: sandbox.path,
-        resolvConf: resolvConf(),
-        release: async () => {
-          try {
-            await driver.leave(net, sandbox, settings);
-          } finally {
-            await driver.destroySandbox(stepId, sandbox);
-          }
-        },
-      };
-    };
+    const steps = (this.steps ??= new StepSandboxes(driver, () => this.find('bridge')));
+    return (stepId) => steps.lease(stepId, resolvConf());
+  }
+
+  /** Tears down the namespaces kept for build steps (the daemon stops). */
+  async shutdown(): Promise<void> {
+    await this.steps?.drain();
   }
 
   /** Connecting a running container needs a driver that can add an endpoint to its namespace. */

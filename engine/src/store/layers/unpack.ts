@@ -31,6 +31,13 @@ export interface UnpackOptions {
   onWarning?: (message: string) => void;
   /** Called with the number of uncompressed bytes read so far. */
   onBytes?: (bytes: number) => void;
+  /**
+   * Called with each regular file's content digest once it is written (a build context: the
+   * builder needs them and would otherwise read every file again). Hard links are not reported.
+   */
+  onFileDigest?: (abs: string, digest: Digest) => void;
+  /** False: no diff_id is computed (a build context is not a layer); diffId is then ''. */
+  diffId?: boolean;
 }
 
 export interface UnpackResult {
@@ -59,12 +66,12 @@ export async function unpackLayer(
 ): Promise<UnpackResult> {
   const extractor = new LayerExtractor(dest, options);
   const reader = new TarReader((entry) => extractor.entry(entry));
-  const hash: Hash = createHash('sha256');
+  const hash: Hash | undefined = options.diffId === false ? undefined : createHash('sha256');
   let tarSize = 0;
   const stream = decompress(source, compression);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      hash.update(chunk);
+      hash?.update(chunk);
       tarSize += chunk.length;
       reader.write(chunk);
       options.onBytes?.(tarSize);
@@ -77,7 +84,7 @@ export async function unpackLayer(
   }
   extractor.finish();
   return {
-    diffId: `sha256:${hash.digest('hex')}`,
+    diffId: hash ? `sha256:${hash.digest('hex')}` : ('' as Digest),
     tarSize,
     entries: reader.entries,
     fileBytes: extractor.fileBytes,
@@ -258,9 +265,12 @@ class LayerExtractor {
   private file(entry: TarEntry, abs: string, parentRel: string): EntrySink {
     this.fileBytes += entry.size;
     const fd = fs.openSync(abs, fileOpenFlags, 0o600);
+    const onDigest = this.options.onFileDigest;
+    const content = onDigest ? createHash('sha256') : undefined;
     let closed = false;
     return {
       write: (chunk) => {
+        content?.update(chunk);
         let off = 0;
         while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
       },
@@ -275,6 +285,7 @@ class LayerExtractor {
         } finally {
           fs.closeSync(fd);
         }
+        if (content) onDigest!(abs, `sha256:${content.digest('hex')}`);
       },
     };
   }
