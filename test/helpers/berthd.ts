@@ -77,6 +77,8 @@ export interface TestDaemon {
   restart(): Promise<void>;
   /** SIGKILL: the daemon dies at once, its containers do not. */
   kill(): Promise<void>;
+  /** SIGTERM: berthd stops as a user stops it, its containers keep running. */
+  stop(): Promise<void>;
   /** Removes every container, stops berthd and the registry, removes the temp dir. */
   destroy(): Promise<void>;
   log(): string;
@@ -198,6 +200,11 @@ export async function startBerthd(
     async kill() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
       await exited;
     },
     async destroy() {

@@ -74,7 +74,8 @@ export async function buildFromContextTar(
       throw new BuildError(`the build context is not a valid tar archive: ${(err as Error).message}`);
     }
     const contextDigests = new FileDigests();
-    for (const [abs, digest] of written) contextDigests.seed(abs, fs.lstatSync(abs, { bigint: true }), digest);
+    for (const [abs, digest] of written)
+      contextDigests.seed(abs, fs.lstatSync(abs, { bigint: true }), digest);
     const dockerfile = request.dockerfile ?? 'Dockerfile';
     const events = classicStream(send);
     return await buildImage(

@@ -1,13 +1,13 @@
 // Build RUN steps and the network, through `docker build` (classic builder) against berthd: the
 // default network is the default bridge (an address from its subnet, a server of the test on the
-// bridge's address reachable, nothing left on the bridge afterwards); --network none gives only
+// bridge's address reachable, one namespace kept for the steps, nothing left once berthd stops); --network none gives only
 // loopback, --network host the host's interfaces. All traffic stays on this machine.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { berthdForSuite, type TestDaemon } from '../../helpers/berthd';
-import { assertNoNetworkLeftovers } from '../../helpers/network';
+import { assertNoNetworkLeftovers, linksOnBridge } from '../../helpers/network';
 import { networkTestsBlocked, ok } from './util';
 
 describe('build RUN steps and the network (docker build)', function () {
@@ -55,8 +55,12 @@ describe('build RUN steps and the network (docker build)', function () {
     const prefix = d.net.subnet.split('.').slice(0, 3).join('\\.');
     assert.match(await fileOf('netbuild:bridge', '/addr'), new RegExp(`inet ${prefix}\\.\\d+/24`));
     assert.equal(await fileOf('netbuild:bridge', '/fetched'), 'served to a build step');
-    // The steps' endpoints are gone: no veth on the bridge, no namespace file, no lease.
+    // The two steps ran one after the other in one namespace, kept for the next build's steps.
+    assert.equal(linksOnBridge(d.net.bridge).length, 1);
+    // Once berthd stops, the steps' endpoints are gone: no veth on the bridge, no namespace file, no lease.
+    await d.stop();
     assertNoNetworkLeftovers(d);
+    await d.restart();
   });
 
   it('honours --network none and --network host', async () => {
