@@ -112,8 +112,7 @@ async function build(
     'file-digests',
     `${createHash('sha256').update(contextDir).digest('hex').slice(0, 32)}.json`,
   );
-  const digests =
-    deps.contextDigests ?? new FileDigests(request.temporaryContext ? undefined : digestsFile);
+  const digests = deps.contextDigests ?? new FileDigests(request.temporaryContext ? undefined : digestsFile);
   const context = new BuildContext(contextDir, ignore?.rules, ignore?.file, digests);
   const cache = new BuildCache(store);
   const hold = new BuildHold(store);
