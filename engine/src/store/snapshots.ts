@@ -32,6 +32,14 @@ export interface SnapshotInfo {
 
 /** How long after an unpack the kernel has written its data back by itself (dirty_expire is 30 s). */
 const writebackDelayMs = 35_000;
+/**
+ * At most one confirming syncfs this often. It waits for every dirty page of the file system,
+ * other programs' too (hundreds of ms on a busy machine), and each `berth` command opens the
+ * store: confirming on every open made a CLI build right after another pay it each time.
+ * Unconfirmed snapshots are safe meanwhile: only a power cut can lose them, and settle() then
+ * drops them to be unpacked again from their blobs.
+ */
+const confirmIntervalMs = 10 * 60_000;
 
 function currentBootId(): string {
   try {
@@ -75,14 +83,19 @@ export class SnapshotStore {
     private readonly workersAllowed = false,
   ) {
     this.dir = join(root, 'snapshots');
+    this.confirmedMarker = join(root, 'snapshots-confirmed');
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
+
+  /** Its mtime is when settle() last confirmed snapshots with a syncfs. */
+  private readonly confirmedMarker: string;
 
   /**
    * Removes what a crash left: half-unpacked snapshots, and snapshots of an earlier boot whose
    * files were never confirmed on disk (a power cut may have lost some; they are unpacked again
    * from their verified blobs when next needed). Then confirms the snapshots of this boot that
-   * are old enough for the kernel to have written them back: one syncfs, usually cheap by then.
+   * are old enough for the kernel to have written them back: one syncfs, at most once every
+   * `confirmIntervalMs` (see there).
    *
    * Unpacks do not sync their files themselves: syncfs waits for every dirty page of the whole
    * file system (other programs' too) and costs seconds on a busy machine, on every pull.
@@ -104,7 +117,7 @@ export class SnapshotStore {
         pending.push(info);
       }
     }
-    if (pending.length === 0) return;
+    if (pending.length === 0 || !this.confirmDue()) return;
     const dirFd = fs.openSync(this.dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
     try {
       this.calls.syncfs(dirFd);
@@ -113,6 +126,17 @@ export class SnapshotStore {
     }
     for (const info of pending)
       this.writeInfo(join(this.dir, digestHex(info.chainId)), { ...info, synced: true });
+    fs.writeFileSync(this.confirmedMarker, '', { mode: 0o600 });
+    const now = new Date();
+    fs.utimesSync(this.confirmedMarker, now, now);
+  }
+
+  private confirmDue(): boolean {
+    try {
+      return Date.now() - fs.statSync(this.confirmedMarker).mtimeMs > confirmIntervalMs;
+    } catch {
+      return true;
+    }
   }
 
   /** Not fsynced: a snapshot is derived data, and settle() handles what a power cut may lose. */

@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  utimesSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -198,6 +199,33 @@ describe('image store', () => {
     );
     await reopened.ensureSnapshots(reopened.resolve('example/child:1').image);
     assert.ok(reopened.snapshots.has(top));
+  });
+
+  it('confirms snapshots with a syncfs at most once every ten minutes, not on every open', () => {
+    const c = store.resolve('example/child:1').image;
+    const agedUnconfirmed = (chainId: Digest) => {
+      const path = join(store.snapshots.dir, chainId.slice(7), 'snapshot.json');
+      const meta = JSON.parse(readFileSync(path, 'utf8'));
+      writeFileSync(
+        path,
+        JSON.stringify({ ...meta, synced: false, created: new Date(Date.now() - 60_000).toISOString() }),
+      );
+    };
+    agedUnconfirmed(c.chainIds[0]);
+    assert.equal(Store.open(store.root).snapshots.get(c.chainIds[0])?.synced, true, 'first open confirms');
+    agedUnconfirmed(c.chainIds[1]);
+    assert.equal(
+      Store.open(store.root).snapshots.get(c.chainIds[1])?.synced,
+      false,
+      'an open right after does not sync again',
+    );
+    const longAgo = new Date(Date.now() - 11 * 60_000);
+    utimesSync(join(store.root, 'snapshots-confirmed'), longAgo, longAgo);
+    assert.equal(
+      Store.open(store.root).snapshots.get(c.chainIds[1])?.synced,
+      true,
+      'ten minutes later it does',
+    );
   });
 
   it('never stores a blob under the wrong digest', async () => {
