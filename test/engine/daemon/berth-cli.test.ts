@@ -166,6 +166,12 @@ describe('berth CLI on berthd', function () {
     assert.equal(pulled.status, 0, pulled.stderr);
     assert.match(pulled.stdout, new RegExp(`${name.replace(/[.]/g, '\\.')}\\n$`));
     assert.match((await d.docker(['images'])).stdout, /cli\/tagged/);
+    // run pulls what the daemon lacks, as docker run does.
+    assert.equal((await berth(['rmi', name])).status, 0);
+    const ran = await berth(['run', '--rm', '--network', 'none', name, 'echo', 'pulled']);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stderr, /^Unable to find image '.*cli\/tagged:1' locally$/m);
+    assert.equal(ran.stdout, 'pulled\n');
     const missing = await berth(['rmi', 'nothere:1']);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /Error response from daemon: No such image: nothere:1/);

@@ -164,7 +164,8 @@ function readAll(stream: Readable): Promise<string> {
   });
 }
 
-function errorMessage(text: string): string {
+/** The message of a daemon's JSON error body (or the body itself). */
+export function errorMessage(text: string): string {
   try {
     return (JSON.parse(text) as { message?: string }).message ?? text.trim();
   } catch {

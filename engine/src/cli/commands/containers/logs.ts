@@ -1,5 +1,6 @@
 // `berth logs`: a container's json-file log through the API, demultiplexed to stdout and stderr.
 import { flagBool, flagString } from '../../args';
+import { errorMessage } from '../../daemon/client';
 import { demultiplex } from '../../daemon/streams';
 import type { Command } from '../command';
 
@@ -49,7 +50,7 @@ export const logs: Command = {
     if (res.status >= 400) {
       let text = '';
       for await (const c of res.body) text += String(c);
-      throw new Error(`Error response from daemon: ${messageOf(text)}`);
+      throw new Error(`Error response from daemon: ${errorMessage(text)}`);
     }
     if (info.Config.Tty) {
       for await (const c of res.body) ctx.stdout.write(c as Buffer);
@@ -72,12 +73,4 @@ export function toUnixTime(value: string | undefined, now = Date.now()): string 
   if (Number.isNaN(t))
     throw new Error(`invalid time "${value}": use a Unix time, RFC 3339, or a duration like 10m`);
   return String(t / 1000);
-}
-
-function messageOf(text: string): string {
-  try {
-    return (JSON.parse(text) as { message: string }).message;
-  } catch {
-    return text.trim();
-  }
 }

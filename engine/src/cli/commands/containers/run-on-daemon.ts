@@ -3,6 +3,7 @@
 // registered before start, start, stream, and exit with the container's status.
 import { flagBool, flagString, type ParsedArgs } from '../../args';
 import { DaemonError, type DaemonApi } from '../../daemon/client';
+import { pullOnDaemon } from '../../daemon/images';
 import { pumpHijacked } from '../../daemon/streams';
 import type { CliContext } from '../command';
 import { createBody } from './create-options';
@@ -18,21 +19,10 @@ export async function createContainer(ctx: CliContext, daemon: DaemonApi, args: 
     if (!(err instanceof DaemonError) || err.status !== 404 || !/No such image/i.test(err.message)) throw err;
   }
   ctx.stderr.write(`Unable to find image '${image}' locally\n`);
-  await pull(ctx, daemon, image);
+  await pullOnDaemon(daemon, image, undefined, (m) => {
+    if (m.id === undefined) ctx.stderr.write(`${m.status}\n`);
+  });
   return (await daemon.post<{ Id: string }>('/containers/create', body, query)).Id;
-}
-
-async function pull(ctx: CliContext, daemon: DaemonApi, image: string): Promise<void> {
-  const res = await daemon.raw('POST', '/images/create', { fromImage: image });
-  let text = '';
-  for await (const chunk of res.body) text += String(chunk);
-  const messages = text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as { status?: string; error?: string; message?: string; id?: string });
-  const failed = res.status >= 400 ? { error: messages[0]?.message ?? text } : messages.find((m) => m.error);
-  if (failed) throw new Error(`Error response from daemon: ${failed.error}`);
-  for (const m of messages) if (m.status && !m.id) ctx.stderr.write(`${m.status}\n`);
 }
 
 export async function runOnDaemon(ctx: CliContext, daemon: DaemonApi, args: ParsedArgs): Promise<number> {
