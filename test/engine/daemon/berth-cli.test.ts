@@ -177,6 +177,39 @@ describe('berth CLI on berthd', function () {
     assert.match(missing.stderr, /Error response from daemon: No such image: nothere:1/);
   });
 
+  it('port and stats --no-stream', async () => {
+    const run = await berth([
+      'run',
+      '-d',
+      '--name',
+      'cli-ports',
+      '-p',
+      '127.0.0.1::8080',
+      '-m',
+      '64m',
+      'busybox',
+      'sleep',
+      '60',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const ports = await berth(['port', 'cli-ports']);
+    assert.match(ports.stdout, /^8080\/tcp -> 127\.0\.0\.1:\d+\n$/);
+    assert.match((await berth(['port', 'cli-ports', '8080'])).stdout, /^127\.0\.0\.1:\d+\n$/);
+    const none = await berth(['port', 'cli-ports', '9090']);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /No public port '9090\/tcp' published for cli-ports/);
+    const stats = await berth(['stats', '--no-stream', 'cli-ports']);
+    assert.equal(stats.status, 0, stats.stderr);
+    const [header, row] = stats.stdout.split('\n');
+    assert.match(
+      header,
+      /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/,
+    );
+    // The 64 MiB limit as the container's cgroup enforces it, and sleep as its one process.
+    assert.match(row, /cli-ports\s+\d+\.\d\d%\s+[\d.]+\s?[KMG]?i?B \/ 64MiB\s+[\d.]+%.*\s1$/);
+    await berth(['rm', '-f', 'cli-ports']);
+  });
+
   it('version, info and a clear error when no daemon answers', async () => {
     const v = await berth(['version', '--format', '{{.Server.ApiVersion}}']);
     assert.equal(v.status, 0, v.stderr);

@@ -56,6 +56,8 @@ describe('shell completion candidates', () => {
       'wait',
       'rename',
       'top',
+      'stats',
+      'port',
     ]);
   });
 

@@ -18,6 +18,7 @@ import { exec } from './containers/exec';
 import { kill, pause, rename, restart, rm, start, stop, top, unpause, wait } from './containers/lifecycle';
 import { logs } from './containers/logs';
 import { ps } from './containers/ps';
+import { port, stats } from './containers/stats';
 import { info, version } from './containers/system-info';
 import { save } from './save';
 import { system } from './system';
@@ -41,6 +42,8 @@ export const commands: Command[] = [
   wait,
   rename,
   top,
+  stats,
+  port,
   pull,
   push,
   images,
@@ -90,4 +93,6 @@ export const aliases: Record<string, string[]> = {
   'container wait': ['wait'],
   'container rename': ['rename'],
   'container top': ['top'],
+  'container stats': ['stats'],
+  'container port': ['port'],
 };

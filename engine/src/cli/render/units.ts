@@ -12,6 +12,19 @@ export function humanSize(bytes: number): string {
   return `${Number(value.toPrecision(3))}${sizeUnits[unit]}`;
 }
 
+const binaryUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** go-units BytesSize: binary units, four significant digits ("1.234MiB", "64MiB"), as docker stats prints memory. */
+export function binarySize(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < binaryUnits.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number(value.toPrecision(4))}${binaryUnits[unit]}`;
+}
+
 /** go-units HumanDuration. */
 export function humanDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
