@@ -111,6 +111,8 @@ export function berthdForSuite(blocked: () => string | null, use: (d: TestDaemon
   let daemon: TestDaemon | undefined;
   before(async function () {
     skipIfBlocked(this, blocked());
+    // Start-up plus loading busybox: seconds when quiet, but it passed a minute once on a loaded machine.
+    this.timeout(180_000);
     daemon = await startBerthd({ withBusybox: true });
     use(daemon);
   });

@@ -10,7 +10,9 @@ import { serverNodeFlags } from '../../../server/src/protocol';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const launcher = path.join(root, 'bin', 'berth-lsp');
-const TIMEOUT_MS = 8000;
+// Generous: each test starts a Node process, which takes seconds when the machine is loaded (CI shares
+// two cores with everything else); a server that never answers still fails well within the suite.
+const TIMEOUT_MS = 20_000;
 
 interface JsonRpcMessage {
   jsonrpc: '2.0';
