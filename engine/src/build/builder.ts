@@ -40,6 +40,11 @@ export interface BuildDependencies {
   signal?: AbortSignal;
   /** Digests of context files the caller already knows (it wrote them); otherwise read from disk. */
   contextDigests?: FileDigests;
+  /**
+   * Writes context content the caller held back in memory (only digests were needed so far);
+   * called before the first step that runs rather than coming from the cache.
+   */
+  writeContext?: () => void;
 }
 
 export interface BuildResult {
@@ -113,7 +118,7 @@ async function build(
     `${createHash('sha256').update(contextDir).digest('hex').slice(0, 32)}.json`,
   );
   const digests = deps.contextDigests ?? new FileDigests(request.temporaryContext ? undefined : digestsFile);
-  const context = new BuildContext(contextDir, ignore?.rules, ignore?.file, digests);
+  const context = new BuildContext(contextDir, ignore?.rules, ignore?.file, digests, deps.writeContext);
   const cache = new BuildCache(store);
   const hold = new BuildHold(store);
   cleanupWork(store, mounts);
@@ -209,6 +214,7 @@ async function build(
     return running;
   };
 
+  let finished = false;
   try {
     // Start every needed stage now: stages that do not depend on each other run in parallel.
     const all = plan.needed.map((i) => stage(i));
@@ -225,10 +231,24 @@ async function build(
       });
     }
     const target = await stage(plan.target);
-    return await exportImage(store, target, request, progress, cache, unused(request, plan, consumed));
+    const result = await exportImage(
+      store,
+      target,
+      request,
+      progress,
+      cache,
+      unused(request, plan, consumed),
+    );
+    finished = true;
+    return result;
   } finally {
-    digests.save();
-    hold.release();
+    try {
+      digests.save();
+      hold.release();
+    } catch (err) {
+      // After a failure (a full disk, say) the build's own error tells more than this one.
+      if (finished) throw err;
+    }
   }
 }
 

@@ -222,6 +222,7 @@ export class StageBuilder {
     let rootfs: StepRootfs | undefined;
     try {
       services.holdInputs();
+      services.context.ensureContent();
       await this.ensureSnapshots();
       rootfs = StepRootfs.open(services.store, services.mounts, step.independent ? undefined : parent);
       await step.execute(rootfs, progress);
@@ -233,7 +234,15 @@ export class StageBuilder {
       state.fsKey = key;
       progress.done(` ---> ${layer.diffId.slice(7, 19)}`);
     } catch (err) {
-      const error = err instanceof BuildError ? err : new BuildError((err as Error).message, { location });
+      const error =
+        err instanceof BuildError
+          ? err
+          : (err as NodeJS.ErrnoException).code === 'ENOSPC'
+            ? new BuildError(
+                `no space left on device in ${services.store.root} while running this step: free space (docker system prune) and retry`,
+                { location },
+              )
+            : new BuildError((err as Error).message, { location });
       progress.fail(error.message);
       throw new BuildError(error.message, {
         ...error.details,

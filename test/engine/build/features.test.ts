@@ -2,8 +2,8 @@
 // classic /build stream from a context tar, the CLI (`berth build`, `berth run`), pruning.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -115,6 +115,42 @@ describe('builder: features', function () {
       { aux: { ID: result.id } },
     );
     assert.equal(streams.at(-1), 'Successfully tagged from-tar:1\n');
+  });
+
+  it("a context tar's big files reach COPY intact, cached or not, hard links included", async () => {
+    const dir = context(
+      'FROM busybox\nRUN echo before > /before\nCOPY . /ctx/\nRUN sha256sum /ctx/big /ctx/twin /ctx/Dockerfile > /sums\n',
+    );
+    const big = randomBytes(3 * 1024 * 1024);
+    writeFileSync(join(dir, 'big'), big);
+    linkSync(join(dir, 'big'), join(dir, 'twin'));
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const build = async () => {
+      const messages: ClassicMessage[] = [];
+      const tar = execFileSync('tar', ['-C', dir, '-cf', '-', '.'], { maxBuffer: 64 << 20 });
+      const result = await buildFromContextTar(
+        Readable.from([tar]),
+        { tags: ['held:1'] },
+        { store: env.store, executor: env.executor },
+        (m) => messages.push(m),
+      );
+      const cached = messages.filter((m) => 'stream' in m && m.stream.includes('Using cache')).length;
+      return { id: result.id, cached };
+    };
+    const sums = (id: string) =>
+      env.probe(id, ['sh', '-c', 'cat /sums; stat -c %s /ctx/big']).then((out) => out.replace(/ +/g, ' '));
+    const expected = (content: Buffer) =>
+      `${sha(content)} /ctx/big\n${sha(content)} /ctx/twin\n${sha(readFileSync(join(dir, 'Dockerfile')))} /ctx/Dockerfile\n${content.length}\n`;
+    const first = await build();
+    assert.equal(await sums(first.id), expected(big));
+    const again = await build();
+    assert.deepEqual(again, { id: first.id, cached: 3 }, 'fully cached: the same image');
+    // A changed file after a cached step: the held content is written before COPY reads it.
+    const changed = randomBytes(2 * 1024 * 1024);
+    writeFileSync(join(dir, 'big'), changed);
+    const third = await build();
+    assert.equal(third.cached, 1, 'only the RUN before the COPY is cached');
+    assert.equal(await sums(third.id), expected(changed));
   });
 
   it('berth build and berth run, as a user types them', async () => {

@@ -50,7 +50,16 @@ export class BuildContext {
     /** The ignore file's name (for messages), e.g. `.dockerignore` or `Dockerfile.dockerignore`. */
     readonly ignoreFile: string | undefined,
     private readonly digests: FileDigests,
+    /** Writes file content still held in memory; undefined when the context is all on disk. */
+    private writeHeld?: () => void,
   ) {}
+
+  /** Makes every file's content readable on disk (before a step reads it, not for cache keys). */
+  ensureContent(): void {
+    const write = this.writeHeld;
+    this.writeHeld = undefined;
+    write?.();
+  }
 
   excluded(rel: string): boolean {
     return rel !== '' && !!this.ignore?.excludes(rel);

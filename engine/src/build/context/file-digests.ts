@@ -61,6 +61,12 @@ export class FileDigests {
     });
   }
 
+  /** Keeps a seeded digest for a file whose identity changed without its content (it was written). */
+  reseed(path: string, st: fs.BigIntStats): void {
+    const known = this.entries.get(path);
+    if (known) this.seed(path, st, known.digest);
+  }
+
   /** The sha256 of a regular file's content. */
   digest(path: string, st: fs.BigIntStats): Digest {
     this.used.add(path);

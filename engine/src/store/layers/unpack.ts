@@ -33,11 +33,29 @@ export interface UnpackOptions {
   onBytes?: (bytes: number) => void;
   /**
    * Called with each regular file's content digest once it is written (a build context: the
-   * builder needs them and would otherwise read every file again). Hard links are not reported.
+   * builder needs them and would otherwise read every file again). A hard link is reported with
+   * its target's digest.
    */
   onFileDigest?: (abs: string, digest: Digest) => void;
   /** False: no diff_id is computed (a build context is not a layer); diffId is then ''. */
   diffId?: boolean;
+  /**
+   * Keeps some regular files' content in memory instead of writing it now: such a file is made at
+   * its full size (sparse) with all its metadata, and `held` receives an open descriptor and the
+   * content to write through it later. A build context whose steps are all cached never needs the
+   * content of its big files on disk.
+   */
+  holdContent?: { wants(rel: string, size: number): boolean; held(file: HeldFile): void };
+}
+
+/** A file whose content was kept in memory (see UnpackOptions.holdContent). */
+export interface HeldFile {
+  abs: string;
+  /** Open for writing; the holder writes the content through it, then closes it. */
+  fd: number;
+  chunks: Buffer[];
+  atime: Date;
+  mtime: Date;
 }
 
 export interface UnpackResult {
@@ -118,6 +136,8 @@ class LayerExtractor {
   private readonly egid = process.getegid?.() ?? -1;
   /** Directory times are set last: writing children would change them again. */
   private readonly dirTimes: { path: string; atime: Date; mtime: Date }[] = [];
+  /** Content digests of the files written (when onFileDigest asks), for hard links to them. */
+  private readonly digests = new Map<string, Digest>();
   fileBytes = 0;
 
   constructor(
@@ -156,7 +176,7 @@ class LayerExtractor {
     if (entry.type !== 'unsupported') this.present.add(rel);
     switch (entry.type) {
       case 'file':
-        return this.file(entry, abs, parentRel);
+        return this.file(entry, rel, abs, parentRel);
       case 'directory':
         if (!keepDirectory) fs.mkdirSync(abs, { mode: 0o700 });
         this.verifiedDirs.add(rel);
@@ -168,7 +188,7 @@ class LayerExtractor {
         this.applyLinkMetadata(entry, abs, parentRel);
         return discard;
       case 'hardlink':
-        this.hardlink(entry, abs);
+        this.hardlink(entry, rel, abs);
         return discard;
       case 'char':
       case 'block':
@@ -256,41 +276,58 @@ class LayerExtractor {
       const inside = (p: string) => p === rel || p.startsWith(`${rel}/`);
       for (const dir of this.verifiedDirs) if (inside(dir)) this.verifiedDirs.delete(dir);
       for (const p of this.present) if (inside(p)) this.present.delete(p);
+      for (const p of this.digests.keys()) if (inside(p)) this.digests.delete(p);
     } else {
       fs.unlinkSync(abs);
       this.present.delete(rel);
+      this.digests.delete(rel);
     }
   }
 
-  private file(entry: TarEntry, abs: string, parentRel: string): EntrySink {
+  private file(entry: TarEntry, rel: string, abs: string, parentRel: string): EntrySink {
     this.fileBytes += entry.size;
     const fd = fs.openSync(abs, fileOpenFlags, 0o600);
     const onDigest = this.options.onFileDigest;
     const content = onDigest ? createHash('sha256') : undefined;
+    const hold = this.options.holdContent?.wants(rel, entry.size) ? this.options.holdContent : undefined;
+    const chunks: Buffer[] = [];
+    if (hold) fs.ftruncateSync(fd, entry.size);
     let closed = false;
     return {
       write: (chunk) => {
         content?.update(chunk);
+        if (hold) {
+          chunks.push(chunk);
+          return;
+        }
         let off = 0;
         while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
       },
       end: () => {
         if (closed) return;
         closed = true;
+        const atime = entry.atime ?? entry.mtime;
         try {
           if (this.needsChown(entry, parentRel)) fs.fchownSync(fd, entry.uid, entry.gid);
           this.applyXattrs(entry, abs);
           fs.fchmodSync(fd, entry.mode & 0o7777);
-          fs.futimesSync(fd, entry.atime ?? entry.mtime, entry.mtime);
-        } finally {
+          fs.futimesSync(fd, atime, entry.mtime);
+        } catch (err) {
           fs.closeSync(fd);
+          throw err;
         }
-        if (content) onDigest!(abs, `sha256:${content.digest('hex')}`);
+        if (hold) hold.held({ abs, fd, chunks, atime, mtime: entry.mtime });
+        else fs.closeSync(fd);
+        if (content) {
+          const digest: Digest = `sha256:${content.digest('hex')}`;
+          this.digests.set(rel, digest);
+          onDigest!(abs, digest);
+        }
       },
     };
   }
 
-  private hardlink(entry: TarEntry, abs: string): void {
+  private hardlink(entry: TarEntry, rel: string, abs: string): void {
     const targetParts = safeComponents(entry.linkpath ?? '');
     if (targetParts.length === 0) throw new UnsafeLayerError(entry.path, 'a hard link without a target');
     const targetRel = targetParts.join('/');
@@ -308,6 +345,11 @@ class LayerExtractor {
       );
     }
     fs.linkSync(targetAbs, abs);
+    const digest = this.digests.get(targetRel);
+    if (digest) {
+      this.digests.set(rel, digest);
+      this.options.onFileDigest?.(abs, digest);
+    }
   }
 
   private special(entry: TarEntry, abs: string, parentRel: string): void {

@@ -10,6 +10,7 @@ import type { FileCalls } from '../../../../engine/src/runtime/linux/fs';
 import { packLayer } from '../../../../engine/src/store/layers/pack';
 import { TarFormatError } from '../../../../engine/src/store/layers/tar-format';
 import {
+  type HeldFile,
   unpackLayer,
   type UnpackOptions,
   UnsafeLayerError,
@@ -103,6 +104,44 @@ describe('layer unpacking', () => {
     assert.equal(fs.statSync(join(dest, 'bin')).mtime.getTime(), 1_700_000_000_000);
     assert.equal(result.entries, 5);
     assert.equal(result.fileBytes, 5);
+  });
+
+  it("reports content digests, a hard link with its target's, and holds big files back when asked", async () => {
+    const big = Buffer.alloc(200_000, 7);
+    const digests = new Map<string, string>();
+    const held: HeldFile[] = [];
+    await unpack(
+      [
+        { path: 'big', body: big, mode: 0o640 },
+        { path: 'small', body: 'tiny' },
+        { path: 'twin', type: '1', linkpath: 'big' },
+      ],
+      {
+        onFileDigest: (abs, digest) => digests.set(abs.slice(dest.length + 1), digest),
+        holdContent: { wants: (_rel, size) => size > 1000, held: (f) => held.push(f) },
+      },
+    );
+    const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    assert.deepEqual(Object.fromEntries(digests), { big: sha(big), small: sha('tiny'), twin: sha(big) });
+    assert.deepEqual(
+      held.map((f) => f.abs),
+      [join(dest, 'big')],
+    );
+    // Held: at its size and with its metadata, its content not written yet.
+    const st = fs.statSync(join(dest, 'big'));
+    assert.equal(st.size, big.length);
+    assert.equal(st.mode & 0o7777, 0o640);
+    assert.equal(st.mtime.getTime(), 1_700_000_000_000);
+    assert.equal(
+      fs.readFileSync(join(dest, 'big')).every((b) => b === 0),
+      true,
+    );
+    assert.equal(fs.readFileSync(join(dest, 'small'), 'utf8'), 'tiny');
+    // The holder writes it through the descriptor it got.
+    const [f] = held;
+    fs.writeSync(f.fd, Buffer.concat(f.chunks), 0, big.length, 0);
+    fs.closeSync(f.fd);
+    assert.deepEqual(fs.readFileSync(join(dest, 'twin')), big);
   });
 
   it('reports the diff ID of the uncompressed tar, through gzip', async () => {
