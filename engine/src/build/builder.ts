@@ -242,13 +242,18 @@ async function build(
     finished = true;
     return result;
   } finally {
-    try {
-      digests.save();
-      hold.release();
-    } catch (err) {
-      // After a failure (a full disk, say) the build's own error tells more than this one.
-      if (finished) throw err;
-    }
+    releaseBuild(digests, hold, finished);
+  }
+}
+
+/** Saves what the build learnt and drops its hold; after a failure, only the build's error counts. */
+function releaseBuild(digests: FileDigests, hold: BuildHold, succeeded: boolean): void {
+  try {
+    digests.save();
+    hold.release();
+  } catch (err) {
+    // A full disk, say: the build's own error tells the user more than this one.
+    if (succeeded) throw err;
   }
 }
 
