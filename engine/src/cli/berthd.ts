@@ -21,7 +21,7 @@ import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
 import { setUpBridgeNetworking } from '../network';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
-import { releaseFreeMemory } from '../runtime/linux/memory';
+import { keepMallocThresholds, releaseFreeMemory } from '../runtime/linux/memory';
 import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
@@ -237,6 +237,7 @@ export async function runDaemon(
   config: DaemonConfig,
   logger: Logger,
 ): Promise<{ stop: () => Promise<void> }> {
+  keepMallocThresholds();
   mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
   takePidFile(config.pidFile);
   configureOverlayDriver(config.storageDriver);

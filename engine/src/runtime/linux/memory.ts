@@ -7,6 +7,10 @@ import { runInNewContext } from 'node:vm';
 import { libc } from './libc';
 
 const mallocTrim = libc.func('int malloc_trim(size_t pad)');
+const mallopt = libc.func('int mallopt(int param, int value)');
+// <malloc.h>
+const M_TRIM_THRESHOLD = -1;
+const M_MMAP_THRESHOLD = -3;
 
 let collect: (() => void) | undefined;
 
@@ -17,6 +21,20 @@ function fullCollection(): () => void {
     collect = runInNewContext('gc') as () => void;
   }
   return collect;
+}
+
+/**
+ * Keeps glibc's thresholds at their documented 128 KiB defaults. Left dynamic, the first large
+ * buffer freed (a 256 KiB gunzip chunk, a 1 MiB read) raises the mmap threshold to its size and the
+ * trim threshold to twice that; from then on such buffers come from the per-thread arenas of Node's
+ * worker threads, whose free top malloc_trim(3) never returns (it trims the main arena's top only):
+ * ~2 MiB stayed resident after one `docker load`. Fixed thresholds send large buffers to mmap, given
+ * back on free, at the cost of one mmap/munmap per such buffer (the daemon allocates few: streams
+ * reuse their chunks).
+ */
+export function keepMallocThresholds(): void {
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 }
 
 /** Collects the heap's garbage, then hands malloc's free pages back to the kernel. */
