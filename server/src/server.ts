@@ -38,17 +38,17 @@ import { LocalImagesNotification, settingsSection } from './protocol';
 import { computeSemanticTokens, semanticTokensLegend } from './semanticTokens';
 import { readSettings } from './settings';
 import { computeSignatureHelp } from './signatureHelp';
-import { SingleWriteMessageWriter } from './stdioWriter';
+import { BatchingMessageWriter } from './batchingWriter';
 import { DocumentStore } from './store';
 
-// Over stdio, our writer sends each message in one write; other transports (--node-ipc,
-// --socket, --pipe) are set up by the library from the command line.
+// Over stdio, our writer sends the messages of one event-loop turn in one write; other transports
+// (--node-ipc, --socket, --pipe) are set up by the library from the command line.
 const stdio = process.argv.includes('--stdio');
 const connection = stdio
   ? createConnection(
       ProposedFeatures.all,
       new StreamMessageReader(process.stdin),
-      new SingleWriteMessageWriter(process.stdout),
+      new BatchingMessageWriter(process.stdout),
     )
   : createConnection(ProposedFeatures.all);
 let shutdownReceived = false;
