@@ -3,7 +3,7 @@
 
 import type { LogicalLine } from './logicalLine';
 import type { Flag } from './model';
-import { FlagNode } from './nodes';
+import { FlagNode, none } from './nodes';
 import type { SourceText } from './source';
 import { isGoSpace, isSplitSpace, trimSpaceBounds } from './text';
 
@@ -11,7 +11,7 @@ export interface SplitCommand {
   /** Joined-line index range of the keyword. */
   readonly keywordStart: number;
   readonly keywordEnd: number;
-  readonly flags: Flag[];
+  readonly flags: readonly Flag[];
   /** Joined-line index range of the arguments (trimmed); empty when there are none. */
   readonly argsStart: number;
   readonly argsEnd: number;
@@ -28,15 +28,15 @@ export function splitCommand(
   const [start, end] = trimSpaceBounds(text, from, to);
   let keywordEnd = start;
   while (keywordEnd < end && !isSplitSpace(text.charCodeAt(keywordEnd))) keywordEnd++;
-  const flags: Flag[] = [];
   if (keywordEnd >= end) {
-    return { keywordStart: start, keywordEnd, flags, argsStart: end, argsEnd: end };
+    return { keywordStart: start, keywordEnd, flags: none, argsStart: end, argsEnd: end };
   }
+  const flags: Flag[] = [];
   let rest = keywordEnd;
   while (rest < end && isSplitSpace(text.charCodeAt(rest))) rest++;
   const argsFrom = extractFlags(line, rest, end, escape, src, flags);
   const [argsStart, argsEnd] = trimSpaceBounds(text, argsFrom, end);
-  return { keywordStart: start, keywordEnd, flags, argsStart, argsEnd };
+  return { keywordStart: start, keywordEnd, flags: flags.length > 0 ? flags : none, argsStart, argsEnd };
 }
 
 /** Reads flag words from `from`; returns where the arguments start (`end` if the line had only flags). */

@@ -28,6 +28,13 @@ import type {
 } from './model';
 import type { LineIndex } from './text';
 
+/**
+ * The one empty list every node shares: most instructions have no flags, heredocs, comments or
+ * variables, and a parse keeps an `[]` per list per instruction otherwise (the model is
+ * read-only, so sharing is safe; frozen so that a mistake fails loudly).
+ */
+export const none: readonly never[] = Object.freeze([]);
+
 export class SourceSpan implements Span {
   declare private readonly lines: LineIndex;
   declare private cachedRange: Range | undefined;
@@ -259,9 +266,9 @@ export class InstructionNode extends SourceSpan implements Instruction {
     this.trigger = trigger;
     this.line = line;
     this.index = index;
-    this.heredocs = [];
-    this.variables = [];
-    this.comments = [];
+    this.heredocs = none;
+    this.variables = none;
+    this.comments = none;
     this.command = undefined;
   }
 }

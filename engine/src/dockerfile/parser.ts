@@ -220,8 +220,10 @@ class Parser {
 
     const index = this.instructions.length;
     const instruction = this.fromLine(line, 0, line.text.length, index, start, end);
-    instruction.comments = this.pendingComments;
-    this.pendingComments = [];
+    if (this.pendingComments.length > 0) {
+      instruction.comments = this.pendingComments;
+      this.pendingComments = [];
+    }
     const trigger = instruction.trigger;
     const heredocOwner = trigger && instruction.name === 'ONBUILD' ? trigger : instruction;
     if (

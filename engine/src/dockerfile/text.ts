@@ -101,8 +101,8 @@ function hex(n: number, width: number): string {
  * positions can be handed to an LSP client unchanged. Characters are UTF-16 code units, as in JS.
  */
 export class LineIndex {
-  /** Offset of the first character of each line. */
-  readonly lineStarts: number[];
+  /** Offset of the first character of each line (a typed array: half the memory of an array). */
+  readonly lineStarts: Uint32Array;
 
   constructor(readonly text: string) {
     const starts = [0];
@@ -122,7 +122,7 @@ export class LineIndex {
         }
       }
     }
-    this.lineStarts = starts;
+    this.lineStarts = Uint32Array.from(starts);
   }
 
   get lineCount(): number {

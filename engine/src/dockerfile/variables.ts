@@ -3,7 +3,7 @@
 
 import type { LogicalLine } from './logicalLine';
 import type { Instruction, VariableReference } from './model';
-import { VariableReferenceNode } from './nodes';
+import { none, VariableReferenceNode } from './nodes';
 import type { SourceText } from './source';
 import { FoundReference, scanVariableReferences } from './variableScan';
 
@@ -13,7 +13,6 @@ const execFormUnexpanded = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTH
 const neverExpanded = new Set(['MAINTAINER', 'ONBUILD']);
 
 const BACKSLASH = 0x5c;
-const NONE: readonly VariableReference[] = [];
 
 /**
  * References in an instruction's arguments and flag values. `argsStart`/`argsEnd` index the joined
@@ -29,7 +28,7 @@ export function argumentVariables(
 ): readonly VariableReference[] {
   // Most instructions have no `$` at all: share one empty list.
   if (instruction.flags.length === 0 && !instruction.trigger && line.text.indexOf('$', argsStart) < 0)
-    return NONE;
+    return none;
   const out: VariableReference[] = [];
   for (const flag of instruction.flags) {
     if (flag.valueSpan) {
@@ -51,7 +50,7 @@ export function argumentVariables(
         out.push(toReference(ref, line.text, (s, e) => src.offsetsIn(line, s, e), src));
     }
   }
-  return out;
+  return out.length > 0 ? out : none;
 }
 
 /** References in expandable heredoc bodies (RUN bodies follow shell quoting; COPY/ADD bodies do not). */
