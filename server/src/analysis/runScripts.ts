@@ -20,12 +20,7 @@ export interface RunScript {
 
 const runScriptsKey = Symbol('runScripts');
 
-function posixShell(stage: Stage, instruction: Instruction): boolean {
-  let shell = ['/bin/sh'];
-  for (const i of stage.instructions) {
-    if (i.startOffset >= instruction.startOffset) break;
-    if (i.command?.kind === 'SHELL') shell = [...i.command.shell];
-  }
+function isPosixShell(shell: readonly string[]): boolean {
   return !/(?:^|[\\/])(?:cmd|powershell|pwsh)(?:\.exe)?$/i.test(shell[0] ?? '');
 }
 
@@ -36,9 +31,11 @@ export function runScripts(document: DockerfileDocument): readonly RunScript[] {
     const scripts: RunScript[] = [];
     if (dockerfile.escapeChar === '`') return scripts;
     for (const stage of dockerfile.stages) {
+      let posix = true; // each stage starts with /bin/sh; SHELL changes it for what follows
       for (const instruction of stage.instructions) {
+        if (instruction.command?.kind === 'SHELL') posix = isPosixShell(instruction.command.shell);
         if (instruction.name !== 'RUN' || instruction.form !== 'shell' || !instruction.argsText) continue;
-        if (!posixShell(stage, instruction)) continue;
+        if (!posix) continue;
         if (instruction.heredocs.length === 0) {
           const { startOffset, endOffset } = instruction.argsText;
           scripts.push({

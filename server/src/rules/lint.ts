@@ -36,12 +36,7 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
   for (const rule of allRules) {
     const configured = settings.rules[rule.name] ?? 'default';
     if (configured === 'off') continue;
-    if (
-      rule.experimental &&
-      configured === 'default' &&
-      !fileConfig.experimentalAll &&
-      !anyExperimental(rule, dockerfile)
-    )
+    if (rule.experimental && configured === 'default' && !experimentalEnabled(rule, dockerfile, scoped))
       continue;
     if (configured === 'default' && rule.severity === 'off') continue;
     const findings: Finding[] = [];
@@ -65,14 +60,24 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
   return results;
 }
 
-/** Experimental rules can be enabled by a `check=experimental=` comment on any instruction. */
-function anyExperimental(rule: Rule, dockerfile: DockerfileDocument['dockerfile']): boolean {
+/**
+ * Experimental rules run when the `# check=` directive names them, or a `check=experimental=`
+ * comment above any instruction does (`scoped`: the document has such comments at all).
+ */
+function experimentalEnabled(
+  rule: Rule,
+  dockerfile: DockerfileDocument['dockerfile'],
+  scoped: boolean,
+): boolean {
   const config = fileCheckConfig(dockerfile.directives);
-  if (config.experimental.has(rule.name)) return true;
-  return dockerfile.instructions.some((i) => {
-    const merged = instructionCheckConfig(config, i);
-    return merged.experimentalAll || merged.experimental.has(rule.name);
-  });
+  if (config.experimentalAll || config.experimental.has(rule.name)) return true;
+  return (
+    scoped &&
+    dockerfile.instructions.some((i) => {
+      const merged = instructionCheckConfig(config, i);
+      return merged.experimentalAll || merged.experimental.has(rule.name);
+    })
+  );
 }
 
 function configFor(document: DockerfileDocument, fileConfig: CheckConfig, finding: Finding): CheckConfig {
