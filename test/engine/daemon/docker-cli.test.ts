@@ -106,7 +106,7 @@ describe('docker CLI against berthd', function () {
         'script',
         [
           '-qec',
-          `${dockerBin} run --rm -it --network none busybox sh -c 'tty; echo TERM=$TERM'`,
+          `${dockerBin} run --rm -it --network none busybox sh -c 'tty; echo TERM=$TERM; read line; echo got:$line'`,
           '/dev/null',
         ],
         {
@@ -115,12 +115,17 @@ describe('docker CLI against berthd', function () {
         },
       );
       let out = '';
-      p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      p.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        // Typed once the process is at its prompt: it goes through the container's terminal.
+        if (/TERM=xterm/.test(out) && !p.stdin.writableEnded) p.stdin.end('typed\r');
+      });
       p.on('close', (code) => resolve({ status: code ?? -1, out }));
     });
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /\/dev\/pts\/\d+/);
     assert.match(r.out, /TERM=xterm/);
+    assert.match(r.out, /got:typed/);
   });
 
   it('tag and push to the registry, then pull under the new name', async () => {

@@ -155,6 +155,46 @@ describe('berthd reliability', function () {
     await d.docker(['rm', 'flood']);
   });
 
+  it('loses and repeats no output line of a TTY container through a loop of SIGKILLs of berthd', async function () {
+    this.timeout(300_000);
+    const lines = 30_000;
+    // As above, every 50th line in two parts 3 ms apart: berthd is often killed mid-line.
+    const script =
+      `i=0; while [ $i -lt ${lines} ]; do printf "tty $i"; ` +
+      'if [ $((i % 50)) = 0 ]; then usleep 3000; fi; echo; i=$((i+1)); done; exit 5';
+    const run = await d.docker([
+      'run',
+      '-d',
+      '-t',
+      '--name',
+      'ttyflood',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      script,
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    for (const delayMs of [0, 150, 40, 400, 5, 250, 90, 0, 700]) {
+      await new Promise((r) => setTimeout(r, delayMs));
+      await d.kill();
+      await d.restart();
+    }
+    const waited = await d.docker(['wait', 'ttyflood'], { timeoutMs: 240_000 });
+    assert.equal(waited.stdout.trim(), '5', waited.stderr);
+    const logs = await d.docker(['logs', 'ttyflood'], { timeoutMs: 120_000 });
+    assert.equal(logs.status, 0, logs.stderr);
+    assert.equal(logs.stderr, '', 'a TTY has one stream');
+    // The terminal ends lines with \r\n.
+    const got = logs.stdout.split('\r\n');
+    assert.equal(got.pop(), '', 'the log ends with a whole line');
+    const firstWrong = got.findIndex((l, i) => l !== `tty ${i}`);
+    assert.equal(firstWrong, -1, `line ${firstWrong} is ${JSON.stringify(got[firstWrong])}`);
+    assert.equal(got.length, lines);
+    await d.docker(['rm', 'ttyflood']);
+  });
+
   it('keeps the output of a container that wrote it and exited while berthd was down', async function () {
     this.timeout(120_000);
     const gate = mkdtempSync(join(tmpdir(), 'berth-lastwords-'));

@@ -1,9 +1,10 @@
-// A container's stdio without a TTY. The process writes into FIFOs it holds open read-write
-// itself, so it never gets SIGPIPE and keeps running while berthd is down (output waits in the
-// pipe, kept alive by the output holder). berthd never reads the FIFOs into its own memory: it
-// splices them into spool files (logs/spool.ts), from which the json-file log is written and
-// attached clients are fed, so a SIGKILL of berthd at any point loses no output. A restarted
-// berthd opens the same FIFOs and spools again.
+// A container's stdio through FIFOs. Without a TTY the process writes into FIFOs it holds open
+// read-write itself, so it never gets SIGPIPE and keeps running while berthd is down (output waits
+// in the pipe, kept alive by the output holder); with one, relays copy between the pty master and
+// the FIFOs (output-holder.ts). berthd never reads the FIFOs into its own memory: it splices them
+// into spool files (logs/spool.ts), from which the json-file log is written and attached clients
+// are fed, so a SIGKILL of berthd at any point loses no output. A restarted berthd opens the same
+// FIFOs and spools again.
 import { closeSync, constants, existsSync, type FSWatcher, openSync, rmSync, watch } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ const fifoNames = ['stdin', 'stdout', 'stderr'] as const;
 /** How often FIFOs are checked besides inotify (end of file, a retry after disk full). */
 const recheckMs = 1000;
 
-/** The FIFOs of a container without a TTY. */
+/** The FIFOs of a container. */
 export class FifoIO implements ProcessIO {
   readonly drained: Promise<void>;
   private resolveDrained!: () => void;
@@ -33,7 +34,8 @@ export class FifoIO implements ProcessIO {
   private constructor(
     dir: string,
     private readonly hub: StdioHub,
-    readerFds: [number, number],
+    /** stderr: none with a TTY, whose output is all on stdout. */
+    readerFds: [number, number | undefined],
     stdinWriterFd: number | undefined,
   ) {
     this.drained = new Promise((resolve) => (this.resolveDrained = resolve));
@@ -41,13 +43,14 @@ export class FifoIO implements ProcessIO {
     try {
       spool = hub.openSpool();
     } catch (err) {
-      for (const fd of readerFds) closeSync(fd);
+      for (const fd of readerFds) if (fd !== undefined) closeSync(fd);
       throw err;
     }
     this.spool = spool;
     this.readers = { stdout: readerFds[0], stderr: readerFds[1] };
     // A write into a named FIFO raises inotify's IN_MODIFY: data is taken as soon as it comes.
-    for (const name of ['stdout', 'stderr']) {
+    for (const name of ['stdout', 'stderr'] as const) {
+      if (this.readers[name] === undefined) continue;
       const w = watch(join(dir, name), () => this.pump());
       w.on('error', () => undefined); // the runtime dir went away: the timer still sees end of file
       this.watchers.push(w);
@@ -141,12 +144,55 @@ export class FifoIO implements ProcessIO {
     }
   }
 
+  /**
+   * Makes the FIFOs for a new run with a TTY and starts the relays between them and the pty
+   * `master`. Returns a function that starts reading.
+   */
+  static prepareTty(dir: string, hub: StdioHub, calls: DaemonCalls, master: number): { open: () => FifoIO } {
+    for (const name of fifoNames) {
+      rmSync(join(dir, name), { force: true });
+      if (name !== 'stderr' && (name !== 'stdin' || hub.openStdin)) calls.mkfifo(join(dir, name), 0o600);
+    }
+    // The relays are `cat`: it expects blocking reads and writes.
+    calls.setBlocking(master);
+    const opened: number[] = [];
+    const open = (name: string, flags: number): number => {
+      const fd = openSync(join(dir, name), flags);
+      opened.push(fd);
+      return fd;
+    };
+    let ours: number[] = [];
+    try {
+      const outR = open('stdout', constants.O_RDONLY | constants.O_NONBLOCK);
+      const outRelay = open('stdout', constants.O_WRONLY);
+      const relays = [{ from: master, to: outRelay }];
+      let inW: number | undefined;
+      if (hub.openStdin) {
+        // Ours (and the holder's) end is read-write, so the input relay sees no end of file while
+        // berthd is away; the relay's own end blocks.
+        inW = open('stdin', constants.O_RDWR);
+        relays.push({ from: open('stdin', constants.O_RDONLY), to: master });
+      }
+      startOutputHolder(dir, [master, outR, ...(inW === undefined ? [] : [inW])], relays);
+      ours = [outR, ...(inW === undefined ? [] : [inW])];
+      return { open: () => new FifoIO(dir, hub, [outR, undefined], inW) };
+    } catch (err) {
+      for (const fd of opened.splice(0)) closeSync(fd);
+      throw err;
+    } finally {
+      // The relays have their own copies.
+      for (const fd of opened) if (!ours.includes(fd)) closeSync(fd);
+    }
+  }
+
   /** Opens the FIFOs of a container that kept running while berthd was down. */
   static reopen(dir: string, hub: StdioHub): FifoIO | undefined {
-    if (!existsSync(join(dir, 'stdout')) || !existsSync(join(dir, 'stderr'))) return undefined;
+    if (!existsSync(join(dir, 'stdout')) || (!hub.tty && !existsSync(join(dir, 'stderr')))) return undefined;
     const outR = openSync(join(dir, 'stdout'), constants.O_RDONLY | constants.O_NONBLOCK);
-    const errR = openSync(join(dir, 'stderr'), constants.O_RDONLY | constants.O_NONBLOCK);
-    // The container holds its FIFO ends read-write: a writer is guaranteed, EOF comes at its exit.
+    const errR = hub.tty
+      ? undefined
+      : openSync(join(dir, 'stderr'), constants.O_RDONLY | constants.O_NONBLOCK);
+    // The container (or a TTY's relay) holds a writer for as long as it runs: EOF comes at its exit.
     const inW =
       hub.openStdin && existsSync(join(dir, 'stdin'))
         ? openSync(join(dir, 'stdin'), constants.O_RDWR)
@@ -159,6 +205,11 @@ export class FifoIO implements ProcessIO {
   }
 
   closeStdin(): void {
+    // A terminal has no end of file of its own: ^D asks the line discipline for one.
+    if (this.hub.tty) {
+      this.stdinWriter?.write(Buffer.from([4]));
+      return;
+    }
     this.stdinWriter?.end();
     this.stdinWriter = undefined;
   }

@@ -29,7 +29,7 @@ import { exitOf, type Run, runtimeDir, startRun, teardown } from './start';
 import * as S from './state';
 import { FifoIO, finishOutput } from './fifo-io';
 import { takeHeldFd } from './output-holder';
-import { ConsoleIO, type OutputSink, StdioHub } from './stdio';
+import { type OutputSink, StdioHub } from './stdio';
 
 interface Waiter {
   condition: B.WaitCondition;
@@ -827,15 +827,12 @@ export class ContainerService {
   private readopt(rec: ContainerRecord, status: 'running' | 'paused'): void {
     const hub = this.hub(rec);
     const rdir = runtimeDir(this.deps, rec.Id);
-    let io: FifoIO | ConsoleIO | undefined;
+    let io: FifoIO | undefined;
     let consoleFd: number | undefined;
     try {
-      if (rec.Config.Tty) {
-        consoleFd = takeHeldFd(rdir, 0);
-        if (consoleFd !== undefined) io = new ConsoleIO(consoleFd, hub);
-      } else {
-        io = FifoIO.reopen(rdir, hub);
-      }
+      // A TTY's master, kept by the output holder, is what a resize acts on.
+      if (rec.Config.Tty) consoleFd = takeHeldFd(rdir, 0);
+      io = FifoIO.reopen(rdir, hub);
     } catch (err) {
       this.deps.logger.warn('could not take the output of a re-adopted container', {
         container: rec.Id.slice(0, 12),

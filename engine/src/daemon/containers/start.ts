@@ -16,14 +16,14 @@ import type { ContainerDeps } from './deps';
 import type { ContainerRecord } from './record';
 import { mountRootfs, rootfsPaths, unmountRootfs } from './rootfs';
 import type { RuntimeExit, RuntimeProcess } from './runtime-port';
-import { startOutputHolder, stopOutputHolder } from './output-holder';
+import { stopOutputHolder } from './output-holder';
 import { FifoIO } from './fifo-io';
-import { ConsoleIO, type StdioHub } from './stdio';
+import type { StdioHub } from './stdio';
 
 /** What a running container holds, released when it stops. */
 export interface Run {
   process: RuntimeProcess;
-  io: FifoIO | ConsoleIO;
+  io: FifoIO;
   volumes: string[];
   sandbox: NetworkNamespace;
   endpoints: Record<string, EndpointSettings>;
@@ -205,14 +205,13 @@ export async function startRun(
     });
     writeFileSync(join(rdir, 'config.json'), JSON.stringify(spec));
 
-    let io: FifoIO | ConsoleIO;
+    let io: FifoIO;
     let proc: RuntimeProcess;
     if (rec.Config.Tty) {
       proc = await deps.runtime.create(rec.Id, rdir, spec, ['ignore', 'ignore', 'ignore']);
       if (proc.consoleFd === undefined)
         throw new Error('the runtime gave no terminal for a container with Tty');
-      io = new ConsoleIO(proc.consoleFd, hub);
-      startOutputHolder(rdir, [proc.consoleFd]);
+      io = FifoIO.prepareTty(rdir, hub, deps.calls, proc.consoleFd).open();
     } else {
       const fifos = FifoIO.prepare(rdir, hub, deps.calls);
       try {

@@ -1,8 +1,7 @@
 // A container's stdio as the daemon sees it: attached clients, the log, and the current run's IO
-// (FIFOs without a TTY, in fifo-io.ts; the pty master from the runtime with one).
-import { ReadStream } from 'node:tty';
+// (its FIFOs, in fifo-io.ts, with or without a TTY).
 import type { OutputChunk, StdioSession } from '../../api/backend';
-import { JsonFileWriter, type LogStream } from '../logs/json-file';
+import type { LogStream } from '../logs/json-file';
 import { type LogTarget, OutputSpool } from '../logs/spool';
 
 /** The source of a running container's output and the sink of its input. */
@@ -37,29 +36,12 @@ export class StdioHub {
   private pendingStdin: Buffer[] = [];
   /** The client closed stdin before the process started. */
   private stdinEnded = false;
-  /** A TTY's log, written as output is read (a TTY container does not outlive berthd). */
-  private ttyLog: JsonFileWriter | undefined;
-
   constructor(
     readonly tty: boolean,
     readonly openStdin: boolean,
     readonly stdinOnce: boolean,
     readonly sink: OutputSink,
   ) {}
-
-  /** Output read from a pty master: logged directly, then sent to attached clients. */
-  output(stream: 1 | 2, data: Buffer): void {
-    if (this.sink.log) {
-      try {
-        this.ttyLog ??= new JsonFileWriter(this.sink.log.path, this.sink.log.rotation);
-        this.ttyLog.write(stream === 1 ? 'stdout' : 'stderr', data);
-      } catch (err) {
-        this.ttyLog?.discardUnwritten();
-        this.sink.onError(err as Error);
-      }
-    }
-    this.deliver(stream, data);
-  }
 
   /** Output on its way to attached clients only (the spool writes the log). */
   deliver(stream: 1 | 2, data: Buffer): void {
@@ -85,7 +67,6 @@ export class StdioHub {
   /** The run's output is over: attached sessions end, as Docker's do when the container stops. */
   disconnect(): void {
     this.io = undefined;
-    this.closeTtyLog(true);
     for (const s of this.sessions) s.finish();
     this.sessions.clear();
   }
@@ -93,17 +74,6 @@ export class StdioHub {
   release(): void {
     this.io?.release();
     this.io = undefined;
-    this.closeTtyLog(false);
-  }
-
-  private closeTtyLog(flush: boolean): void {
-    try {
-      if (flush) this.ttyLog?.flush();
-    } catch (err) {
-      this.sink.onError(err as Error);
-    }
-    this.ttyLog?.close();
-    this.ttyLog = undefined;
   }
 
   attach(options: { stdin: boolean; stdout: boolean; stderr: boolean }, onDetach: () => void): AttachSession {
@@ -181,42 +151,5 @@ export class AttachSession implements StdioSession {
     this.done = true;
     this.onEnd(this);
     this.resolveEnded();
-  }
-}
-
-/** The pty master of a container with a TTY. */
-export class ConsoleIO implements ProcessIO {
-  readonly drained: Promise<void>;
-  private readonly stream: ReadStream;
-
-  constructor(
-    readonly fd: number,
-    hub: StdioHub,
-  ) {
-    this.stream = new ReadStream(fd);
-    this.stream.on('data', (d: Buffer) => hub.output(1, d));
-    this.drained = new Promise<void>((resolve) => {
-      // EIO once every process holding the slave has exited.
-      this.stream.once('error', () => resolve());
-      this.stream.once('end', resolve);
-      this.stream.once('close', resolve);
-    });
-  }
-
-  writeStdin(data: Buffer): void {
-    if (!this.stream.destroyed) this.stream.write(data);
-  }
-
-  closeStdin(): void {
-    // A terminal has no end of file of its own: ^D asks the line discipline for one.
-    this.writeStdin(Buffer.from([4]));
-  }
-
-  exited(): void {
-    // the master reports EIO by itself once the last slave holder is gone
-  }
-
-  release(): void {
-    this.stream.destroy();
   }
 }

@@ -1,5 +1,5 @@
 // The kernel calls the daemon makes itself: mounts (a container's overlayfs root, volumes with
-// mount options), mkfifo for container stdio, and a terminal's window size. Behind an interface
+// mount options), mkfifo for container stdio, a terminal's window size and blocking mode. Behind an interface
 // so the daemon is unit-tested without root.
 import { check, libc } from './libc';
 
@@ -17,6 +17,8 @@ export interface DaemonCalls {
   mkfifo(path: string, mode: number): void;
   /** TIOCSWINSZ on a pty master. */
   setWindowSize(fd: number, rows: number, cols: number): void;
+  /** Clears O_NONBLOCK (on the open file, shared by every process holding it). */
+  setBlocking(fd: number): void;
 }
 
 const mountFn = libc.func(
@@ -26,6 +28,10 @@ const umount2Fn = libc.func('int umount2(const char *target, int flags)');
 const mkfifoFn = libc.func('int mkfifo(const char *path, uint32_t mode)');
 const ioctlWinsize = libc.func('int ioctl(int fd, unsigned long request, _In_ uint16_t *ws)');
 const TIOCSWINSZ = 0x5414;
+const fcntlFn = libc.func('int fcntl(int fd, int cmd, int arg)');
+const F_GETFL = 3;
+const F_SETFL = 4;
+const O_NONBLOCK = 0o4000;
 
 export const linuxDaemonCalls: DaemonCalls = {
   mount(source, target, fstype, flags, data) {
@@ -44,5 +50,10 @@ export const linuxDaemonCalls: DaemonCalls = {
   setWindowSize(fd, rows, cols) {
     const ws = new Uint16Array([rows, cols, 0, 0]);
     check('ioctl', `${fd}, TIOCSWINSZ`, ioctlWinsize(fd, TIOCSWINSZ, ws) as number);
+  },
+  setBlocking(fd) {
+    const flags = check('fcntl', `${fd}, F_GETFL`, fcntlFn(fd, F_GETFL, 0) as number);
+    if (flags & O_NONBLOCK)
+      check('fcntl', `${fd}, F_SETFL`, fcntlFn(fd, F_SETFL, flags & ~O_NONBLOCK) as number);
   },
 };

@@ -25,6 +25,7 @@ function fakeCalls(): DaemonCalls & { mounts: string[] } {
     umount2: () => undefined,
     mkfifo: (path, mode) => linuxDaemonCalls.mkfifo(path, mode),
     setWindowSize: () => undefined,
+    setBlocking: (fd) => linuxDaemonCalls.setBlocking(fd),
   };
 }
 
