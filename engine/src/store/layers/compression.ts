@@ -21,7 +21,7 @@ export function sniffCompression(head: Uint8Array): LayerCompression {
 
 export function decompress(source: Readable, compression: LayerCompression): Readable {
   if (compression === 'none') return source;
-  if (compression === 'gzip') return pipeWithErrors(source, zlib.createGunzip({ chunkSize: 256 * 1024 }));
+  if (compression === 'gzip') return pipeWithErrors(source, zlib.createGunzip({ chunkSize: 1024 * 1024 }));
   const z = zlib as ZlibWithZstd;
   if (z.createZstdDecompress) return pipeWithErrors(source, z.createZstdDecompress());
   return viaCommand(source, 'zstd', ['-d', '-c', '-q']);

@@ -41,6 +41,8 @@ export type UnpackThreadMessage = { job: number } & (
 
 /** Compressed bytes per job sent and not yet taken by the worker's decompressor: bounds memory. */
 const windowBytes = 8 << 20;
+/** Bytes per message to the worker. */
+const batchBytes = 1 << 20;
 
 /**
  * The worker's script: next to this module in tsc's output (out/engine/src/store/layers/), and next
@@ -120,13 +122,30 @@ class UnpackThread {
     post({ type: 'start', job, input });
     let sourceError: unknown;
     try {
+      // Network chunks (64 KiB) are gathered into batches: one message per batch, not per chunk.
+      // Each batch is a fresh buffer, transferred (not copied again) to the worker.
+      let batch: Uint8Array | undefined;
+      let filled = 0;
+      const flush = async () => {
+        if (!batch || filled === 0) return;
+        post({ type: 'chunk', job, chunk: batch.subarray(0, filled) }, [batch.buffer as ArrayBuffer]);
+        sent += filled;
+        batch = undefined;
+        filled = 0;
+        while (sent - acked > windowBytes && !outcome) await new Promise<void>((r) => (wake = r));
+      };
       for await (const chunk of source as AsyncIterable<Uint8Array>) {
         if (outcome) break; // the worker gave up (a hostile entry): stop reading
-        const copy = new Uint8Array(chunk); // its own buffer, so that it can be transferred
-        post({ type: 'chunk', job, chunk: copy }, [copy.buffer as ArrayBuffer]);
-        sent += copy.length;
-        while (sent - acked > windowBytes && !outcome) await new Promise<void>((r) => (wake = r));
+        for (let off = 0; off < chunk.length;) {
+          batch ??= new Uint8Array(batchBytes);
+          const n = Math.min(chunk.length - off, batchBytes - filled);
+          batch.set(chunk.subarray(off, off + n), filled);
+          filled += n;
+          off += n;
+          if (filled === batchBytes) await flush();
+        }
       }
+      if (!outcome) await flush();
     } catch (err) {
       sourceError = err;
     }
