@@ -27,6 +27,8 @@ export interface RegistryOptions {
   basicAuth?: { username: string; password: string };
   /** Require bearer tokens from a token server; `certFile` is the PEM cert its tokens are signed with. */
   tokenAuth?: { realm: string; service: string; issuer: string; certFile: string };
+  /** Serve https only, with a self-signed certificate made here (openssl). */
+  tls?: boolean;
 }
 
 /** A port nobody listens on right now (the kernel's pick). */
@@ -78,6 +80,19 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     const t = options.tokenAuth;
     auth = `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${t.certFile}\n`;
   }
+  let tls = '';
+  if (options.tls) {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
+        ...['-keyout', key, '-out', cert, '-subj', '/CN=berth-test-registry'],
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    tls = `  tls:\n    certificate: ${cert}\n    key: ${key}\n`;
+  }
   const config = `version: 0.1
 log:
   level: error
@@ -90,7 +105,7 @@ storage:
     enabled: true
 http:
   addr: ${address}
-${auth}`;
+${tls}${auth}`;
   writeFileSync(join(dir, 'config.yml'), config);
   const child = spawn(registryBinary, ['serve', join(dir, 'config.yml')], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -107,7 +122,7 @@ ${auth}`;
   const pid = child.pid!;
   return {
     address,
-    url: `http://${address}`,
+    url: `${options.tls ? 'https' : 'http'}://${address}`,
     dir,
     pid,
     async stop() {

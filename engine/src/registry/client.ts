@@ -1,6 +1,6 @@
 // A distribution (registry v2) API client for one registry: ping, manifests, blobs, uploads, with
-// authentication (anonymous, Basic, Bearer tokens per scope) handled on the way. Plain http is used
-// only for insecure registries (see insecure.ts).
+// authentication (anonymous, Basic, Bearer tokens per scope) handled on the way. Plain http, and
+// https without certificate verification, are used only for insecure registries (see insecure.ts).
 import type { Readable } from 'node:stream';
 import { type Digest, sha256 } from '../oci/digest';
 import { manifestAccept } from '../oci/media-types';
@@ -39,12 +39,16 @@ export class RegistryClient {
   private pinging: Promise<void> | undefined;
   private readonly auth: AuthSession;
   private readonly http: HttpClient;
+  /** Set once the ping found this registry insecure: its https certificate is then not verified. */
+  private insecureTlsHost: string | undefined;
 
   constructor(
     readonly domain: string,
     private readonly options: RegistryOptions = {},
   ) {
-    this.http = options.http ?? httpRequest;
+    const http = options.http ?? httpRequest;
+    this.http = (url, init = {}) =>
+      http(url, this.insecureTlsHost ? { ...init, insecureTlsHost: this.insecureTlsHost } : init);
     this.auth = new AuthSession(
       () => options.credentials?.(domain),
       (url, init) => this.http(url, { ...init, headers: { ...this.commonHeaders(), ...init.headers } }),
@@ -68,6 +72,9 @@ export class RegistryClient {
   private async doPing(): Promise<void> {
     const host = registryHost(this.domain);
     const insecure = await isInsecureRegistry(this.domain, this.options.insecureRegistries);
+    // Docker's rules for an insecure registry: https first, without verifying its certificate,
+    // then plain http.
+    if (insecure) this.insecureTlsHost = new URL(`https://${host}/`).host;
     const schemes = insecure ? ['https', 'http'] : ['https'];
     let lastError: unknown;
     for (const scheme of schemes) {

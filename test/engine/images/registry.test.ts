@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { parseReference } from '../../../engine/src/oci/reference';
 import { RegistryClient } from '../../../engine/src/registry/client';
 import { lookupCredentials } from '../../../engine/src/registry/credentials';
+import { httpRequest } from '../../../engine/src/registry/http';
 import { pullImage } from '../../../engine/src/registry/pull';
 import { pushImage } from '../../../engine/src/registry/push';
 import { loadImages } from '../../../engine/src/store/archive/load';
@@ -233,6 +234,34 @@ describe('registry client against docker-registry', function () {
       await assert.rejects(
         pullImage(store, new RegistryClient(missing.domain), missing),
         /404.*MANIFEST_UNKNOWN/,
+      );
+    });
+  });
+
+  describe('local registry over https with a self-signed certificate', () => {
+    let registry: TestRegistry;
+    before(async () => {
+      registry = await startRegistry({ tls: true });
+      skopeoPush(image, `${registry.address}/lib/busybox:1`);
+    });
+    after(async () => registry?.stop());
+
+    it('pulls over https without verifying the certificate, as Docker does for insecure registries', async () => {
+      const store = Store.open(join(work, 'store-tls'));
+      const ref = parseReference(`${registry.address}/lib/busybox:1`);
+      const result = await pullImage(store, new RegistryClient(ref.domain), ref);
+      assert.equal(result.digest, skopeoDigest(`${registry.address}/lib/busybox:1`));
+      assert.ok(store.snapshots.has(result.image.chainIds[0]));
+    });
+
+    it('verifies the certificate when the same server is reached under another name', async () => {
+      const port = registry.address.split(':')[1];
+      const ok = await httpRequest(`https://${registry.address}/v2/`, { insecureTlsHost: registry.address });
+      await ok.discard();
+      assert.equal(ok.status, 200);
+      await assert.rejects(
+        httpRequest(`https://localhost:${port}/v2/`, { insecureTlsHost: registry.address }),
+        /self[- ]signed certificate/,
       );
     });
   });
