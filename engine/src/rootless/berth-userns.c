@@ -3,7 +3,7 @@
 // namespace; this single-threaded helper does it and stays behind as the command's supervisor.
 //
 // Usage: berth-userns --uid-map "IN OUT N[ IN OUT N…]" --gid-map "…"
-//                     [--newuidmap PATH --newgidmap PATH] [--probe] -- COMMAND [ARG…]
+//                     [--newuidmap PATH --newgidmap PATH] [--keeper PIDFILE] [--probe] -- COMMAND [ARG…]
 //
 // Every decision (which ids, which mapping helper, what to run) is made in TypeScript
 // (engine/src/rootless/); this file only carries it out:
@@ -15,6 +15,12 @@
 //      private, mounts of the host still propagate in) and execs COMMAND; with --probe it mounts a
 //      tmpfs instead (what an AppArmor userns restriction forbids) and exits 0;
 //   4. the parent forwards signals to the child and exits the way the child does.
+// With --keeper, the namespaces outlive the command: a process that only holds them ("keeper",
+// named berth-keeper) is left behind, its pid in PIDFILE, and the next berth-userns with the same
+// PIDFILE joins its user and mount namespaces (setns) instead of making new ones. So a berthd
+// restarted while containers run is in their namespaces again: it may signal them, enter them
+// and see their root file systems' mounts (a new namespace could do none of that). The keeper
+// leaves once it is alone in its user namespace (checked every keeper_check_seconds).
 // A failing step prints "berth-userns: <step>: <error>" and exits 125 (126: COMMAND cannot be run).
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,7 +31,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -41,7 +50,10 @@ typedef struct {
   int err;
 } report_t;
 
-enum { STEP_UNSHARE_USER = 1, STEP_SETGID, STEP_SETUID, STEP_SETGROUPS, STEP_UNSHARE_MOUNT, STEP_PROPAGATION, STEP_PROBE_MOUNT, STEP_EXEC, STEP_READY };
+enum { STEP_UNSHARE_USER = 1, STEP_SETGID, STEP_SETUID, STEP_SETGROUPS, STEP_UNSHARE_MOUNT, STEP_PROPAGATION, STEP_PROBE_MOUNT, STEP_EXEC, STEP_READY, STEP_JOIN_USER, STEP_JOIN_MOUNT };
+
+enum { keeper_check_seconds = 30 };
+static const char keeper_name[] = "berth-keeper";
 
 static const char *step_name(int step) {
   switch (step) {
@@ -53,6 +65,8 @@ static const char *step_name(int step) {
     case STEP_PROPAGATION: return "mount(\"/\", MS_REC|MS_SLAVE)";
     case STEP_PROBE_MOUNT: return "mount(\"tmpfs\", \"/tmp\")";
     case STEP_EXEC: return "execvp";
+    case STEP_JOIN_USER: return "setns(CLONE_NEWUSER) into the keeper's namespace";
+    case STEP_JOIN_MOUNT: return "setns(CLONE_NEWNS) into the keeper's namespace";
     default: return "setup";
   }
 }
@@ -140,15 +154,115 @@ static int write_file(pid_t pid, const char *name, const char *text) {
   return n < 0 ? -1 : 0;
 }
 
+// The keeper named in PIDFILE, if it still runs as ours: its pid, else -1.
+static pid_t live_keeper(const char *pidfile) {
+  char text[32] = {0};
+  int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, text, sizeof(text) - 1);
+  close(fd);
+  pid_t pid = n > 0 ? (pid_t)atoi(text) : 0;
+  if (pid <= 0) return -1;
+  char path[64], comm[32] = {0};
+  snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  n = read(fd, comm, sizeof(comm) - 1);
+  close(fd);
+  struct stat st;
+  snprintf(path, sizeof(path), "/proc/%d", pid);
+  // Pids are reused: it must be named as a keeper and be ours.
+  if (n <= 0 || strncmp(comm, keeper_name, strlen(keeper_name)) != 0 || stat(path, &st) < 0 || st.st_uid != getuid())
+    return -1;
+  return pid;
+}
+
+static int ns_fd(pid_t pid, const char *ns) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns);
+  return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+// Whether a process other than this one is in this process's user namespace.
+static int has_company(void) {
+  char own[64] = {0}, other[64], path[64];
+  if (readlink("/proc/self/ns/user", own, sizeof(own) - 1) < 0) return 1;
+  DIR *proc = opendir("/proc");
+  if (!proc) return 1;
+  int found = 0;
+  pid_t self = getpid();
+  for (struct dirent *e; !found && (e = readdir(proc));) {
+    pid_t pid = (pid_t)atoi(e->d_name);
+    if (pid <= 0 || pid == self) continue;
+    snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+    ssize_t n = readlink(path, other, sizeof(other) - 1);
+    if (n < 0) continue;
+    other[n] = 0;
+    found = strcmp(own, other) == 0;
+  }
+  closedir(proc);
+  return found;
+}
+
+// Leaves a keeper behind (detached by a double fork: nobody has to reap it) and waits until it has
+// written PIDFILE. Called in the new namespaces, before the command runs.
+static void leave_keeper(const char *pidfile) {
+  pid_t middle = fork();
+  if (middle < 0) return;
+  if (middle > 0) {
+    waitpid(middle, NULL, 0);
+    return;
+  }
+  pid_t keeper = fork();
+  if (keeper != 0) {
+    if (keeper > 0) {
+      // Written here, before the command starts, so a second berth-userns finds it.
+      char tmp[4096], text[32];
+      snprintf(tmp, sizeof(tmp), "%s.%d.tmp", pidfile, (int)getpid());
+      int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        snprintf(text, sizeof(text), "%d\n", (int)keeper);
+        write_all(fd, text, strlen(text));
+        close(fd);
+        if (rename(tmp, pidfile) < 0) unlink(tmp);
+      }
+    }
+    _exit(0);
+  }
+  setsid();
+  prctl(PR_SET_NAME, keeper_name, 0, 0, 0);
+  syscall(SYS_close_range, 0, ~0U, 0);
+  if (chdir("/") < 0) _exit(0);
+  sigset_t all;
+  sigfillset(&all);
+  sigdelset(&all, SIGTERM);
+  sigdelset(&all, SIGKILL);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGTERM) signal(sig, SIG_IGN);
+  signal(SIGTERM, SIG_DFL);
+  do sleep(keeper_check_seconds);
+  while (has_company());
+  // Alone: the namespaces go with us. A berth-userns that read our pid a moment ago still holds
+  // our namespaces open and joins them; the one after it makes new ones.
+  char text[32] = {0};
+  int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    if (read(fd, text, sizeof(text) - 1) > 0 && atoi(text) == getpid()) unlink(pidfile);
+    close(fd);
+  }
+  _exit(0);
+}
+
 static void usage(void) {
   fprintf(stderr,
           "berth-userns: run by berth's rootless launcher, not by hand (usage: berth-userns --uid-map MAP "
-          "--gid-map MAP [--newuidmap PATH --newgidmap PATH] [--probe] -- COMMAND [ARG...])\n");
+          "--gid-map MAP [--newuidmap PATH --newgidmap PATH] [--keeper PIDFILE] [--probe] -- COMMAND [ARG...])\n");
   exit(2);
 }
 
 int main(int argc, char **argv) {
-  const char *uid_map = NULL, *gid_map = NULL, *newuidmap = NULL, *newgidmap = NULL;
+  const char *uid_map = NULL, *gid_map = NULL, *newuidmap = NULL, *newgidmap = NULL, *keeper = NULL;
   int probe = 0, i;
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) {
@@ -164,6 +278,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--gid-map") == 0) gid_map = argv[++i];
     else if (strcmp(argv[i], "--newuidmap") == 0) newuidmap = argv[++i];
     else if (strcmp(argv[i], "--newgidmap") == 0) newgidmap = argv[++i];
+    else if (strcmp(argv[i], "--keeper") == 0) keeper = argv[++i];
     else usage();
   }
   if (!uid_map || !gid_map || (!probe && i >= argc) || (!newuidmap != !newgidmap)) usage();
@@ -181,6 +296,18 @@ int main(int argc, char **argv) {
   int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
   for (size_t k = 0; k < sizeof(forwarded) / sizeof(forwarded[0]); k++) sigaction(forwarded[k], &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+  // A live keeper's namespaces are joined; without one (or when they cannot be opened), new ones.
+  int join_user = -1, join_mount = -1;
+  pid_t kept = keeper && !probe ? live_keeper(keeper) : -1;
+  if (kept > 0) {
+    join_user = ns_fd(kept, "user");
+    join_mount = ns_fd(kept, "mnt");
+    if (join_user < 0 || join_mount < 0) {
+      if (join_user >= 0) close(join_user);
+      if (join_mount >= 0) close(join_mount);
+      join_user = join_mount = -1;
+    }
+  }
   child_pid = fork();
   if (child_pid < 0) {
     perror("berth-userns: fork");
@@ -190,7 +317,17 @@ int main(int argc, char **argv) {
     close(to_child[1]);
     close(from_child[0]);
     int out = from_child[1];
-    if (unshare(CLONE_NEWUSER) < 0) {
+    if (join_user >= 0) {
+      // The keeper's namespaces: already mapped, and its mounts (containers' root file systems).
+      if (setns(join_user, CLONE_NEWUSER) < 0) {
+        report(out, STEP_JOIN_USER, errno);
+        _exit(EXIT_SETUP);
+      }
+      if (setns(join_mount, CLONE_NEWNS) < 0) {
+        report(out, STEP_JOIN_MOUNT, errno);
+        _exit(EXIT_SETUP);
+      }
+    } else if (unshare(CLONE_NEWUSER) < 0) {
       report(out, STEP_UNSHARE_USER, errno);
       _exit(EXIT_SETUP);
     }
@@ -209,18 +346,19 @@ int main(int argc, char **argv) {
     }
     // With newgidmap the namespace may call setgroups: drop the host's supplementary groups
     // (unmapped there anyway). Without it, setgroups is denied and they stay, as "nogroup".
-    if (newgidmap && syscall(SYS_setgroups, 0, NULL) < 0) {
+    if (newgidmap && syscall(SYS_setgroups, 0, NULL) < 0 && !(join_user >= 0 && errno == EPERM)) {
       report(out, STEP_SETGROUPS, errno);
       _exit(EXIT_SETUP);
     }
-    if (unshare(CLONE_NEWNS) < 0) {
+    if (join_user < 0 && unshare(CLONE_NEWNS) < 0) {
       report(out, STEP_UNSHARE_MOUNT, errno);
       _exit(EXIT_SETUP);
     }
-    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+    if (join_user < 0 && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
       report(out, STEP_PROPAGATION, errno);
       _exit(EXIT_SETUP);
     }
+    if (join_user < 0 && keeper && !probe) leave_keeper(keeper);
     if (probe) {
       if (mount("tmpfs", "/tmp", "tmpfs", 0, "size=4k") < 0) {
         report(out, STEP_PROBE_MOUNT, errno);
@@ -253,8 +391,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "berth-userns: the child ended before creating its user namespace\n");
     return EXIT_SETUP;
   }
-  int mapped;
-  if (newuidmap) {
+  int mapped = 1;
+  if (join_user >= 0) {
+    // Joined: the keeper's namespace has its maps already.
+  } else if (newuidmap) {
     mapped = run_map_helper(newuidmap, child_pid, uid_map) == 0 && run_map_helper(newgidmap, child_pid, gid_map) == 0;
     if (!mapped)
       fprintf(stderr, "berth-userns: %s/%s could not map the ids \"%s\" / \"%s\" (its message is above)\n",

@@ -3,7 +3,7 @@
 // itself. Inside, the engine works as it does as root, within what the namespace allows (see
 // runtime/linux/userns.ts); BERTH_ROOTLESS (mode.ts) tells it which mode it is in.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { replaceProcess } from '../runtime/linux/execve';
@@ -88,6 +88,14 @@ export function hostMappingPlan(env: NodeJS.ProcessEnv = process.env): MappingPl
   });
 }
 
+/**
+ * Where berth-userns's keeper (the process that holds the user and mount namespaces between
+ * berthd runs, see berth-userns.c) is named: next to berthd's socket, in the user's runtime directory.
+ */
+export function keeperPidFile(env: NodeJS.ProcessEnv = process.env, uid = process.getuid!()): string {
+  return join(env.XDG_RUNTIME_DIR || `/tmp/berth-run-${uid}`, 'berth', 'userns.pid');
+}
+
 function helperArgs(plan: MappingPlan): string[] {
   const args = ['--uid-map', mapArgument(plan.uidMap), '--gid-map', mapArgument(plan.gidMap)];
   if (plan.helpers) args.push('--newuidmap', plan.helpers.newuidmap, '--newgidmap', plan.helpers.newgidmap);
@@ -119,9 +127,13 @@ export function prepareUserNamespace(env: NodeJS.ProcessEnv = process.env): User
     if (probe.status !== 0)
       throw new RootlessError(probeFailure(sysctls, helper, probe.stderr || `exit ${probe.status}`));
   }
+  // berthd and berth share one user namespace, kept between runs: a restarted berthd can still
+  // reach the containers the last one left running.
+  const keeper = keeperPidFile(env);
+  mkdirSync(dirname(keeper), { recursive: true, mode: 0o700 });
   return {
     helper,
-    args: [...args, '--'],
+    args: [...args, '--keeper', keeper, '--'],
     env: { ...env, [rootlessEnv]: String(process.getuid!()) },
     plan,
   };

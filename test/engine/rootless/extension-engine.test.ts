@@ -8,6 +8,7 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipIfBlocked } from '../../helpers/skip';
+import { stopKeeper } from '../../helpers/rootless';
 
 const repo = join(__dirname, '../../../..');
 const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
@@ -64,6 +65,7 @@ describe('the extension starts its bundled engine rootless for a normal user', f
   });
 
   after(() => {
+    if (work) stopKeeper(join(work, 'xdg-runtime'));
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

@@ -3,24 +3,11 @@
 // a server in a container answers on a published port of the host's 127.0.0.1, the host's own
 // loopback servers stay out of the container's reach, and what survives a berthd restart.
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
-import { dockerBin } from '../../helpers/berthd';
-import { haveBusybox } from '../../helpers/busybox-rootfs';
-import { freePort, haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
-
-const repo = join(__dirname, '../../../..');
-const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
-
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+import { networkInterfaces } from 'node:os';
+import { freePort } from '../../helpers/registry';
+import { rootlessBlocked, RootlessSession, rootlessWork, type RootlessWork } from '../../helpers/rootless';
 
 function httpGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -53,26 +40,14 @@ function hostServer(address: string, body: string): Promise<{ server: Server; po
 }
 
 function blocked(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (to run Berth as the unprivileged test user)';
-  if (spawnSync('id', ['-u', user]).status !== 0)
-    return `needs the user ${user} with subordinate ids: run .ci/rootless-user as root`;
-  if (!haveBusybox() || !haveRegistry()) return 'needs busybox-static, docker-registry and skopeo';
-  if (!existsSync('/usr/bin/newuidmap')) return 'needs newuidmap and newgidmap (apt-get install uidmap)';
   if (!existsSync('/usr/bin/pasta') || !existsSync('/usr/bin/slirp4netns'))
     return 'needs pasta and slirp4netns (apt-get install passt slirp4netns)';
-  if (
-    !existsSync(join(repo, 'dist/engine/cli/berthd.js')) ||
-    !existsSync(join(repo, 'out/native/berth-userns'))
-  )
-    return 'needs a build (npm run build)';
-  return undefined;
+  return rootlessBlocked();
 }
 
 describe('rootless networking (as an unprivileged user)', function () {
   this.timeout(120_000);
-  let work: string;
-  let stage: string;
-  let registry: TestRegistry;
+  let w: RootlessWork;
   let image: string;
 
   before(async function () {
@@ -81,105 +56,34 @@ describe('rootless networking (as an unprivileged user)', function () {
       console.log(`skip: ${why}`);
       this.skip();
     }
-    work = mkdtempSync(join(tmpdir(), 'berth-rootless-net-'));
-    chmodSync(work, 0o755);
-    stage = join(work, 'berth');
-    for (const part of [
-      'bin',
-      'dist/engine',
-      'out/native',
-      'node_modules/koffi',
-      'node_modules/@koromix',
-      'package.json',
-    ])
-      cpSync(join(repo, part), join(stage, part), { recursive: true });
-    execFileSync('chmod', ['-R', 'a+rX', stage]);
-    registry = await startRegistry();
-    image = `${registry.address}/library/busybox:rootless-net`;
-    skopeoPush(makeBusyboxLayout(join(work, 'layout')), image);
+    w = await rootlessWork('berth-rootless-net', 'rootless-net');
+    image = w.image;
   });
 
   after(async () => {
-    await registry?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await w?.remove();
   });
 
   for (const tool of ['pasta', 'slirp4netns'] as const) {
     describe(`through ${tool}`, () => {
-      let home: string;
-      let xdgRuntime: string;
-      let daemon: ChildProcess | undefined;
-      let log = '';
-
-      function asUser(argv: string[]): Promise<Result> {
-        return new Promise((resolve) => {
-          const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${xdgRuntime}`, 'PATH=/usr/local/bin:/usr/bin:/bin'];
-          const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, ...argv], { cwd: stage });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-          const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-          child.on('close', (code) => {
-            clearTimeout(timer);
-            resolve({ status: code ?? -1, stdout, stderr });
-          });
-        });
-      }
-      const docker = (...args: string[]): Promise<Result> =>
-        asUser([dockerBin, '-H', `unix://${join(xdgRuntime, 'berth/berth.sock')}`, ...args]);
-
-      async function startBerthd(): Promise<void> {
-        log = '';
-        const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${xdgRuntime}`, 'PATH=/usr/local/bin:/usr/bin:/bin'];
-        const args = [process.execPath, join(stage, 'bin/berthd'), '--insecure-registry', registry.address];
-        const d = spawn(
-          'runuser',
-          ['-u', user, '--', 'env', '-i', ...env, ...args, '--rootless-network', tool],
-          {
-            stdio: ['ignore', 'ignore', 'pipe'],
-          },
-        );
-        daemon = d;
-        d.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-        const deadline = Date.now() + 60_000;
-        while (!log.includes('berthd is ready')) {
-          if (d.exitCode !== null) throw new Error(`berthd exited (${d.exitCode}): ${log}`);
-          if (Date.now() > deadline) throw new Error(`berthd was not ready in 60 s: ${log}`);
-          await new Promise((r) => d.stderr!.once('data', r).once('close', r));
-        }
-      }
-
-      async function stopBerthd(): Promise<void> {
-        const d = daemon;
-        if (!d || d.exitCode !== null) return;
-        const exited = new Promise((r) => d.once('exit', r));
-        d.kill('SIGTERM');
-        await exited;
-      }
+      let u: RootlessSession;
+      const docker = (...args: string[]) => u.docker(...args);
+      const startBerthd = () => u.startBerthd('--rootless-network', tool);
+      const stopBerthd = () => u.stopBerthd();
 
       before(async () => {
-        const ids = {
-          uid: Number(spawnSync('id', ['-u', user]).stdout),
-          gid: Number(spawnSync('id', ['-g', user]).stdout),
-        };
-        home = join(work, `home-${tool}`);
-        xdgRuntime = join(work, `xdg-${tool}`);
-        for (const dir of [home, xdgRuntime]) {
-          mkdirSync(dir, { mode: 0o700 });
-          chownSync(dir, ids.uid, ids.gid);
-        }
+        u = new RootlessSession(w, tool);
         await startBerthd();
         assert.equal((await docker('pull', '-q', image)).status, 0);
       });
 
       after(async () => {
         await docker('rm', '-f', `rl-${tool}-web`);
-        await stopBerthd();
+        await u.end();
       });
 
       it(`is the tool berthd chose, publishes a port on 127.0.0.1 and reaches out`, async () => {
-        assert.match(log, new RegExp(`rootless containers are connected by ${tool}`));
+        assert.match(u.log, new RegExp(`rootless containers are connected by ${tool}`));
         const port = await freePort();
         const name = `rl-${tool}-web`;
         const run = await docker(

@@ -3,41 +3,21 @@
 // user can read. The suite itself runs as root only to switch users and to look at the host's view
 // (who owns the files on disk, which host uid a container's process has).
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeBusyboxLayout, skopeoPush } from '../../helpers/busybox-image';
-import { dockerBin } from '../../helpers/berthd';
-import { haveBusybox } from '../../helpers/busybox-rootfs';
-import { haveRegistry, startRegistry, type TestRegistry } from '../../helpers/registry';
+import {
+  lookupUser,
+  type Result,
+  rootlessBlocked,
+  RootlessSession,
+  rootlessUser as user,
+  rootlessWork,
+  type RootlessWork,
+} from '../../helpers/rootless';
 import { skipBecause, skipIfBlocked } from '../../helpers/skip';
 
 const repo = join(__dirname, '../../../..');
-const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
-
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lookupUser(name: string): { uid: number; gid: number } | undefined {
-  const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
-  if (r.status !== 0) return undefined;
-  const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim();
-  return { uid: Number(r.stdout.trim()), gid: Number(gid) };
-}
 
 function subordinateStart(file: string, name: string): number | undefined {
   const line = readFileSync(file, 'utf8')
@@ -46,95 +26,32 @@ function subordinateStart(file: string, name: string): number | undefined {
   return line ? Number(line.split(':')[1]) : undefined;
 }
 
-function blocked(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (to run Berth as the unprivileged test user)';
-  if (!lookupUser(user)) return `needs the user ${user} with subordinate ids: run .ci/rootless-user as root`;
-  if (!haveBusybox() || !haveRegistry())
-    return 'needs busybox-static, docker-registry and skopeo (apt, see .ci/setup)';
-  if (!existsSync('/usr/bin/newuidmap')) return 'needs newuidmap and newgidmap (apt-get install uidmap)';
-  if (
-    !existsSync(join(repo, 'dist/engine/cli/berth.js')) ||
-    !existsSync(join(repo, 'out/native/berth-userns'))
-  )
-    return 'needs a build (npm run build)';
-  return undefined;
-}
-
 describe('rootless Berth (as an unprivileged user)', function () {
   this.timeout(120_000);
+  let w: RootlessWork;
   let work: string;
-  let stage: string;
+  let u: RootlessSession;
   let home: string;
   let xdgRuntime: string;
-  let registry: TestRegistry;
   let image: string;
   let ids: { uid: number; gid: number };
   let subuid: number;
-
-  /** Runs a program as the test user, with its own HOME and XDG_RUNTIME_DIR. */
-  function asUser(argv: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<Result> {
-    return new Promise((resolve) => {
-      const env = [
-        `HOME=${home}`,
-        `XDG_RUNTIME_DIR=${xdgRuntime}`,
-        'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
-        'DOCKER_BUILDKIT=0',
-        `DOCKER_CONFIG=${join(home, '.docker')}`,
-        'DOCKER_CLI_HINTS=false',
-      ];
-      const child = spawn('runuser', ['-u', user, '--', 'env', '-i', ...env, ...argv], {
-        cwd: stage,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ status: code ?? -1, stdout, stderr });
-      });
-      child.stdin.end(options.input ?? '');
-    });
-  }
-
-  const berth = (...args: string[]): Promise<Result> =>
-    asUser([process.execPath, join(stage, 'bin/berth'), '--insecure-registry', registry.address, ...args]);
+  const asUser = (argv: string[], options?: { input?: string; timeoutMs?: number }): Promise<Result> =>
+    u.run(argv, options);
+  const berth = (...args: string[]): Promise<Result> => u.berth(...args);
 
   before(async function () {
-    skipIfBlocked(this, blocked());
-    ids = lookupUser(user)!;
+    skipIfBlocked(this, rootlessBlocked());
     subuid = subordinateStart('/etc/subuid', user)!;
-    work = mkdtempSync(join(tmpdir(), 'berth-rootless-'));
-    chmodSync(work, 0o755);
-    // The checkout may sit where the user cannot read it (/root): the user gets a copy of what the
-    // .vsix carries (bundles, helpers, koffi).
-    stage = join(work, 'berth');
-    for (const part of [
-      'bin',
-      'dist/engine',
-      'out/native',
-      'node_modules/koffi',
-      'node_modules/@koromix',
-      'package.json',
-    ])
-      cpSync(join(repo, part), join(stage, part), { recursive: true });
-    execFileSync('chmod', ['-R', 'a+rX', stage]);
-    home = join(work, 'home');
-    xdgRuntime = join(work, 'xdg-runtime');
-    for (const dir of [home, xdgRuntime]) {
-      mkdirSync(dir, { mode: 0o700 });
-      chownSync(dir, ids.uid, ids.gid);
-    }
-    registry = await startRegistry();
-    image = `${registry.address}/library/busybox:rootless`;
-    skopeoPush(makeBusyboxLayout(join(work, 'layout')), image);
+    w = await rootlessWork('berth-rootless', 'rootless');
+    ({ work, image } = w);
+    u = new RootlessSession(w, 'main');
+    ({ home, xdgRuntime, ids } = u);
   });
 
   after(async () => {
-    await registry?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await u?.end();
+    await w?.remove();
   });
 
   it('pulls into $XDG_DATA_HOME, owned by the user on the host', async () => {
@@ -204,9 +121,9 @@ describe('rootless Berth (as an unprivileged user)', function () {
         'env',
         'BERTH_OVERLAY=fuse-overlayfs',
         process.execPath,
-        join(stage, 'bin/berth'),
+        join(w.stage, 'bin/berth'),
         '--insecure-registry',
-        registry.address,
+        w.registry.address,
         ...args,
       ]);
     assert.equal((await fuse('pull', '-q', image)).status, 0);
@@ -262,47 +179,29 @@ describe('rootless Berth (as an unprivileged user)', function () {
         `needs the user ${user}-single without subordinate ids: run .ci/rootless-user as root`,
       );
     }
-    const singleHome = join(work, 'single-home');
-    mkdirSync(singleHome, { mode: 0o700 });
-    chownSync(singleHome, single.uid, single.gid);
-    const run = (...args: string[]): Promise<Result> =>
-      new Promise((resolve) => {
-        const env = [
-          `HOME=${singleHome}`,
-          `XDG_RUNTIME_DIR=${singleHome}`,
-          'PATH=/usr/bin:/bin:/usr/sbin:/sbin',
-        ];
-        const berthArgs = [join(stage, 'bin/berth'), '--insecure-registry', registry.address, ...args];
-        const child = spawn(
-          'runuser',
-          ['-u', `${user}-single`, '--', 'env', '-i', ...env, process.execPath, ...berthArgs],
-          {
-            cwd: stage,
-          },
-        );
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-      });
-    assert.equal((await run('pull', '-q', image)).status, 0);
-    const r = await run('run', '--rm', image, 'sh', '-c', 'id -u; cat /proc/self/uid_map; ls /dev/pts');
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^0\\n\\s*0\\s+${single.uid}\\s+1\\n(?!\\s*1\\s)`));
-    assert.match(r.stdout, /ptmx/);
-    const other = await run('run', '--rm', '--user', '1234', image, 'id');
-    assert.equal(other.status, 1);
-    assert.match(
-      other.stderr,
-      /user 1234:0 does not exist in rootless Berth's user namespace, which maps 0 only/,
-    );
-    assert.match(other.stderr, /usermod --add-subuids/);
+    const session = new RootlessSession(w, 'single', `${user}-single`);
+    const run = (...args: string[]): Promise<Result> => session.berth(...args);
+    try {
+      assert.equal((await run('pull', '-q', image)).status, 0);
+      const r = await run('run', '--rm', image, 'sh', '-c', 'id -u; cat /proc/self/uid_map; ls /dev/pts');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^0\\n\\s*0\\s+${single.uid}\\s+1\\n(?!\\s*1\\s)`));
+      assert.match(r.stdout, /ptmx/);
+      const other = await run('run', '--rm', '--user', '1234', image, 'id');
+      assert.equal(other.status, 1);
+      assert.match(
+        other.stderr,
+        /user 1234:0 does not exist in rootless Berth's user namespace, which maps 0 only/,
+      );
+      assert.match(other.stderr, /usermod --add-subuids/);
+    } finally {
+      await session.end();
+    }
   });
 
   it("the extension's engine launcher starts berthd rootless at the user's default socket", async () => {
     // The extension host's own modules (client/src/engine), run as the user the way VS Code would.
-    const launcherDir = join(stage, 'client-engine');
+    const launcherDir = join(w.stage, 'client-engine');
     mkdirSync(launcherDir);
     for (const f of ['bundled.js', 'socketWait.js', 'target.js'])
       cpSync(join(repo, 'out/client/src/engine', f), join(launcherDir, f));
@@ -311,7 +210,7 @@ describe('rootless Berth (as an unprivileged user)', function () {
       const { BundledEngine } = require(${JSON.stringify(join(launcherDir, 'bundled.js'))});
       const { bundledSocketPath } = require(${JSON.stringify(join(launcherDir, 'target.js'))});
       const socket = bundledSocketPath(process.env, process.getuid());
-      const engine = new BundledEngine(${JSON.stringify(join(stage, 'bin/berthd'))}, process.env.HOME + '/berthd.log');
+      const engine = new BundledEngine(${JSON.stringify(join(w.stage, 'bin/berthd'))}, process.env.HOME + '/berthd.log');
       const settings = { dataRoot: '', execRoot: '' };
       engine.start(socket, settings).then(() => {
         const pid = require('fs').readFileSync(require('path').dirname(socket) + '/berthd.pid', 'utf8').trim();
@@ -327,37 +226,12 @@ describe('rootless Berth (as an unprivileged user)', function () {
   });
 
   describe('berthd', () => {
-    let daemon: ReturnType<typeof spawn> | undefined;
-    let log = '';
-    const socket = (): string => join(xdgRuntime, 'berth/berth.sock');
-    const docker = (...args: string[]): Promise<Result> =>
-      asUser([dockerBin, '-H', `unix://${socket()}`, ...args]);
+    const socket = (): string => u.socket;
+    const docker = (...args: string[]): Promise<Result> => u.docker(...args);
 
-    before(async function () {
-      const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${xdgRuntime}`, 'PATH=/usr/local/bin:/usr/bin:/bin'];
-      daemon = spawn(
-        'runuser',
-        ['-u', user, '--', 'env', '-i', ...env, process.execPath, join(stage, 'bin/berthd')],
-        {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      daemon.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-      const deadline = Date.now() + 60_000;
-      while (!log.includes('berthd is ready')) {
-        if (daemon.exitCode !== null) throw new Error(`berthd exited (${daemon.exitCode}): ${log}`);
-        if (Date.now() > deadline) throw new Error(`berthd was not ready in 60 s: ${log}`);
-        await new Promise((r) => daemon!.stderr!.once('data', r).once('close', r));
-      }
-    });
+    before(() => u.startBerthd());
 
-    after(async () => {
-      if (daemon && daemon.exitCode === null) {
-        const exited = new Promise((r) => daemon!.once('exit', r));
-        daemon.kill('SIGTERM');
-        await exited;
-      }
-    });
+    after(() => u.stopBerthd());
 
     it('serves the API on a socket under $XDG_RUNTIME_DIR, owned by the user', async () => {
       const st = statSync(socket());
@@ -402,6 +276,36 @@ describe('rootless Berth (as an unprivileged user)', function () {
         assert.equal((await docker('stop', '-t', '1', 'rl-probe')).status, 0);
       } finally {
         await docker('rm', '-f', 'rl-probe');
+      }
+    });
+
+    it('a container that kept running while berthd was killed is still reachable by the next berthd', async () => {
+      const name = `rl-crash-${process.pid}`;
+      const run = await docker('run', '-d', '--name', name, image, 'sh', '-c', 'echo before; exec sleep 300');
+      assert.equal(run.status, 0, run.stderr);
+      try {
+        await u.stopBerthd('SIGKILL');
+        await u.startBerthd();
+        assert.match(u.log, /re-adopted running container/);
+        // Joined the namespaces the container lives in (berth-userns's keeper held them).
+        const pid = u.berthdPid();
+        const container = Number((await docker('inspect', '-f', '{{.State.Pid}}', name)).stdout.trim());
+        assert.equal(
+          execFileSync('readlink', [`/proc/${pid}/ns/user`]).toString(),
+          execFileSync('readlink', [`/proc/${container}/ns/user`]).toString(),
+        );
+        const ps = await docker('ps', '--format', '{{.Names}} {{.State}}');
+        assert.match(ps.stdout, new RegExp(`^${name} running$`, 'm'), ps.stderr);
+        assert.equal((await docker('logs', name)).stdout, 'before\n');
+        const exec = await docker('exec', name, 'echo', 'from-exec');
+        assert.equal(exec.stdout, 'from-exec\n', exec.stderr);
+        // sh's exec made sleep pid 1, which ignores SIGTERM: stop has to SIGKILL it after 1 s.
+        const stop = await docker('stop', '-t', '1', name);
+        assert.equal(stop.status, 0, stop.stderr);
+        const state = await docker('inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', name);
+        assert.equal(state.stdout.trim(), 'exited 137');
+      } finally {
+        await docker('rm', '-f', name);
       }
     });
 
