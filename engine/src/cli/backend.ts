@@ -1,6 +1,6 @@
-// What the CLI verbs call. Today the library runs in-process (LocalImageBackend over the store and
-// the registry client); when berthd serves the Engine API, a backend that makes the same calls over
-// the API replaces this one and the verbs stay as they are.
+// What the CLI verbs call when no daemon answers at the default socket (or `--root` names a state
+// dir): the library in-process, over the store and the registry client. With a daemon, the verbs
+// make the same calls over the Engine API (engine/src/cli/daemon/).
 import type { Readable } from 'node:stream';
 import { buildImage, type BuildRequest, type BuildResult, type ProgressSink } from '../build';
 import { RuntimeExecutor } from '../build/runtime-executor';

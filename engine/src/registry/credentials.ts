@@ -74,6 +74,16 @@ export function lookupCredentials(domain: string, configPath = dockerConfigPath(
   return undefined;
 }
 
+/** The registries config.json holds credentials for (`auths` and `credHelpers`), as domains. */
+export function configuredRegistries(configPath = dockerConfigPath()): string[] {
+  const config = readConfig(configPath);
+  const keys = [...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})];
+  const domains = keys.map((key) =>
+    key === dockerHubKey ? defaultDomain : key.replace(/^https?:\/\//, '').replace(/\/.*$/, ''),
+  );
+  return [...new Set(domains)];
+}
+
 /** Saves credentials after a successful login: in the credential helper when one is configured. */
 export function storeCredentials(
   domain: string,

@@ -1,9 +1,12 @@
 // `bin/berth` as a client of berthd, driven as a user drives it: what it prints, its exit codes, and
 // what a probe inside the container sees.
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthdForSuite, daemonTestsBlocked, type RunResult, type TestDaemon } from '../../helpers/berthd';
+import { haveRegistry, startRegistry } from '../../helpers/registry';
 import { skipBecause } from '../../helpers/skip';
 
 const berthBin = join(__dirname, '../../../../bin/berth');
@@ -208,6 +211,163 @@ describe('berth CLI on berthd', function () {
     // The 64 MiB limit as the container's cgroup enforces it, and sleep as its one process.
     assert.match(row, /cli-ports\s+\d+\.\d\d%\s+[\d.]+\s?[KMG]?i?B \/ 64MiB\s+[\d.]+%.*\s1$/);
     await berth(['rm', '-f', 'cli-ports']);
+  });
+
+  it('build goes through the daemon: .dockerignore, -f, --target, --build-arg, --label, --iidfile', async () => {
+    const context = mkdtempSync(join(tmpdir(), 'berth-cli-build-'));
+    try {
+      mkdirSync(join(context, 'src'));
+      writeFileSync(join(context, 'src', 'app.txt'), 'app\n');
+      writeFileSync(join(context, 'secret.txt'), 'never sent\n');
+      writeFileSync(join(context, '.dockerignore'), 'secret.txt\n');
+      writeFileSync(
+        join(context, 'Build.file'),
+        [
+          'FROM busybox AS base',
+          'ARG GREETING=none',
+          'COPY . /ctx/',
+          'RUN echo "$GREETING" > /greeting && ls /ctx > /listing',
+          'FROM base AS final',
+          'RUN echo final > /stage',
+          'FROM busybox AS other',
+          'RUN exit 9',
+          '',
+        ].join('\n'),
+      );
+      const iidfile = join(context, 'iid');
+      const built = await berth([
+        'build',
+        '-f',
+        join(context, 'Build.file'),
+        '--target',
+        'final',
+        '--build-arg',
+        'GREETING=hello from the build',
+        '--label',
+        'built.by=berth-cli',
+        '--network',
+        'none',
+        '--iidfile',
+        iidfile,
+        '-t',
+        'cli-built:1',
+        context,
+      ]);
+      assert.equal(built.status, 0, built.stderr);
+      // docker's classic builder output: the context upload, then the steps.
+      assert.match(built.stdout, /^Sending build context to the engine {2}[\d.]+k?B$/m);
+      assert.match(built.stdout, /^Step 1\/6 : FROM busybox AS base$/m);
+      assert.match(built.stdout, /^Successfully tagged cli-built:1$/m);
+      assert.doesNotMatch(built.stdout, /RUN exit 9/, 'the stage after the target is not built');
+      const id = readFileSync(iidfile, 'utf8');
+      assert.match(id, /^sha256:[0-9a-f]{64}$/);
+      // The daemon's store has it, labelled.
+      const inspect = await d.docker([
+        'image',
+        'inspect',
+        '--format',
+        '{{.Id}} {{index .Config.Labels "built.by"}}',
+        'cli-built:1',
+      ]);
+      assert.equal(inspect.stdout, `${id} berth-cli\n`);
+      const probe = await berth([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        'cli-built:1',
+        'sh',
+        '-c',
+        'cat /greeting /stage; cat /listing',
+      ]);
+      assert.equal(probe.status, 0, probe.stderr);
+      assert.equal(
+        probe.stdout,
+        'hello from the build\nfinal\nBuild.file\nsrc\n',
+        '.dockerignore kept secret.txt out',
+      );
+
+      // A Dockerfile on stdin with -f -, and a failing step: its report on stderr, exit 1.
+      const failed = await berth(['build', '-f', '-', '--network', 'none', context], {
+        input: 'FROM busybox\nRUN echo about to fail; exit 3\n',
+      });
+      assert.equal(failed.status, 1);
+      assert.match(failed.stdout, /about to fail/);
+      assert.match(failed.stderr, /did not complete successfully: exit code: 3/);
+      const quiet = await berth(['build', '-q', '-f', '-', context], { input: 'FROM busybox\nLABEL q=1\n' });
+      assert.equal(quiet.status, 0, quiet.stderr);
+      assert.match(quiet.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+  });
+
+  it('save, rmi, load through the daemon: the same image comes back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-cli-save-'));
+    try {
+      assert.equal((await berth(['tag', 'busybox', 'cli-saved:1'])).status, 0);
+      const before = (await berth(['image', 'inspect', '--format', '{{.Id}}', 'cli-saved:1'])).stdout;
+      assert.match(before, /^sha256:[0-9a-f]{64}\n$/);
+      const archive = join(dir, 'saved.tar');
+      const saved = await berth(['save', '-o', archive, 'cli-saved:1']);
+      assert.equal(saved.status, 0, saved.stderr);
+      // A docker-archive: GNU tar lists its manifest.
+      assert.match(execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }), /^manifest\.json$/m);
+      assert.equal((await berth(['rmi', 'cli-saved:1'])).status, 0);
+      assert.doesNotMatch((await d.docker(['images'])).stdout, /cli-saved/);
+      const loaded = await berth(['load', '-i', archive]);
+      assert.equal(loaded.status, 0, loaded.stderr);
+      assert.match(loaded.stdout, /^Loaded image: cli-saved:1$/m);
+      assert.equal((await berth(['image', 'inspect', '--format', '{{.Id}}', 'cli-saved:1'])).stdout, before);
+      const missing = await berth(['save', '-o', join(dir, 'none.tar'), 'nothere:1']);
+      assert.equal(missing.status, 1);
+      assert.match(missing.stderr, /nothere:1/);
+      assert.equal(existsSync(join(dir, 'none.tar')), false, 'no half archive left');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('login checks the credentials through the daemon and keeps them in config.json', async function () {
+    if (!haveRegistry()) skipBecause(this, 'needs docker-registry (apt, see .ci/setup)');
+    if (spawnSync('htpasswd', ['-h']).error) skipBecause(this, 'needs htpasswd (apt apache2-utils)');
+    const registry = await startRegistry({ basicAuth: { username: 'cli-user', password: 'cli-pass' } });
+    const config = mkdtempSync(join(tmpdir(), 'berth-cli-docker-config-'));
+    const env = { DOCKER_CONFIG: config };
+    try {
+      const wrong = await berth(['login', '-u', 'cli-user', '--password-stdin', registry.address], {
+        input: 'nope\n',
+        env,
+      });
+      assert.equal(wrong.status, 1);
+      assert.match(
+        wrong.stderr,
+        /Error response from daemon: login to 127\.0\.0\.1:\d+ failed: the registry refused the credentials/,
+      );
+      assert.equal(existsSync(join(config, 'config.json')), false, 'nothing stored on failure');
+      const ok = await berth(['login', '-u', 'cli-user', '--password-stdin', registry.address], {
+        input: 'cli-pass\n',
+        env,
+      });
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.equal(ok.stdout, 'Login Succeeded\n');
+      const stored = JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')) as {
+        auths: Record<string, { auth: string }>;
+      };
+      assert.equal(
+        Buffer.from(stored.auths[registry.address].auth, 'base64').toString(),
+        'cli-user:cli-pass',
+      );
+      // The stored credentials go with a push through the daemon.
+      const name = `${registry.address}/cli/private:1`;
+      assert.equal((await berth(['tag', 'busybox', name])).status, 0);
+      const pushed = await berth(['push', name], { env });
+      assert.equal(pushed.status, 0, pushed.stderr);
+      await berth(['rmi', name]);
+    } finally {
+      await registry.stop();
+      rmSync(config, { recursive: true, force: true });
+    }
   });
 
   it('version, info and a clear error when no daemon answers', async () => {

@@ -14,6 +14,11 @@ import {
 import { parsePlatform } from '../../oci/platform';
 import { flagBool, flagList, flagString, UsageError } from '../args';
 import type { CliContext, Command } from './command';
+import { buildOnDaemon } from '../daemon/build';
+import type { DaemonApi } from '../daemon/client';
+import { StreamError } from '../daemon/images';
+import { JsonStreamRenderer } from '../render/json-stream';
+import { humanSize } from '../render/units';
 
 function keyValues(values: string[], flag: string, fromEnv: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -75,6 +80,7 @@ export const build: Command = {
   name: 'build',
   usage: 'berth build [OPTIONS] PATH | -',
   summary: 'Build an image from a Dockerfile',
+  engine: 'either',
   flags: [
     {
       name: 'tag',
@@ -162,59 +168,114 @@ export const build: Command = {
       throw new UsageError((err as Error).message);
     }
     const stdin = await stdinSources(ctx, args.positional[0], flagString(args, 'file'));
-    const request: BuildRequest = {
-      contextDir: stdin?.contextDir ?? resolve(args.positional[0]),
-      ...(stdin?.contextDir && { temporaryContext: true }),
-      tags: flagList(args, 'tag'),
-      buildArgs: keyValues(flagList(args, 'build-arg'), 'build-arg', true),
-      labels: keyValues(flagList(args, 'label'), 'label', false),
-      noCache: flagBool(args, 'no-cache'),
-      pull: flagBool(args, 'pull'),
-      network: network as BuildRequest['network'],
-      secrets,
-      ...(stdin?.dockerfileText !== undefined
-        ? { dockerfileText: stdin.dockerfileText }
-        : flagString(args, 'file') && { dockerfile: resolve(flagString(args, 'file')!) }),
-      ...(flagString(args, 'target') && { target: flagString(args, 'target') }),
-      ...(platform && { platform: parsePlatform(platform) }),
-    };
-    if (!stdin && (!fs.existsSync(request.contextDir) || !fs.statSync(request.contextDir).isDirectory())) {
-      throw new UsageError(
-        `unable to prepare context: path "${args.positional[0]}" not found or not a directory`,
-      );
-    }
-    const quiet = flagBool(args, 'quiet');
-    const write = (text: string) => ctx.stderr.write(text);
-    const tty = progressMode === 'tty' || (progressMode === 'auto' && !!ctx.stderr.isTTY);
-    const ttyRenderer =
-      !quiet && tty
-        ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns || 80)
-        : undefined;
-    const onEvent = quiet ? () => {} : (ttyRenderer?.event ?? new PlainRenderer(write).event);
-    // Ctrl-C (or SIGTERM) cancels the build: the running steps are killed, their mounts and work
-    // dirs removed; a second Ctrl-C leaves at once.
-    const cancel = new AbortController();
-    const onSignal = () => {
-      if (cancel.signal.aborted) process.exit(130);
-      cancel.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
     try {
-      const result = await ctx.backend.build(request, onEvent, cancel.signal);
-      ttyRenderer?.finish(false);
+      const request: BuildRequest = {
+        contextDir: stdin?.contextDir ?? resolve(args.positional[0]),
+        ...(stdin?.contextDir && { temporaryContext: true }),
+        tags: flagList(args, 'tag'),
+        buildArgs: keyValues(flagList(args, 'build-arg'), 'build-arg', true),
+        labels: keyValues(flagList(args, 'label'), 'label', false),
+        noCache: flagBool(args, 'no-cache'),
+        pull: flagBool(args, 'pull'),
+        network: network as BuildRequest['network'],
+        secrets,
+        ...(stdin?.dockerfileText !== undefined
+          ? { dockerfileText: stdin.dockerfileText }
+          : flagString(args, 'file') && { dockerfile: resolve(flagString(args, 'file')!) }),
+        ...(flagString(args, 'target') && { target: flagString(args, 'target') }),
+        ...(platform && { platform: parsePlatform(platform) }),
+      };
+      if (!stdin && (!fs.existsSync(request.contextDir) || !fs.statSync(request.contextDir).isDirectory())) {
+        throw new UsageError(
+          `unable to prepare context: path "${args.positional[0]}" not found or not a directory`,
+        );
+      }
+      const quiet = flagBool(args, 'quiet');
+      const daemon = await ctx.daemonIfRunning();
+      const result = daemon
+        ? await buildOnEngine(ctx, daemon, request, quiet, progressMode)
+        : await buildInProcess(ctx, request, quiet, progressMode);
+      if ('status' in result) return result.status;
       const iidfile = flagString(args, 'iidfile');
       if (iidfile) fs.writeFileSync(iidfile, result.id);
       if (quiet) ctx.stdout.write(`${result.id}\n`);
       return 0;
-    } catch (err) {
-      ttyRenderer?.finish(true);
-      ctx.stderr.write(formatBuildError(err));
-      return cancel.signal.aborted ? 130 : 1;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       stdin?.release();
     }
   },
 };
+
+type Outcome = { id: string } | { status: number };
+
+/**
+ * Through the daemon's classic /build, rendered as the docker CLI renders it (on stdout, as docker's
+ * classic builder writes it). Ctrl-C ends berth, which closes the connection: the daemon then
+ * cancels the build and cleans up.
+ */
+async function buildOnEngine(
+  ctx: CliContext,
+  daemon: DaemonApi,
+  request: BuildRequest,
+  quiet: boolean,
+  progressMode: string,
+): Promise<Outcome> {
+  const tty = progressMode === 'tty' || (progressMode === 'auto' && !!ctx.stdout.isTTY);
+  const renderer = new JsonStreamRenderer(ctx.stdout, tty, ctx.stdout.columns || 80);
+  let lastDrawn = 0;
+  const sending = (bytes: number, done: boolean): void => {
+    if (quiet) return;
+    const line = `Sending build context to the engine  ${humanSize(bytes)}`;
+    if (done) ctx.stdout.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+    // On a terminal the count goes up in place, a few times a second.
+    else if (tty && Date.now() - lastDrawn >= 100) {
+      lastDrawn = Date.now();
+      ctx.stdout.write(`\r\x1b[2K${line}`);
+    }
+  };
+  try {
+    return { id: await buildOnDaemon(daemon, request, quiet, { sending, message: renderer.message }) };
+  } catch (err) {
+    // The build's own failure report (step, command, exit code) as the daemon wrote it.
+    if (!(err instanceof StreamError)) throw err;
+    ctx.stderr.write(`${err.message.replace(/\n?$/, '\n')}`);
+    return { status: 1 };
+  }
+}
+
+/** In this process, with BuildKit's style of progress on stderr. */
+async function buildInProcess(
+  ctx: CliContext,
+  request: BuildRequest,
+  quiet: boolean,
+  progressMode: string,
+): Promise<Outcome> {
+  const write = (text: string) => ctx.stderr.write(text);
+  const tty = progressMode === 'tty' || (progressMode === 'auto' && !!ctx.stderr.isTTY);
+  const ttyRenderer =
+    !quiet && tty
+      ? new TtyRenderer(write, () => (ctx.stderr as { columns?: number }).columns || 80)
+      : undefined;
+  const onEvent = quiet ? () => {} : (ttyRenderer?.event ?? new PlainRenderer(write).event);
+  // Ctrl-C (or SIGTERM) cancels the build: the running steps are killed, their mounts and work
+  // dirs removed; a second Ctrl-C leaves at once.
+  const cancel = new AbortController();
+  const onSignal = () => {
+    if (cancel.signal.aborted) process.exit(130);
+    cancel.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await ctx.backend.build(request, onEvent, cancel.signal);
+    ttyRenderer?.finish(false);
+    return { id: result.id };
+  } catch (err) {
+    ttyRenderer?.finish(true);
+    ctx.stderr.write(formatBuildError(err));
+    return { status: cancel.signal.aborted ? 130 : 1 };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,11 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { flagBool, flagString } from '../args';
 import type { Command } from './command';
+import { loadOnDaemon } from '../daemon/images';
+import { JsonStreamRenderer } from '../render/json-stream';
 
 export const load: Command = {
   name: 'load',
   usage: 'berth load [OPTIONS]',
   summary: 'Load images from a tar archive (docker save, podman save, OCI layout) or STDIN',
+  engine: 'either',
   flags: [
     {
       name: 'input',
@@ -25,6 +28,12 @@ export const load: Command = {
     }
     const source = input ? createReadStream(input) : ctx.stdin;
     const quiet = flagBool(args, 'quiet');
+    const daemon = await ctx.daemonIfRunning();
+    if (daemon) {
+      const renderer = new JsonStreamRenderer(ctx.stdout, !!ctx.stdout.isTTY, ctx.stdout.columns ?? 80);
+      await loadOnDaemon(daemon, source, quiet, renderer.message);
+      return;
+    }
     await ctx.backend.load(source, (line) => {
       if (!quiet) ctx.stdout.write(`${line}\n`);
     });

@@ -1,11 +1,14 @@
 import { flagBool, flagString } from '../args';
 import type { Command } from './command';
 import { loginDomain } from '../backend';
+import { loginOnDaemon } from '../daemon/images';
+import { storeCredentials } from '../../registry/credentials';
 
 export const login: Command = {
   name: 'login',
   usage: 'berth login [OPTIONS] [SERVER]',
   summary: 'Log in to a registry (Docker Hub when no server is given)',
+  engine: 'either',
   flags: [
     { name: 'username', short: 'u', type: 'string', description: 'Username', value: 'string' },
     { name: 'password', short: 'p', type: 'string', description: 'Password', value: 'string' },
@@ -26,7 +29,21 @@ export const login: Command = {
     }
     if (!username || !password)
       throw new Error(`login to ${loginDomain(server)} needs a username and a password`);
-    const where = await ctx.backend.login(server ?? '', { username, password });
+    const daemon = await ctx.daemonIfRunning();
+    let where: string;
+    if (daemon) {
+      // The daemon checks them against the registry; they are kept here, where docker keeps them.
+      const domain = loginDomain(server);
+      const answer = await loginOnDaemon(daemon, domain, { username, password });
+      where = storeCredentials(
+        domain,
+        answer.IdentityToken
+          ? { username, password: '', identityToken: answer.IdentityToken }
+          : { username, password },
+      );
+    } else {
+      where = await ctx.backend.login(server ?? '', { username, password });
+    }
     ctx.stderr.write(`Credentials saved in ${where}\n`);
     ctx.stdout.write('Login Succeeded\n');
   },

@@ -2,11 +2,13 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { flagString } from '../args';
 import type { Command } from './command';
+import { saveOnDaemon } from '../daemon/images';
 
 export const save: Command = {
   name: 'save',
   usage: 'berth save [OPTIONS] IMAGE [IMAGE...]',
   summary: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
+  engine: 'either',
   flags: [
     {
       name: 'output',
@@ -24,7 +26,8 @@ export const save: Command = {
       ctx.stderr.write('cowardly refusing to save to a terminal. Use the -o flag or redirect\n');
       return 1;
     }
-    const archive = ctx.backend.save(args.positional);
+    const daemon = await ctx.daemonIfRunning();
+    const archive = daemon ? await saveOnDaemon(daemon, args.positional) : ctx.backend.save(args.positional);
     if (!output) {
       await pipeline(archive, ctx.stdout, { end: false });
       return;

@@ -9,7 +9,8 @@ import { Readable } from 'node:stream';
 /** The newest API version this client speaks; lowered to the daemon's at the first ping. */
 const clientApiVersion = '1.45';
 
-export type Query = Record<string, string | number | boolean | undefined>;
+/** Query parameters; a list repeats its name (`t=a&t=b`), as the Engine API reads lists. */
+export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 /** A daemon's error answer, with Docker's message. */
 export class DaemonError extends Error {
@@ -120,7 +121,7 @@ export class UnixDaemonClient implements DaemonApi {
 
   private versioned(path: string, query: Query = {}): string {
     const pairs = Object.entries(query).flatMap(([k, v]): [string, string][] =>
-      v === undefined ? [] : [[k, String(v)]],
+      v === undefined ? [] : Array.isArray(v) ? v.map((item) => [k, item]) : [[k, String(v)]],
     );
     return `/v${this.version}${path}${pairs.length ? `?${new URLSearchParams(pairs)}` : ''}`;
   }

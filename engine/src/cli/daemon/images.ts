@@ -2,45 +2,96 @@
 // the Engine API, so each verb renders one shape whichever engine did the work.
 import { Readable } from 'node:stream';
 import { formatReference, parseReference } from '../../oci/reference';
-import { lookupCredentials } from '../../registry/credentials';
+import { configuredRegistries, lookupCredentials } from '../../registry/credentials';
 import type { ProgressListener, ProgressMessage } from '../../registry/progress';
 import type { DeleteResponseItem, ImageSummary } from '../../store/views';
-import { DaemonError, type DaemonApi } from './client';
+import { DaemonError, errorMessage, type DaemonApi } from './client';
+
+function authBody(domain: string): Record<string, string> {
+  const credentials = lookupCredentials(domain);
+  if (!credentials) return {};
+  return credentials.identityToken
+    ? { identitytoken: credentials.identityToken, serveraddress: domain }
+    : { username: credentials.username, password: credentials.password, serveraddress: domain };
+}
 
 /** docker's X-Registry-Auth: the credentials for the reference's registry, base64url JSON. */
 function registryAuth(reference: string): Record<string, string> {
-  const domain = parseReference(reference).domain;
-  const credentials = lookupCredentials(domain);
-  const auth = credentials
-    ? credentials.identityToken
-      ? { identitytoken: credentials.identityToken, serveraddress: domain }
-      : { username: credentials.username, password: credentials.password, serveraddress: domain }
-    : {};
+  const auth = authBody(parseReference(reference).domain);
   return { 'X-Registry-Auth': Buffer.from(JSON.stringify(auth)).toString('base64url') };
 }
 
-/** Reads a JSON progress stream, handing each message on; an `error` message rejects. */
-async function followProgress(
+/** docker's X-Registry-Config (build): every registry the user logged in to, for the base images. */
+export function registryConfig(): Record<string, string> {
+  const map = Object.fromEntries(configuredRegistries().map((domain) => [domain, authBody(domain)]));
+  return { 'X-Registry-Config': Buffer.from(JSON.stringify(map)).toString('base64') };
+}
+
+/** A message of the daemon's JSON streams (pull, push, load, build). */
+export interface StreamMessage {
+  status?: string;
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+  stream?: string;
+  aux?: { ID?: string };
+  error?: string;
+  errorDetail?: { message?: string };
+  message?: string;
+}
+
+/** The failure a daemon reports inside a stream that had started (a build step, a layer). */
+export class StreamError extends Error {
+  override readonly name = 'StreamError';
+}
+
+/**
+ * Reads a JSON message stream (one object a line), handing each message on. An HTTP error status
+ * rejects with the daemon's message; an `error` message in the stream rejects with a StreamError.
+ */
+export async function followJsonLines(
   res: { status: number; body: Readable },
-  onProgress: ProgressListener,
-): Promise<ProgressMessage[]> {
-  const messages: ProgressMessage[] = [];
+  onMessage: (m: StreamMessage) => void,
+): Promise<void> {
+  if (res.status >= 400) {
+    let text = '';
+    for await (const chunk of res.body) text += String(chunk);
+    throw new DaemonError(res.status, errorMessage(text) || `status ${res.status}`);
+  }
   let pending = '';
+  const handle = (line: string): void => {
+    const m = JSON.parse(line) as StreamMessage;
+    if (m.error) throw new StreamError(m.errorDetail?.message ?? m.error);
+    onMessage(m);
+  };
   for await (const chunk of res.body) {
     pending += String(chunk);
     let nl: number;
     while ((nl = pending.indexOf('\n')) >= 0) {
       const line = pending.slice(0, nl).trim();
       pending = pending.slice(nl + 1);
-      if (!line) continue;
-      const m = JSON.parse(line) as ProgressMessage & { error?: string; message?: string };
-      if (res.status >= 400) throw new DaemonError(res.status, m.message ?? line);
-      if (m.error) throw new DaemonError(500, m.error);
-      messages.push(m);
-      onProgress(m);
+      if (line) handle(line);
     }
   }
-  if (res.status >= 400) throw new DaemonError(res.status, pending.trim() || `status ${res.status}`);
+  if (pending.trim()) handle(pending.trim());
+}
+
+/** A pull or push progress stream; an error in it is the daemon's answer. */
+async function followProgress(
+  res: { status: number; body: Readable },
+  onProgress: ProgressListener,
+): Promise<ProgressMessage[]> {
+  const messages: ProgressMessage[] = [];
+  try {
+    await followJsonLines(res, (m) => {
+      if (m.status === undefined) return;
+      const message = m as ProgressMessage;
+      messages.push(message);
+      onProgress(message);
+    });
+  } catch (err) {
+    if (err instanceof StreamError) throw new DaemonError(500, err.message);
+    throw err;
+  }
   return messages;
 }
 
@@ -103,4 +154,38 @@ export async function tagOnDaemon(daemon: DaemonApi, source: string, target: str
     repo: formatReference({ ...ref, tag: undefined, digest: undefined }),
     tag: ref.tag,
   });
+}
+
+/** GET /images/get: the images as one docker-archive tar stream. */
+export async function saveOnDaemon(daemon: DaemonApi, names: string[]): Promise<Readable> {
+  const res = await daemon.raw('GET', '/images/get', { names });
+  if (res.status >= 400) await followJsonLines(res, () => {});
+  return res.body;
+}
+
+/** POST /images/load: the archive goes up as it is read, the daemon's messages come back. */
+export async function loadOnDaemon(
+  daemon: DaemonApi,
+  archive: Readable,
+  quiet: boolean,
+  onMessage: (m: StreamMessage) => void,
+): Promise<void> {
+  const res = await daemon.raw('POST', '/images/load', { quiet: quiet || undefined }, archive, {
+    'Content-Type': 'application/x-tar',
+  });
+  try {
+    await followJsonLines(res, onMessage);
+  } catch (err) {
+    if (err instanceof StreamError) throw new DaemonError(500, err.message);
+    throw err;
+  }
+}
+
+/** POST /auth: the daemon checks the credentials against the registry (with its own TLS settings). */
+export function loginOnDaemon(
+  daemon: DaemonApi,
+  domain: string,
+  credentials: { username: string; password: string },
+): Promise<{ Status: string; IdentityToken?: string }> {
+  return daemon.post('/auth', { ...credentials, serveraddress: domain });
 }

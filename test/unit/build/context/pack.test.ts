@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
 
-import { makeContextFilter, packBuildContext } from '../../../../client/src/build/context';
+import { makeContextFilter, packContext } from '../../../../engine/src/build/context/pack';
 
 /** The entries of a tar stream, listed by GNU tar (not by the library that wrote it). */
 async function entriesOf(stream: NodeJS.ReadableStream): Promise<string[]> {
@@ -18,7 +19,7 @@ async function entriesOf(stream: NodeJS.ReadableStream): Promise<string[]> {
     .sort();
 }
 
-describe('client/build/context', () => {
+describe('build/context/pack', () => {
   it('applies .dockerignore patterns with exceptions, and always sends the Dockerfile', () => {
     const patterns = ['node_modules', '*.log', 'vendor', '!keep.log', '!vendor/licenses', 'Dockerfile'];
     const keep = makeContextFilter(patterns, ['Dockerfile', '.dockerignore']);
@@ -42,11 +43,43 @@ describe('client/build/context', () => {
       writeFileSync(path.join(dir, 'src', 'app.js'), 'x');
       writeFileSync(path.join(dir, 'build.log'), 'x');
       writeFileSync(path.join(dir, 'node_modules', 'x', 'index.js'), 'x');
-      const names = await entriesOf(
-        packBuildContext({ contextDir: dir, dockerfile: path.join(dir, 'Dockerfile') }),
-      );
+      const packed = packContext({ contextDir: dir, dockerfilePath: path.join(dir, 'Dockerfile') });
+      assert.equal(packed.dockerfile, 'Dockerfile');
+      const names = await entriesOf(packed.tar);
       assert.deepEqual(names, ['.dockerignore', 'Dockerfile', 'src/', 'src/app.js']);
       assert.throws(() => makeContextFilter(['[z-a'], []), /pattern "\[z-a" is invalid/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('adds a Dockerfile from outside the context (or stdin) at the root under a name of its own', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'berth-context-test-'));
+    try {
+      mkdirSync(path.join(dir, 'ctx'));
+      writeFileSync(path.join(dir, 'ctx', 'a.txt'), 'a');
+      writeFileSync(path.join(dir, 'Dockerfile.dev'), 'FROM busybox\n');
+      writeFileSync(path.join(dir, 'Dockerfile.dev.dockerignore'), 'a.txt\n');
+      const packed = packContext({
+        contextDir: path.join(dir, 'ctx'),
+        dockerfilePath: path.join(dir, 'Dockerfile.dev'),
+      });
+      assert.match(packed.dockerfile, /^\.dockerfile\.[0-9a-f]{20}$/);
+      const chunks: Buffer[] = [];
+      for await (const chunk of packed.tar) chunks.push(Buffer.from(chunk as Uint8Array));
+      const tarFile = path.join(dir, 'ctx.tar');
+      writeFileSync(tarFile, Buffer.concat(chunks));
+      const names = await entriesOf(Readable.from([Buffer.concat(chunks)]));
+      assert.deepEqual(names, [packed.dockerfile], 'the ignore file next to the Dockerfile applies');
+      const text = execFileSync('tar', ['-xOf', tarFile, packed.dockerfile], { encoding: 'utf8' });
+      assert.equal(text, 'FROM busybox\n');
+      const fromStdin = packContext({
+        contextDir: path.join(dir, 'ctx'),
+        dockerfilePath: path.join(dir, 'ctx', 'Dockerfile'),
+        dockerfileText: 'FROM scratch\n',
+      });
+      const stdinNames = await entriesOf(fromStdin.tar);
+      assert.deepEqual(stdinNames, [fromStdin.dockerfile, 'a.txt'].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
