@@ -13,6 +13,7 @@ import type { DaemonConfig } from './config';
 import type { ContainerDeps, HostFacts } from './containers/deps';
 import { ExecService } from './containers/exec';
 import { HealthMonitor, probeCommand } from './containers/health';
+import { mountForArchive } from './containers/archive-mounts';
 import { rootfsPaths, isMounted, mountRootfs, unmountRootfs } from './containers/rootfs';
 import type { ContainerRuntime } from './containers/runtime-port';
 import { ContainerService } from './containers/service';
@@ -247,9 +248,18 @@ export class Daemon implements B.EngineBackend {
       if (!isMounted(paths.merged)) {
         const image = this.imageService.resolve(rec.Image);
         mountRootfs(paths, await this.imageService.lowerDirs(image), this.options.calls);
+        let releaseVolumes: () => void;
+        try {
+          releaseVolumes = mountForArchive(paths.merged, rec.Mounts, this.volumeService, this.options.calls);
+        } catch (err) {
+          unmountRootfs(paths, this.options.calls);
+          throw err;
+        }
         cleanup = () => {
+          // The volumes' binds go with the root (a lazy unmount takes the mounts under it).
           if (!isActive(this.containerService.get(rec.Id).State.Status))
             unmountRootfs(paths, this.options.calls);
+          releaseVolumes();
         };
       }
       root = paths.merged;

@@ -35,6 +35,21 @@ export function isEngineError(err: unknown, kind?: ErrorKind): err is EngineErro
   return err instanceof EngineError && (kind === undefined || err.kind === kind);
 }
 
+/** Whether `err` says the disk (or the quota) is full. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** The disk filled while doing `what` (e.g. `pulling busybox:latest into /var/lib/berth`). */
+export function diskFull(what: string, err: unknown): EngineError {
+  return new EngineError(
+    'system',
+    `${what}: no space left on device; free space (\`docker system prune\` removes unused data) and retry`,
+    { cause: err },
+  );
+}
+
 /** Turns a Node/koffi error into a system EngineError that keeps the cause, unless it already is one. */
 export function asEngineError(err: unknown): EngineError {
   if (err instanceof EngineError) return err;

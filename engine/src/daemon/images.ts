@@ -11,7 +11,7 @@ import type { RegistryClient, RegistryError } from '../registry/client';
 import type { Credentials } from '../registry/credentials';
 import type { StoredImage, Store } from '../store/store';
 import { deleteResponse, imageSize, inspectImage, listImageSummaries, pruneImages } from '../store/views';
-import { conflict, EngineError, forbidden, invalid, notFound } from './errors';
+import { conflict, diskFull, EngineError, forbidden, invalid, isDiskFull, notFound } from './errors';
 import type { EventBus } from './events';
 import { matchLabels } from './volumes';
 
@@ -181,10 +181,16 @@ export class ImageService {
     await mapped(async () => {
       const ref = parseReference(reference);
       const { pullImage } = await pulling();
-      await pullImage(this.store, await this.client(ref.domain, options.auth), ref, {
-        onProgress: (m) => progress(m),
-        ...(options.platform ? { platform: parsePlatform(options.platform) } : {}),
-      });
+      try {
+        await pullImage(this.store, await this.client(ref.domain, options.auth), ref, {
+          onProgress: (m) => progress(m),
+          ...(options.platform ? { platform: parsePlatform(options.platform) } : {}),
+        });
+      } catch (err) {
+        // What arrived waits in the store's ingest dir (not an image yet): the next pull resumes.
+        if (isDiskFull(err)) throw diskFull(`pulling ${familiarName(ref)} into ${this.store.root}`, err);
+        throw err;
+      }
       this.events.publish('image', 'pull', familiarName(ref), { name: familiarName(ref) });
     });
   }

@@ -250,8 +250,12 @@ async function downloadBlob(
   }
 }
 
+/** Local errors a second download cannot cure (the disk is full): failed at once, not retried. */
+const localErrors = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
 function isTransient(err: unknown): boolean {
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
+  if (localErrors.has(e.code ?? '')) return false;
   return e.name === 'TypeError' || e.name === 'AbortError' || !!e.code || !!e.cause?.code;
 }
 

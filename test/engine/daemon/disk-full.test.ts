@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
-import { makeOciLayout } from '../../helpers/busybox-image';
+import { makeOciLayout, skopeoPush } from '../../helpers/busybox-image';
 
 /** Every blob under the store, with whether its content matches its digest. */
 function blobs(root: string): { name: string; ok: boolean }[] {
@@ -187,5 +187,86 @@ describe('berthd when the disk fills', function () {
     rmSync(filler(), { force: true });
     const again = await daemon.docker(['build', '-t', 'fullbuild', context]);
     assert.equal(again.status, 0, again.stderr);
+  });
+
+  it('fails a docker cp into a volume with a clear error, leaving no partial file, then copies with room', async function () {
+    this.timeout(240_000);
+    const daemon = d!;
+    const src = join(work, 'cp-src');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'small.txt'), 'small\n');
+    writeFileSync(join(src, 'big.bin'), randomBytes(16 * 1024 * 1024));
+    const vol = `fullvol-${process.pid}`;
+    assert.equal((await daemon.docker(['volume', 'create', vol])).status, 0);
+    const created = await daemon.docker([
+      'create',
+      '--name',
+      'cpbox',
+      '-v',
+      `${vol}:/data`,
+      'busybox',
+      'true',
+    ]);
+    assert.equal(created.status, 0, created.stderr);
+    const volumeDir = JSON.parse((await daemon.docker(['volume', 'inspect', vol])).stdout)[0]
+      .Mountpoint as string;
+    fill(4 * 1024 * 1024);
+    const cp = await daemon.docker(['cp', src, 'cpbox:/data/']);
+    assert.notEqual(cp.status, 0, `the copy fails: ${cp.stdout}`);
+    console.log(`      cp said: ${cp.stderr.trim()}`);
+    assert.match(cp.stderr, /no space left on device/i);
+    assert.match(cp.stderr, /free space/i, 'says what to do');
+    assert.equal((await daemon.docker(['version'])).status, 0, 'berthd keeps serving');
+    // What was written whole may stay (as with Docker); no file is left cut short.
+    const bigCopy = join(volumeDir, 'cp-src', 'big.bin');
+    if (existsSync(bigCopy)) {
+      assert.deepEqual(readFileSync(bigCopy), readFileSync(join(src, 'big.bin')), 'no partial big.bin');
+    }
+    rmSync(filler(), { force: true });
+    const again = await daemon.docker(['cp', src, 'cpbox:/data/']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(readFileSync(bigCopy), readFileSync(join(src, 'big.bin')));
+    assert.equal(readFileSync(join(volumeDir, 'cp-src', 'small.txt'), 'utf8'), 'small\n');
+    await daemon.docker(['rm', '-v', 'cpbox']);
+    await daemon.docker(['volume', 'rm', vol]);
+  });
+
+  it('fails a pull whose blobs do not fit with a clear error, leaving the store intact, then pulls with room', async function () {
+    this.timeout(240_000);
+    const daemon = d!;
+    const layer = join(work, 'pull-layer');
+    mkdirSync(layer, { recursive: true });
+    writeFileSync(join(layer, 'big.bin'), randomBytes(24 * 1024 * 1024));
+    const layout = makeOciLayout(join(work, 'pull-layout'), [layer], { tag: 'v1', gzipLevel: 1 });
+    const ref = `${daemon.registry!.address}/team/toobig:v1`;
+    skopeoPush(layout, ref);
+    const imagesBefore = sortedLines(
+      (await daemon.docker(['images', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])).stdout,
+    );
+    fill(8 * 1024 * 1024);
+    const pull = await daemon.docker(['pull', ref]);
+    assert.notEqual(pull.status, 0, 'the pull fails');
+    console.log(`      pull said: ${(pull.stderr + pull.stdout).trim().split('\n')[0]}`);
+    assert.match(pull.stderr + pull.stdout, /no space left on device/i);
+    assert.match(pull.stderr + pull.stdout, /free (some )?(disk )?space|prune/i, 'says what to do');
+    assert.equal((await daemon.docker(['version'])).status, 0, 'berthd keeps serving');
+    assert.deepEqual(
+      sortedLines((await daemon.docker(['images', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])).stdout),
+      imagesBefore,
+    );
+    assert.deepEqual(
+      blobs(mnt).filter((b) => !b.ok),
+      [],
+      'every visible blob matches its digest (no partial blob)',
+    );
+    rmSync(filler(), { force: true });
+    const again = await daemon.docker(['pull', ref]);
+    assert.equal(again.status, 0, again.stderr);
+    const created = await daemon.docker(['create', '--name', 'pulledbig', ref]);
+    assert.equal(created.status, 0, created.stderr);
+    const copied = await daemon.docker(['cp', 'pulledbig:/big.bin', join(work, 'pulled-big.bin')]);
+    assert.equal(copied.status, 0, copied.stderr);
+    assert.deepEqual(readFileSync(join(work, 'pulled-big.bin')), readFileSync(join(layer, 'big.bin')));
+    await daemon.docker(['rm', 'pulledbig']);
   });
 });

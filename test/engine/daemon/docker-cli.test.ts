@@ -182,6 +182,29 @@ describe('docker CLI against berthd', function () {
     await ok(['rm', '-f', 'cpbox']);
   });
 
+  it('cp into a stopped container writes into its volumes, as a run then sees', async () => {
+    await ok(['create', '--name', 'cpstopped', '-v', 'cpvol:/data', 'busybox', 'true']);
+    const file = join(d.dir, 'into-volume.txt');
+    writeFileSync(file, 'in the volume\n');
+    await ok(['cp', file, 'cpstopped:/data/']);
+    await ok(['rm', 'cpstopped']);
+    assert.equal(
+      await ok([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '-v',
+        'cpvol:/data',
+        'busybox',
+        'cat',
+        '/data/into-volume.txt',
+      ]),
+      'in the volume\n',
+    );
+    await ok(['volume', 'rm', 'cpvol']);
+  });
+
   it('volume commands, with data kept across containers and image content copied up', async () => {
     await ok(['volume', 'create', '--label', 'purpose=test', 'keep']);
     await ok([

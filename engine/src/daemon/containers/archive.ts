@@ -2,14 +2,14 @@
 // root as if it were `/` (symlinks cannot lead out), through /proc/<pid>/root for a running
 // container (so its volumes and binds are seen) and its overlayfs root otherwise. A running
 // container is frozen for the duration, so nothing in it can swap a path for a link meanwhile.
-import { existsSync, lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import type { ArchiveOptions } from '../../api/backend';
 import type { PathStat } from '../../api/types';
-import { invalid, notFound } from '../errors';
+import { diskFull, EngineError, invalid, isDiskFull, notFound } from '../errors';
 import { cleanContainerPath, resolveInRoot } from '../fs/resolve-in-root';
 
 /** Go's os.FileMode bits, which the docker CLI decodes from the stat header. */
@@ -127,8 +127,31 @@ export async function archivePut(
       return true;
     },
   });
+  // node-tar reports an entry it could not write as a warning and goes on with the next: the
+  // first such failure fails the copy, and a file it cut short is removed rather than left behind.
+  let entryError: { err: Error; path?: string; file: boolean } | undefined;
+  extract.on(
+    'warn',
+    (_code: string, _message: string, data: { entry?: { absolute?: string; type?: string } }) => {
+      if (entryError) return;
+      const err = data as unknown as Error;
+      const type = data.entry?.type ?? '';
+      entryError = {
+        err,
+        path: data.entry?.absolute,
+        file: ['File', 'OldFile', 'ContiguousFile'].includes(type),
+      };
+    },
+  );
   await pipeline(body, extract as unknown as NodeJS.WritableStream);
   if (conflictError) throw conflictError;
+  if (entryError) {
+    const { err, path: written, file } = entryError;
+    if (written && file) rmSync(written, { force: true });
+    const inContainer = written ? join(clean, relative(dest, written)) : clean;
+    if (isDiskFull(err)) throw diskFull(`copying into ${inContainer}`, err);
+    throw new EngineError('system', `copying into ${inContainer}: ${err.message}`, { cause: err });
+  }
 }
 
 /** `docker export`: the container's whole filesystem as a tar. */
