@@ -1,6 +1,6 @@
 // The shell scripts a Dockerfile runs at build time: each shell-form RUN's command line and each
-// RUN heredoc body meant for the shell, tokenized once per document version for the rules that
-// look inside them. Windows shells (SHELL ["cmd"…]/["powershell"…] or a backtick escape) are left
+// RUN heredoc body meant for the shell, tokenized for the rules that look inside them (once per lint
+// run: see rules/shared.ts). Windows shells (SHELL ["cmd"…]/["powershell"…] or a backtick escape) are left
 // out: the rules speak POSIX shell.
 import type { Heredoc, Instruction, Stage } from '../../../engine/src/dockerfile/model';
 import type { DockerfileDocument } from '../document';
@@ -18,58 +18,55 @@ export interface RunScript {
   readonly heredoc?: Heredoc;
 }
 
-const runScriptsKey = Symbol('runScripts');
-
 function isPosixShell(shell: readonly string[]): boolean {
   return !/(?:^|[\\/])(?:cmd|powershell|pwsh)(?:\.exe)?$/i.test(shell[0] ?? '');
 }
 
-export function runScripts(document: DockerfileDocument): readonly RunScript[] {
-  return document.cached(runScriptsKey, () => {
-    const dockerfile = document.dockerfile;
-    const text = document.text;
-    const scripts: RunScript[] = [];
-    if (dockerfile.escapeChar === '`') return scripts;
-    for (const stage of dockerfile.stages) {
-      let posix = true; // each stage starts with /bin/sh; SHELL changes it for what follows
-      for (const instruction of stage.instructions) {
-        if (instruction.command?.kind === 'SHELL') posix = isPosixShell(instruction.command.shell);
-        if (instruction.name !== 'RUN' || instruction.form !== 'shell' || !instruction.argsText) continue;
-        if (!posix) continue;
-        if (instruction.heredocs.length === 0) {
-          const { startOffset, endOffset } = instruction.argsText;
-          scripts.push({
-            instruction,
-            stage,
-            script: tokenizeShell(text, startOffset, endOffset, dockerfile.escapeChar),
-            start: startOffset,
-            end: endOffset,
-          });
-          continue;
-        }
-        // Only `RUN <<EOF` (or `RUN bash <<EOF`) runs a body as the script; `RUN python3 <<EOF` feeds
-        // it to another program.
-        const line = instruction.argsText.value;
-        if (!/^(?:(?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|ash|dash)(?:\s+-\w+)*\s+)?<<-?\S+\s*$/.test(line))
-          continue;
-        for (const heredoc of instruction.heredocs) {
-          const body = heredoc.body;
-          // A body with a shebang for another interpreter is not shell.
-          const firstLine = text.slice(body.startOffset, text.indexOf('\n', body.startOffset));
-          if (firstLine.startsWith('#!') && !/\b(?:sh|bash|ash|dash|zsh)\b/.test(firstLine)) continue;
-          scripts.push({
-            instruction,
-            stage,
-            script: tokenizeShell(text, body.startOffset, body.endOffset),
-            start: body.startOffset,
-            end: body.endOffset,
-            heredoc,
-          });
-        }
+/** The POSIX shell scripts of the document's RUN instructions, tokenized. */
+export function findRunScripts(document: DockerfileDocument): RunScript[] {
+  const dockerfile = document.dockerfile;
+  const text = document.text;
+  const scripts: RunScript[] = [];
+  if (dockerfile.escapeChar === '`') return scripts;
+  for (const stage of dockerfile.stages) {
+    let posix = true; // each stage starts with /bin/sh; SHELL changes it for what follows
+    for (const instruction of stage.instructions) {
+      if (instruction.command?.kind === 'SHELL') posix = isPosixShell(instruction.command.shell);
+      if (instruction.name !== 'RUN' || instruction.form !== 'shell' || !instruction.argsText) continue;
+      if (!posix) continue;
+      if (instruction.heredocs.length === 0) {
+        const { startOffset, endOffset } = instruction.argsText;
+        scripts.push({
+          instruction,
+          stage,
+          script: tokenizeShell(text, startOffset, endOffset, dockerfile.escapeChar),
+          start: startOffset,
+          end: endOffset,
+        });
+        continue;
+      }
+      // Only `RUN <<EOF` (or `RUN bash <<EOF`) runs a body as the script; `RUN python3 <<EOF` feeds
+      // it to another program.
+      const line = instruction.argsText.value;
+      if (!/^(?:(?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|ash|dash)(?:\s+-\w+)*\s+)?<<-?\S+\s*$/.test(line))
+        continue;
+      for (const heredoc of instruction.heredocs) {
+        const body = heredoc.body;
+        // A body with a shebang for another interpreter is not shell.
+        const firstLine = text.slice(body.startOffset, text.indexOf('\n', body.startOffset));
+        if (firstLine.startsWith('#!') && !/\b(?:sh|bash|ash|dash|zsh)\b/.test(firstLine)) continue;
+        scripts.push({
+          instruction,
+          stage,
+          script: tokenizeShell(text, body.startOffset, body.endOffset),
+          start: body.startOffset,
+          end: body.endOffset,
+          heredoc,
+        });
       }
     }
-    return scripts;
-  });
+  }
+  return scripts;
 }
 
 /** True when another stage builds on, copies from or mounts `stage` (so its size matters less). */
@@ -82,22 +79,19 @@ export interface RunInvocation {
   readonly invocation: PackageInvocation;
 }
 
-const invocationsKey = Symbol('packageInvocations');
 const mentionsManager =
   /^(?:apt-get|apt|apk|yum|dnf|microdnf|zypper|pip[\d.]*|python[\d.]*|npm|yarn|gem|go)$/;
 
-/** Every package-manager invocation in the document's RUN scripts. */
-export function packageInvocations(document: DockerfileDocument): readonly RunInvocation[] {
-  return document.cached(invocationsKey, () => {
-    const out: RunInvocation[] = [];
-    for (const { run, command, name } of runCommands(document)) {
-      // Cheap filter before the full split: the program must be a package manager or python.
-      if (!mentionsManager.test(name)) continue;
-      const invocation = packageInvocation(command);
-      if (invocation) out.push({ run, invocation });
-    }
-    return out;
-  });
+/** Every package-manager invocation among the commands of RUN scripts. */
+export function findPackageInvocations(commands: readonly RunCommand[]): RunInvocation[] {
+  const out: RunInvocation[] = [];
+  for (const { run, command, name } of commands) {
+    // Cheap filter before the full split: the program must be a package manager or python.
+    if (!mentionsManager.test(name)) continue;
+    const invocation = packageInvocation(command);
+    if (invocation) out.push({ run, invocation });
+  }
+  return out;
 }
 
 /** True when the RUN mounts a cache (or tmpfs) over one of `paths` (or a parent of one). */
@@ -119,18 +113,14 @@ export interface RunCommand {
   readonly at: number;
 }
 
-const runCommandsKey = Symbol('runCommands');
-
-/** Every simple command of the document's RUN scripts, computed once per document version. */
-export function runCommands(document: DockerfileDocument): readonly RunCommand[] {
-  return document.cached(runCommandsKey, () => {
-    const out: RunCommand[] = [];
-    for (const run of runScripts(document)) {
-      for (const command of run.script.commands) {
-        const name = commandName(command);
-        if (name) out.push({ run, command, name, at: commandIndex(command.words) });
-      }
+/** Every simple command of the RUN scripts. */
+export function findRunCommands(scripts: readonly RunScript[]): RunCommand[] {
+  const out: RunCommand[] = [];
+  for (const run of scripts) {
+    for (const command of run.script.commands) {
+      const name = commandName(command);
+      if (name) out.push({ run, command, name, at: commandIndex(command.words) });
     }
-    return out;
-  });
+  }
+  return out;
 }

@@ -12,8 +12,8 @@ export const AddInsteadOfCopy: Rule = {
   hadolint: ['DL3020'],
   fix: 'Replaces ADD with COPY.',
   check(context) {
-    for (const { instruction } of context.instructions()) {
-      if (instruction.name !== 'ADD' || instruction.heredocs.length > 0) continue;
+    for (const { instruction } of context.instructions('ADD')) {
+      if (instruction.heredocs.length > 0) continue;
       // --checksum, --keep-git-dir and --unpack only mean something to ADD.
       if (
         instruction.flags.some(

@@ -1,5 +1,4 @@
 import { hasOption } from '../analysis/packages';
-import { packageInvocations } from '../analysis/runScripts';
 import type { Rule } from './rule';
 import { berthRuleUrl } from './support';
 
@@ -16,7 +15,7 @@ export const AptGetNoInstallRecommends: Rule = {
     // APT configured earlier (an apt.conf.d snippet written by a RUN) counts too.
     const configured = /Install-Recommends\s*"?(?:0|false)/i.test(context.text);
     if (configured) return;
-    for (const { invocation } of packageInvocations(context.document)) {
+    for (const { invocation } of context.packageInvocations()) {
       if (invocation.manager !== 'apt-get' || invocation.subcommand?.value !== 'install') continue;
       if (hasOption(invocation, undefined, '--no-install-recommends')) continue;
       if (invocation.command.words.some((w) => /Install-Recommends=(?:0|false)/i.test(w.value))) continue;

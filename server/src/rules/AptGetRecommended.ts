@@ -1,4 +1,3 @@
-import { packageInvocations } from '../analysis/runScripts';
 import type { Rule } from './rule';
 import { berthRuleUrl } from './support';
 
@@ -31,7 +30,7 @@ export const AptGetRecommended: Rule = {
   hadolint: ['DL3027'],
   fix: 'Replaces `apt` with `apt-get` (or `apt-cache` for search/show/policy).',
   check(context) {
-    for (const { invocation } of packageInvocations(context.document)) {
+    for (const { invocation } of context.packageInvocations()) {
       if (invocation.manager !== 'apt') continue;
       const word = invocation.managerWord;
       const replacement = equivalents[invocation.subcommand?.value ?? ''];

@@ -1,6 +1,5 @@
 import { archivePattern } from './archives';
 import type { Rule } from './rule';
-import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const ArchiveCopiedNotAdded: Rule = {
@@ -13,7 +12,7 @@ export const ArchiveCopiedNotAdded: Rule = {
   hadolint: ['DL3010'],
   check(context) {
     const extracted: { stage: unknown; text: string }[] = [];
-    for (const { run, command, name, at } of runCommands(context.document)) {
+    for (const { run, command, name, at } of context.runCommands()) {
       if (name === 'tar')
         extracted.push({
           stage: run.stage,
@@ -24,8 +23,8 @@ export const ArchiveCopiedNotAdded: Rule = {
         });
     }
     if (extracted.length === 0) return;
-    for (const { instruction, stage } of context.instructions()) {
-      if (instruction.name !== 'COPY' || instruction.flags.some((f) => f.name === 'from')) continue;
+    for (const { instruction, stage } of context.instructions('COPY')) {
+      if (instruction.flags.some((f) => f.name === 'from')) continue;
       for (const source of instruction.args.slice(0, -1)) {
         if (!archivePattern.test(source.value)) continue;
         const base = source.value.slice(source.value.lastIndexOf('/') + 1);

@@ -1,5 +1,4 @@
 import type { Rule } from './rule';
-import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const CdInsteadOfWorkdir: Rule = {
@@ -11,7 +10,7 @@ export const CdInsteadOfWorkdir: Rule = {
   severity: 'information',
   hadolint: ['DL3003'],
   check(context) {
-    for (const { run, command, name, at } of runCommands(context.document)) {
+    for (const { run, command, name, at } of context.runCommands()) {
       // Only a cd that begins the step to an absolute path reads like a WORKDIR; `cd build && make && cd ..` is local.
       if (name !== 'cd' || run.script.commands[0] !== command) continue;
       const target = command.words[at + 1]?.value;

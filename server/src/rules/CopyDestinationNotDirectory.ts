@@ -11,8 +11,7 @@ export const CopyDestinationNotDirectory: Rule = {
   hadolint: ['DL3021'],
   fix: "Appends '/' to the destination.",
   check(context) {
-    for (const { instruction } of context.instructions()) {
-      if (instruction.name !== 'COPY' && instruction.name !== 'ADD') continue;
+    for (const { instruction } of context.instructions('COPY', 'ADD')) {
       // Heredoc markers count as sources, as in BuildKit.
       const args = instruction.args;
       if (args.length < 3) continue;

@@ -10,9 +10,9 @@ export const CopyEntireStageFilesystem: Rule = {
   severity: 'warning',
   hadolint: ['DL3067'],
   check(context) {
-    for (const { instruction, stage } of context.instructions()) {
+    for (const { instruction, stage } of context.instructions('COPY')) {
       const from = instruction.flags.find((f) => f.name === 'from');
-      if (instruction.name !== 'COPY' || !from?.value || !stage) continue;
+      if (!from?.value || !stage) continue;
       // Copying all of a small image (`--from=tonistiigi/xx / /`, or a stage that only names such an
       // image) is a common, deliberate pattern; a stage that built a system is what this is about.
       const source = context.symbols.stageNamed(from.value, stage.index);

@@ -42,8 +42,7 @@ export const CopyIgnoredFile: Rule = {
     const matcher = ignoreText === undefined ? undefined : compiled(ignoreText);
     // With `!` exceptions a directory may be excluded while files in it are not: BuildKit does not guess.
     if (!matcher || matcher.exclusions) return;
-    for (const { instruction } of context.instructions()) {
-      if (instruction.name !== 'COPY' && instruction.name !== 'ADD') continue;
+    for (const { instruction } of context.instructions('COPY', 'ADD')) {
       if (instruction.flags.some((f) => f.name === 'from')) continue;
       const sources = instruction.args.filter((a) => !a.value.startsWith('<<')).slice(0, -1);
       for (const source of sources) {

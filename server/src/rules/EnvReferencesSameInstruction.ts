@@ -10,7 +10,7 @@ export const EnvReferencesSameInstruction: Rule = {
   severity: 'warning',
   hadolint: ['DL3044'],
   check(context) {
-    for (const { instruction } of context.instructions()) {
+    for (const { instruction } of context.instructions('ENV')) {
       if (instruction.command?.kind !== 'ENV') continue;
       const pairs = instruction.command.env;
       for (let i = 1; i < pairs.length; i++) {

@@ -11,8 +11,7 @@ export const ExposeInvalidFormat: Rule = {
   severity: 'warning',
   fix: 'Keeps only the container port (publish host ports at run time with -p).',
   check(context) {
-    for (const { instruction } of context.instructions()) {
-      if (instruction.name !== 'EXPOSE') continue;
+    for (const { instruction } of context.instructions('EXPOSE')) {
       for (const arg of instruction.args) {
         if (arg.value.includes('$')) continue;
         const spec = splitPortSpec(arg.value);

@@ -10,8 +10,7 @@ export const ExposeProtoCasing: Rule = {
   severity: 'warning',
   fix: 'Lowercases the protocol.',
   check(context) {
-    for (const { instruction } of context.instructions()) {
-      if (instruction.name !== 'EXPOSE') continue;
+    for (const { instruction } of context.instructions('EXPOSE')) {
       for (const arg of instruction.args) {
         if (arg.value.includes('$')) continue;
         const { proto } = splitPortSpec(arg.value);

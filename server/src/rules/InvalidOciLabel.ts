@@ -30,7 +30,7 @@ export const InvalidOciLabel: Rule = {
   severity: 'warning',
   hadolint: ['DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'],
   check(context) {
-    for (const { instruction } of context.instructions()) {
+    for (const { instruction } of context.instructions('LABEL')) {
       if (instruction.command?.kind !== 'LABEL') continue;
       for (const pair of instruction.command.labels) {
         const value = pair.value.replace(/^(["'])(.*)\1$/, '$2');

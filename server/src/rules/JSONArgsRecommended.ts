@@ -38,8 +38,7 @@ export const JSONArgsRecommended: Rule = {
   fix: 'Rewrites a simple command line (no shell syntax) in JSON form.',
   check(context) {
     let shells: Map<Stage, number> | undefined;
-    for (const { instruction, stage } of context.instructions()) {
-      if (instruction.name !== 'CMD' && instruction.name !== 'ENTRYPOINT') continue;
+    for (const { instruction, stage } of context.instructions('CMD', 'ENTRYPOINT')) {
       if (!stage || instruction.form !== 'shell' || !instruction.argsText) continue;
       shells ??= shellOffsets(context);
       if (shells.get(stage)! < instruction.startOffset) continue;

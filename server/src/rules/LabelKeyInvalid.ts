@@ -13,7 +13,7 @@ export const LabelKeyInvalid: Rule = {
   severity: 'hint',
   hadolint: ['DL3048'],
   check(context) {
-    for (const { instruction } of context.instructions()) {
+    for (const { instruction } of context.instructions('LABEL')) {
       if (instruction.command?.kind !== 'LABEL') continue;
       for (const pair of instruction.command.labels) {
         const key = pair.key;

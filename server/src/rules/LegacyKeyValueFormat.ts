@@ -10,8 +10,7 @@ export const LegacyKeyValueFormat: Rule = {
   fix: 'Rewrites `KEY value` as `KEY=value`, quoting a value that contains spaces.',
   check(context) {
     const text = context.text;
-    for (const { instruction } of context.instructions()) {
-      if (instruction.name !== 'ENV' && instruction.name !== 'LABEL') continue;
+    for (const { instruction } of context.instructions('ENV', 'LABEL')) {
       const args = instruction.args;
       for (let i = 0; i + 2 < args.length + 1; i++) {
         const key = args[i];

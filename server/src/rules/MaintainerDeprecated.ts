@@ -11,8 +11,7 @@ export const MaintainerDeprecated: Rule = {
   hadolint: ['DL4000'],
   fix: 'Replaces it with LABEL org.opencontainers.image.authors="…".',
   check(context) {
-    for (const { instruction } of context.instructions()) {
-      if (instruction.name !== 'MAINTAINER') continue;
+    for (const { instruction } of context.instructions('MAINTAINER')) {
       const author = instruction.argsText?.value ?? '';
       const label = `LABEL org.opencontainers.image.authors=${JSON.stringify(author)}`;
       context.report(instruction, 'Maintainer instruction is deprecated in favor of using label', {

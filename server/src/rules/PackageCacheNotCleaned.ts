@@ -1,5 +1,5 @@
 import { hasOption, type PackageManager } from '../analysis/packages';
-import { isIntermediate, mountsCacheOver, packageInvocations, type RunScript } from '../analysis/runScripts';
+import { isIntermediate, mountsCacheOver, type RunScript } from '../analysis/runScripts';
 import type { Fix, Rule, RuleContext } from './rule';
 import { berthRuleUrl } from './support';
 
@@ -83,7 +83,7 @@ export const PackageCacheNotCleaned: Rule = {
   fix: 'Appends the cleanup command to the RUN, or adds `--no-cache` (apk) / `--no-cache-dir` (pip).',
   check(context) {
     const seen = new Set<string>();
-    for (const { run, invocation } of packageInvocations(context.document)) {
+    for (const { run, invocation } of context.packageInvocations()) {
       const sub = invocation.subcommand;
       if (!sub || isIntermediate(context.document, run.stage)) continue;
       const runText = context.text.slice(run.start, run.end);

@@ -1,5 +1,4 @@
 import { hasOption } from '../analysis/packages';
-import { packageInvocations } from '../analysis/runScripts';
 import type { Rule } from './rule';
 import { berthRuleUrl } from './support';
 
@@ -67,7 +66,7 @@ export const PackageManagerAssumeYes: Rule = {
   hadolint: ['DL3014', 'DL3030', 'DL3034', 'DL3038'],
   fix: 'Adds `-y` after the subcommand.',
   check(context) {
-    for (const { invocation } of packageInvocations(context.document)) {
+    for (const { invocation } of context.packageInvocations()) {
       const rules = prompting[invocation.manager];
       const sub = invocation.subcommand;
       if (!rules || !sub || !rules.subcommands.has(sub.value)) continue;

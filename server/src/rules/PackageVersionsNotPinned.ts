@@ -1,5 +1,4 @@
 import { hasOption, isDynamic, type PackageInvocation } from '../analysis/packages';
-import { packageInvocations } from '../analysis/runScripts';
 import type { ShellWord } from '../analysis/shell';
 import type { Rule } from './rule';
 import { berthRuleUrl } from './support';
@@ -72,7 +71,7 @@ export const PackageVersionsNotPinned: Rule = {
   severity: 'off',
   hadolint: ['DL3008', 'DL3013', 'DL3016', 'DL3018', 'DL3028', 'DL3033', 'DL3037', 'DL3041', 'DL3062'],
   check(context) {
-    for (const { invocation } of packageInvocations(context.document)) {
+    for (const { invocation } of context.packageInvocations()) {
       const rules = pinning[invocation.manager];
       if (!rules || !invocation.subcommand || !rules.installs.has(invocation.subcommand.value)) continue;
       // `npm install -g` pins globally installed tools; a bare `npm install` uses the lockfile.

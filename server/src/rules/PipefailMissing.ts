@@ -1,5 +1,4 @@
 import type { Instruction, Stage } from '../../../engine/src/dockerfile/model';
-import { runScripts } from '../analysis/runScripts';
 import type { Rule, RuleContext } from './rule';
 import { berthRuleUrl } from './support';
 
@@ -28,7 +27,7 @@ export const PipefailMissing: Rule = {
   severity: 'information',
   hadolint: ['DL4006'],
   check(context) {
-    for (const run of runScripts(context.document)) {
+    for (const run of context.runScripts()) {
       if (!run.script.hasPipe) continue;
       const text = context.text.slice(run.start, run.end);
       if (/set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail|-o\s+pipefail/.test(text)) continue;

@@ -1,5 +1,4 @@
 import type { Rule } from './rule';
-import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 const pointless: ReadonlySet<string> = new Set([
@@ -24,7 +23,7 @@ export const PointlessCommandInRun: Rule = {
   severity: 'information',
   hadolint: ['DL3001'],
   check(context) {
-    for (const { command, name, at } of runCommands(context.document)) {
+    for (const { command, name, at } of context.runCommands()) {
       if (!pointless.has(name)) continue;
       const word = command.words[at];
       context.report(

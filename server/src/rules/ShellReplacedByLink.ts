@@ -1,5 +1,4 @@
 import type { Rule } from './rule';
-import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const ShellReplacedByLink: Rule = {
@@ -11,7 +10,7 @@ export const ShellReplacedByLink: Rule = {
   severity: 'warning',
   hadolint: ['DL4005'],
   check(context) {
-    for (const { command, name, at } of runCommands(context.document)) {
+    for (const { command, name, at } of context.runCommands()) {
       if (name !== 'ln') continue;
       const args = command.words.slice(at + 1).filter((w) => !w.value.startsWith('-'));
       const target = args[args.length - 1];

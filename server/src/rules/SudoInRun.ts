@@ -1,4 +1,3 @@
-import { runScripts } from '../analysis/runScripts';
 import type { Rule } from './rule';
 import { berthRuleUrl } from './support';
 
@@ -12,7 +11,7 @@ export const SudoInRun: Rule = {
   hadolint: ['DL3004'],
   fix: 'Removes `sudo` and its options.',
   check(context) {
-    for (const run of runScripts(context.document)) {
+    for (const run of context.runScripts()) {
       for (const command of run.script.commands) {
         const words = command.words;
         // Fast path: sudo can only come first or after VAR=value assignments.

@@ -13,7 +13,7 @@ export const UnexpectedLabel: Rule = {
     const { requiredLabels, strictLabels } = context.environment.settings;
     if (!strictLabels || requiredLabels.length === 0) return;
     const allowed = new Set(requiredLabels);
-    for (const { instruction } of context.instructions()) {
+    for (const { instruction } of context.instructions('LABEL')) {
       if (instruction.command?.kind !== 'LABEL') continue;
       for (const pair of instruction.command.labels) {
         if (!allowed.has(pair.key))

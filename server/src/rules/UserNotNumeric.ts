@@ -10,7 +10,7 @@ export const UserNotNumeric: Rule = {
   severity: 'off',
   hadolint: ['DL3066'],
   check(context) {
-    for (const { instruction } of context.instructions()) {
+    for (const { instruction } of context.instructions('USER')) {
       if (instruction.command?.kind !== 'USER') continue;
       const user = instruction.command.user.split(':')[0];
       if (/^\d+$/.test(user) || user.includes('$')) continue;

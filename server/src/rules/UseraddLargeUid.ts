@@ -1,5 +1,4 @@
 import type { Rule } from './rule';
-import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const UseraddLargeUid: Rule = {
@@ -12,7 +11,7 @@ export const UseraddLargeUid: Rule = {
   hadolint: ['DL3046'],
   fix: 'Adds `-l` (`--no-log-init`).',
   check(context) {
-    for (const { command, name, at } of runCommands(context.document)) {
+    for (const { command, name, at } of context.runCommands()) {
       if (name !== 'useradd') continue;
       const words = command.words.slice(at + 1).map((w) => w.value);
       if (words.some((w) => w === '-l' || w === '--no-log-init' || /^-[A-Za-z]*l/.test(w))) continue;

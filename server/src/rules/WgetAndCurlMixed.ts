@@ -1,5 +1,4 @@
 import type { Rule } from './rule';
-import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const WgetAndCurlMixed: Rule = {
@@ -11,7 +10,7 @@ export const WgetAndCurlMixed: Rule = {
   hadolint: ['DL4001'],
   check(context) {
     const firstByStage = new Map<unknown, Map<string, { start: number; end: number }>>();
-    for (const { run, command, name, at } of runCommands(context.document)) {
+    for (const { run, command, name, at } of context.runCommands()) {
       if (name !== 'wget' && name !== 'curl') continue;
       const tools = firstByStage.get(run.stage) ?? new Map();
       firstByStage.set(run.stage, tools);

@@ -1,5 +1,4 @@
 import type { Rule } from './rule';
-import { runCommands } from '../analysis/runScripts';
 import { berthRuleUrl } from './support';
 
 export const WgetProgressBar: Rule = {
@@ -11,7 +10,7 @@ export const WgetProgressBar: Rule = {
   hadolint: ['DL3047'],
   fix: 'Adds `--progress=dot:giga`.',
   check(context) {
-    for (const { command, name, at } of runCommands(context.document)) {
+    for (const { command, name, at } of context.runCommands()) {
       if (name !== 'wget') continue;
       const options = command.words.slice(at + 1).map((w) => w.value);
       const quiet = options.some(

@@ -1,4 +1,3 @@
-import { packageInvocations } from '../analysis/runScripts';
 import type { Rule } from './rule';
 import { berthRuleUrl } from './support';
 
@@ -11,7 +10,7 @@ export const ZypperDistUpgrade: Rule = {
   severity: 'warning',
   hadolint: ['DL3035'],
   check(context) {
-    for (const { invocation } of packageInvocations(context.document)) {
+    for (const { invocation } of context.packageInvocations()) {
       const sub = invocation.subcommand;
       if (invocation.manager !== 'zypper' || (sub?.value !== 'dist-upgrade' && sub?.value !== 'dup'))
         continue;

@@ -7,6 +7,7 @@ import type { Severity } from '../settings';
 import { fileCheckConfig, instructionCheckConfig, type CheckConfig } from './checkConfig';
 import { allRules } from './index';
 import { RuleContext, type Finding, type Rule } from './rule';
+import { SharedAnalysis } from './shared';
 
 export interface LintResult {
   readonly finding: Finding;
@@ -33,6 +34,7 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
   // Per-instruction `# check=` comments are rare: look findings up only when there are some.
   const scoped = dockerfile.instructions.some((i) => i.comments.some((c) => /check\s*=/i.test(c)));
   const results: LintResult[] = [];
+  const shared = new SharedAnalysis(document);
   for (const rule of allRules) {
     const configured = settings.rules[rule.name] ?? 'default';
     if (configured === 'off') continue;
@@ -41,7 +43,7 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
     if (configured === 'default' && rule.severity === 'off') continue;
     const findings: Finding[] = [];
     try {
-      rule.check(new RuleContext(document, environment, rule, findings));
+      rule.check(new RuleContext(document, environment, rule, findings, shared));
     } catch (error) {
       // A rule bug must never take the other diagnostics down with it.
       console.error(

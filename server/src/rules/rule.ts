@@ -3,11 +3,13 @@
 // function that walks the parsed model and reports findings, each with the fixes that are
 // mechanical enough to apply without asking.
 import type { DiagnosticTag, Range, TextEdit } from 'vscode-languageserver-types';
-import type { Dockerfile, Instruction, Span, Stage } from '../../../engine/src/dockerfile/model';
+import type { Dockerfile, Span } from '../../../engine/src/dockerfile/model';
+import type { RunCommand, RunInvocation, RunScript } from '../analysis/runScripts';
 import type { Symbols } from '../analysis/symbols';
 import type { DockerfileDocument } from '../document';
 import type { ServiceEnvironment } from '../environment';
 import type { Severity } from '../settings';
+import type { SharedAnalysis, StagedInstruction } from './shared';
 
 export interface Rule {
   /** Stable id: BuildKit's check name for its checks, ours in the same PascalCase style. */
@@ -47,14 +49,13 @@ export interface ReportOptions {
   readonly tags?: readonly DiagnosticTag[];
 }
 
-const instructionsKey = Symbol('instructions');
-
 export class RuleContext {
   constructor(
     readonly document: DockerfileDocument,
     readonly environment: ServiceEnvironment,
     readonly rule: Rule,
     private readonly sink: Finding[],
+    private readonly shared: SharedAnalysis,
   ) {}
 
   get dockerfile(): Dockerfile {
@@ -74,17 +75,27 @@ export class RuleContext {
     this.sink.push({ rule: this.rule, range, message, fixes: options.fixes ?? [], tags: options.tags });
   }
 
-  /** Every instruction (global ARGs, then each stage's FROM and body), with the stage it belongs to. */
-  instructions(): readonly { instruction: Instruction; stage: Stage | undefined }[] {
-    return this.document.cached(instructionsKey, () => {
-      const out: { instruction: Instruction; stage: Stage | undefined }[] = [];
-      for (const instruction of this.dockerfile.globalArgs) out.push({ instruction, stage: undefined });
-      for (const stage of this.dockerfile.stages) {
-        out.push({ instruction: stage.from, stage });
-        for (const instruction of stage.instructions) out.push({ instruction, stage });
-      }
-      return out;
-    });
+  /**
+   * Every instruction (global ARGs, then each stage's FROM and body), with the stage it belongs to;
+   * given keywords (upper case), only the instructions named so. Listed once per lint run.
+   */
+  instructions(...keywords: string[]): readonly StagedInstruction[] {
+    return this.shared.instructions(...keywords);
+  }
+
+  /** The POSIX shell scripts of RUN instructions, tokenized once per lint run. */
+  runScripts(): readonly RunScript[] {
+    return this.shared.runScripts();
+  }
+
+  /** Every simple command of the RUN scripts, with its program name. */
+  runCommands(): readonly RunCommand[] {
+    return this.shared.runCommands();
+  }
+
+  /** Every package-manager invocation in the RUN scripts. */
+  packageInvocations(): readonly RunInvocation[] {
+    return this.shared.packageInvocations();
   }
 
   /** A span of the document from offsets. */
