@@ -1,7 +1,8 @@
 // Images benchmark, Berth side by side with its peers in one run, on a local docker-registry:
 //   1. cold pull of the busybox test image: berth pull vs podman pull vs skopeo copy (to an OCI dir),
 //      and a pull through a running berthd (the docker CLI on its API, the image removed before each)
-//   2. a generated ~200 MB, 4-layer image: pull throughput, berth vs skopeo (and podman)
+//   2. a generated ~200 MB, 4-layer image: pull throughput, berth vs skopeo (and podman), and like
+//      for like: skopeo copy followed by `tar -xzf` of each layer (pulled and unpacked, as berth does)
 //   3. unpacking one ~50 MB gzip layer: berth's unpackLayer vs `tar -xzf`
 // Medians go to bench/results/images.json. Run: npm run build && node out/bench/images.js [--runs N]
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -20,6 +21,16 @@ const berthBin = join(repoRoot, 'bin', 'berth');
 const berthdBin = join(repoRoot, 'bin', 'berthd');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+
+/**
+ * The environment the berth CLI runs in. This machine's sandbox sets NODE_EXTRA_CA_CERTS, and Node 20
+ * then builds its whole root certificate store at every start (~80 ms of CPU, 100-200 ms of wall
+ * time at load 5) before any of our code runs; a usual machine has no such variable, and the peers
+ * (Go) read certificates only when they verify one. The busybox case measures the CLI both ways.
+ */
+const berthEnv = { ...process.env };
+delete berthEnv.NODE_EXTRA_CA_CERTS;
+const sandboxCaCerts = process.env.NODE_EXTRA_CA_CERTS;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -125,6 +136,7 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0)
     throw new Error('the images benchmark needs root (podman storage, owners on unpack)');
   const work = mkdtempSync(join(tmpdir(), 'berth-bench-images-'));
+  const loadAtStart = loadavg();
   const registry = await startRegistry();
   const podman = makePodman([registry.address]);
   const berthd = await startBerthd(join(work, 'berthd'));
@@ -134,11 +146,22 @@ async function main(): Promise<void> {
     const busybox = makeBusyboxLayout(join(work, 'busybox'));
     const small = `${registry.address}/bench/busybox:latest`;
     skopeoPush(busybox, small);
-    const times: Record<string, number[]> = { berth: [], berthd: [], podman: [], skopeo: [] };
+    const times: Record<string, number[]> = {
+      berth: [],
+      berthCaCerts: [],
+      berthd: [],
+      podman: [],
+      skopeo: [],
+    };
     for (let i = 0; i < runs; i++) {
       const root = join(work, `berth-small-${i}`);
-      times.berth.push(await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', small]));
+      const pull = [berthBin, '--root', root, 'pull', '-q', small];
+      times.berth.push(await timeCommand(process.execPath, pull, berthEnv));
       rmSync(root, { recursive: true, force: true });
+      if (sandboxCaCerts) {
+        times.berthCaCerts.push(await timeCommand(process.execPath, pull));
+        rmSync(root, { recursive: true, force: true });
+      }
       // Through the daemon: its image (and so its only layer's snapshot and blobs) removed first.
       removeFromBerthd(berthd.env, small);
       times.berthd.push(await timeCommand('docker', ['pull', '-q', small], berthd.env));
@@ -154,7 +177,11 @@ async function main(): Promise<void> {
       );
       rmSync(dir, { recursive: true, force: true });
     }
-    const smallMedians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    const smallMedians = Object.fromEntries(
+      Object.entries(times)
+        .filter(([, v]) => v.length > 0)
+        .map(([k, v]) => [k, median(v)]),
+    );
     cases.push({
       name: 'cold pull of busybox from a local registry',
       unit: 'ms',
@@ -163,6 +190,10 @@ async function main(): Promise<void> {
         podman: smallMedians.podman,
         skopeo: smallMedians.skopeo,
         'docker CLI → berthd (berth through its daemon)': smallMedians.berthd,
+        ...(sandboxCaCerts && {
+          'berth CLI with the sandbox NODE_EXTRA_CA_CERTS (Node builds its CA store at start)':
+            smallMedians.berthCaCerts,
+        }),
       },
       ratio: {
         peer: 'podman',
@@ -186,11 +217,17 @@ async function main(): Promise<void> {
     skopeoPush(big, bigRef);
     const compressed = big.layers.reduce((a, l) => a + l.size, 0);
     const bigRuns = Math.max(3, Math.ceil(runs / 2));
-    const bigTimes: Record<string, number[]> = { berth: [], berthd: [], skopeo: [], podman: [] };
+    const bigTimes: Record<string, number[]> = {
+      berth: [],
+      berthd: [],
+      skopeo: [],
+      skopeoTar: [],
+      podman: [],
+    };
     for (let i = 0; i < bigRuns; i++) {
       const root = join(work, `berth-big-${i}`);
       bigTimes.berth.push(
-        await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', bigRef]),
+        await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', bigRef], berthEnv),
       );
       rmSync(root, { recursive: true, force: true });
       removeFromBerthd(berthd.env, bigRef);
@@ -205,6 +242,23 @@ async function main(): Promise<void> {
         ),
       );
       rmSync(dir, { recursive: true, force: true });
+      // Like for like: skopeo's copy, then each layer unpacked in order, as a script would do it.
+      const rootfs = join(work, `skopeo-tar-rootfs-${i}`);
+      bigTimes.skopeoTar.push(
+        await timeIt(async () => {
+          await timeCommand(
+            'skopeo',
+            ['copy', '-q', '--src-tls-verify=false', `docker://${bigRef}`, `oci:${dir}:x`],
+            skopeoEnv(),
+          );
+          mkdirSync(rootfs);
+          for (const l of big.layers) {
+            await timeCommand('tar', ['-xzf', join(dir, 'blobs/sha256', l.digest.slice(7)), '-C', rootfs]);
+          }
+        }),
+      );
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(rootfs, { recursive: true, force: true });
       execFileSync('podman', ['rmi', '-a', '-f'], { env: podman.env, stdio: 'ignore' });
       bigTimes.podman.push(
         await timeCommand('podman', ['pull', '-q', '--tls-verify=false', bigRef], podman.env),
@@ -213,12 +267,13 @@ async function main(): Promise<void> {
     const mbps = (ms: number) => compressed / 1e6 / (ms / 1000);
     const bigMedians = Object.fromEntries(Object.entries(bigTimes).map(([k, v]) => [k, mbps(median(v))]));
     cases.push({
-      name: `pull throughput, ${Math.round(compressed / 1e6)} MB compressed in 4 layers (berth and podman also unpack; skopeo only copies)`,
+      name: `pull throughput, ${Math.round(compressed / 1e6)} MB compressed in 4 layers (berth and podman also unpack; skopeo only copies the blobs)`,
       unit: 'MB/s',
       berth: bigMedians.berth,
       peers: {
         skopeo: bigMedians.skopeo,
         podman: bigMedians.podman,
+        'skopeo copy + tar -xzf of each layer (pulled and unpacked, like berth)': bigMedians.skopeoTar,
         'docker CLI → berthd (berth through its daemon)': bigMedians.berthd,
       },
       ratio: {
@@ -276,7 +331,11 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'images',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg()[0] },
+    machine: {
+      cpus: cpus().length,
+      node: process.version,
+      loadAverage: { start: loadAtStart, end: loadavg() },
+    },
     cases,
   };
   mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
