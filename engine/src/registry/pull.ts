@@ -106,7 +106,9 @@ export async function pullImage(
       0,
     );
   }
-  store.blobs.put(configBytes, manifest.config.digest);
+  // Checked now; written and fsynced while the layers download, durable before a name points here.
+  const configStored = store.blobs.putInBackground(configBytes, manifest.config.digest);
+  configStored.catch(() => {}); // awaited below
 
   const image: StoredImage = {
     id: manifest.config.digest,
@@ -159,15 +161,20 @@ export async function pullImage(
   }
   let failure: { error: unknown } | undefined;
   await runLimited(layerTasks, options.concurrency ?? 3).catch((error) => (failure ??= { error }));
-  // Every unpack has settled (none writes any more) before the pull ends, failed or not.
+  // Every unpack and the config's write have settled (nothing writes any more) before the pull
+  // ends, failed or not.
   for (const r of await Promise.allSettled(unpacking)) {
     if (r.status === 'rejected') failure ??= { error: r.reason };
   }
+  await configStored.catch((error: unknown) => (failure ??= { error }));
   if (failure) throw failure.error;
 
   // Manifests last: an image becomes visible only once all of its content is in the store.
-  if (topDoc.kind === 'index') store.blobs.put(manifestBytes, manifestDesc.digest);
-  store.blobs.put(top.bytes, top.digest);
+  const manifestsStored = await Promise.allSettled([
+    ...(topDoc.kind === 'index' ? [store.blobs.putInBackground(manifestBytes, manifestDesc.digest)] : []),
+    store.blobs.putInBackground(top.bytes, top.digest),
+  ]);
+  for (const r of manifestsStored) if (r.status === 'rejected') throw r.reason;
   store.setNames(ref.digest ? [name] : [name, `${repositoryName(ref)}@${top.digest}`], topDesc);
   progress({ status: `Digest: ${top.digest}` });
   progress({

@@ -115,10 +115,7 @@ export class BlobStore {
 
   /** Stores bytes held in memory; returns their digest (checked against `expected` when given). */
   put(data: Uint8Array, expected?: Digest): Digest {
-    const hasher = new DigestHasher(expected ? digestAlgorithm(expected) : 'sha256');
-    hasher.update(data);
-    const digest = hasher.digest();
-    if (expected && expected !== digest) throw new DigestMismatchError('blob', expected, digest, data.length);
+    const digest = verifiedDigest(data, expected);
     if (this.has(digest)) return digest;
     const tmp = join(this.ingestDir, tempName('put'));
     const fd = fs.openSync(tmp, 'wx', 0o644);
@@ -130,6 +127,28 @@ export class BlobStore {
     }
     this.commitFile(tmp, digest);
     return digest;
+  }
+
+  /**
+   * put() whose write and fsync run on libuv's thread pool, so that the caller goes on meanwhile (an
+   * fsync waits for the disk, tens of ms on a busy one). The digest is checked before it returns:
+   * a mismatch throws at once, nothing is written.
+   */
+  putInBackground(data: Uint8Array, expected?: Digest): Promise<Digest> {
+    const digest = verifiedDigest(data, expected);
+    if (this.has(digest)) return Promise.resolve(digest);
+    const tmp = join(this.ingestDir, tempName('put'));
+    return (async () => {
+      const file = await fs.promises.open(tmp, 'wx', 0o644);
+      try {
+        await file.writeFile(data);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      this.commitFile(tmp, digest);
+      return digest;
+    })();
   }
 
   /**
@@ -206,6 +225,15 @@ export class BlobStore {
     }
     return out;
   }
+}
+
+/** The digest of `data`, which must be `expected` when given. */
+function verifiedDigest(data: Uint8Array, expected?: Digest): Digest {
+  const hasher = new DigestHasher(expected ? digestAlgorithm(expected) : 'sha256');
+  hasher.update(data);
+  const digest = hasher.digest();
+  if (expected && expected !== digest) throw new DigestMismatchError('blob', expected, digest, data.length);
+  return digest;
 }
 
 /** Writes one blob; nothing appears under the digest until commit() has verified it. */

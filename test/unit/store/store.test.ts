@@ -231,10 +231,20 @@ describe('image store', () => {
   it('never stores a blob under the wrong digest', async () => {
     const digest = `sha256:${'0'.repeat(64)}` as Digest;
     assert.throws(() => store.blobs.put(Buffer.from('x'), digest), DigestMismatchError);
+    // Checked before it returns: the caller never goes on with unverified bytes.
+    assert.throws(() => store.blobs.putInBackground(Buffer.from('x'), digest), DigestMismatchError);
     const writer = await store.blobs.ingest({ digest, size: 1 });
     writer.write(Buffer.from('x'));
     await assert.rejects(writer.commit(), DigestMismatchError);
     assert.ok(!store.blobs.has(digest));
+    assert.deepEqual(readdirSync(store.blobs.ingestDir), []);
+  });
+
+  it('stores a blob in the background, readable under its digest once the promise resolves', async () => {
+    const data = Buffer.from('{"background":true}');
+    const digest = await store.blobs.putInBackground(data);
+    assert.deepEqual(store.blobs.read(digest), data);
+    assert.equal(await store.blobs.putInBackground(data, digest), digest, 'a second put finds it stored');
     assert.deepEqual(readdirSync(store.blobs.ingestDir), []);
   });
 });
