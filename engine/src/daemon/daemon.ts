@@ -16,6 +16,7 @@ import { HealthMonitor, probeCommand } from './containers/health';
 import { mountForArchive } from './containers/archive-mounts';
 import { rootfsPaths, isMounted, mountRootfs, unmountRootfs } from './containers/rootfs';
 import type { ContainerRuntime } from './containers/runtime-port';
+import type { ContainerRecord } from './containers/record';
 import { ContainerService } from './containers/service';
 import { sampleProcStats, sampleStats, top } from './containers/stats';
 import { ContainerStore } from './containers/store';
@@ -164,7 +165,8 @@ export class Daemon implements B.EngineBackend {
       const { exportTar } = await archiveCode();
       return this.withRoot(id, false, async (root) => exportTar(root), true);
     },
-    stats: (id, stream, signal) => this.stats(id, stream, signal),
+    // The record is looked up before the stream starts, so an unknown name is a 404, not an empty 200.
+    stats: (id, stream, signal) => this.stats(this.containerService.get(id), stream, signal),
     resize: async (id, h, w) => {
       const { rec, consoleFd } = this.containerService.resizeTarget(id);
       if (consoleFd === undefined) return;
@@ -287,8 +289,11 @@ export class Daemon implements B.EngineBackend {
     }
   }
 
-  private async *stats(id: string, stream: boolean, signal: AbortSignal): AsyncGenerator<T.ContainerStats> {
-    const rec = this.containerService.get(id);
+  private async *stats(
+    rec: ContainerRecord,
+    stream: boolean,
+    signal: AbortSignal,
+  ): AsyncGenerator<T.ContainerStats> {
     const sample = (): T.ContainerStats | undefined => {
       if (!isActive(rec.State.Status) || !rec.State.Pid) return undefined;
       try {
