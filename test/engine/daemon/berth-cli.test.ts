@@ -370,6 +370,81 @@ describe('berth CLI on berthd', function () {
     }
   });
 
+  it('stats streams samples until the container stops; events replays what happened', async () => {
+    const since = (Date.now() / 1000).toFixed(3);
+    const run = await berth([
+      'run',
+      '-d',
+      '--name',
+      'cli-live',
+      '--network',
+      'none',
+      'busybox',
+      'sleep',
+      '300',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const child = spawn(
+      process.execPath,
+      [berthBin, 'stats', '--format', '{{.Name}} pids={{.PIDs}}', 'cli-live'],
+      {
+        env: { ...process.env, DOCKER_HOST: d.host },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Two samples, a second apart: the view is live.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no second sample in 30 s: ${stdout}${stderr}`)),
+        30_000,
+      );
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.split('\n').filter((l) => l === 'cli-live pids=1').length >= 2) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    // Stopping the container ends its stream, and with it `berth stats`.
+    assert.equal((await berth(['stop', '-t', '1', 'cli-live'])).status, 0);
+    assert.equal(await exited, 0, stderr);
+    const missing = await berth(['stats', 'nothere']);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /No such container: nothere/);
+
+    const until = (Date.now() / 1000 + 1).toFixed(3);
+    const events = await berth([
+      'events',
+      '--since',
+      since,
+      '--until',
+      until,
+      '--filter',
+      'container=cli-live',
+      '--filter',
+      'type=container',
+      '--format',
+      '{{.Action}} {{.Actor.Attributes.name}}',
+    ]);
+    assert.equal(events.status, 0, events.stderr);
+    const actions = events.stdout.trim().split('\n');
+    assert.deepEqual(
+      actions.filter((a) => /^(create|start|die|stop) /.test(a)),
+      ['create cli-live', 'start cli-live', 'die cli-live', 'stop cli-live'],
+    );
+    const plain = await berth(['events', '--since', since, '--until', until, '-f', 'event=start']);
+    assert.match(
+      plain.stdout,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z container start [0-9a-f]{64} \(.*name=cli-live.*\)$/m,
+    );
+    await berth(['rm', 'cli-live']);
+  });
+
   it('version, info and a clear error when no daemon answers', async () => {
     const v = await berth(['version', '--format', '{{.Server.ApiVersion}}']);
     assert.equal(v.status, 0, v.stderr);

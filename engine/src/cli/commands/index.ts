@@ -14,11 +14,13 @@ import { pull } from './pull';
 import { push } from './push';
 import { rmi } from './rmi';
 import { create, run } from './run';
+import { events } from './containers/events';
 import { exec } from './containers/exec';
 import { kill, pause, rename, restart, rm, start, stop, top, unpause, wait } from './containers/lifecycle';
 import { logs } from './containers/logs';
 import { ps } from './containers/ps';
-import { port, stats } from './containers/stats';
+import { port } from './containers/port';
+import { stats } from './containers/stats';
 import { info, version } from './containers/system-info';
 import { save } from './save';
 import { system } from './system';
@@ -55,6 +57,7 @@ export const commands: Command[] = [
   login,
   version,
   info,
+  events,
   system,
   image,
   cp,

@@ -6,6 +6,7 @@ import { configuredRegistries, lookupCredentials } from '../../registry/credenti
 import type { ProgressListener, ProgressMessage } from '../../registry/progress';
 import type { DeleteResponseItem, ImageSummary } from '../../store/views';
 import { DaemonError, errorMessage, type DaemonApi } from './client';
+import { jsonLines } from './streams';
 
 function authBody(domain: string): Record<string, string> {
   const credentials = lookupCredentials(domain);
@@ -57,22 +58,10 @@ export async function followJsonLines(
     for await (const chunk of res.body) text += String(chunk);
     throw new DaemonError(res.status, errorMessage(text) || `status ${res.status}`);
   }
-  let pending = '';
-  const handle = (line: string): void => {
-    const m = JSON.parse(line) as StreamMessage;
+  for await (const m of jsonLines<StreamMessage>(res.body)) {
     if (m.error) throw new StreamError(m.errorDetail?.message ?? m.error);
     onMessage(m);
-  };
-  for await (const chunk of res.body) {
-    pending += String(chunk);
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl).trim();
-      pending = pending.slice(nl + 1);
-      if (line) handle(line);
-    }
   }
-  if (pending.trim()) handle(pending.trim());
 }
 
 /** A pull or push progress stream; an error in it is the daemon's answer. */

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { CliContext } from '../commands/command';
+import { DaemonError, errorMessage, type DaemonApi, type Query } from './client';
 
 /** Splits multiplexed frames into stdout and stderr as they arrive. */
 export function demultiplex(source: Readable, stdout: Writable, stderr: Writable): Promise<void> {
@@ -69,5 +70,36 @@ export async function pumpHijacked(
     }
     if (raw) input.setRawMode!(false);
     socket.destroy();
+  }
+}
+
+/** The objects of a newline-delimited JSON body (events, stats, progress), as they arrive. */
+export async function* jsonLines<T>(body: Readable): AsyncGenerator<T> {
+  let pending = '';
+  for await (const chunk of body) {
+    pending += String(chunk);
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (line) yield JSON.parse(line) as T;
+    }
+  }
+  if (pending.trim()) yield JSON.parse(pending) as T;
+}
+
+/** A streamed GET (events, live stats): its objects, or the daemon's error when it refuses. */
+export async function* streamJson<T>(daemon: DaemonApi, path: string, query?: Query): AsyncGenerator<T> {
+  const res = await daemon.raw('GET', path, query);
+  try {
+    if (res.status >= 400) {
+      let text = '';
+      for await (const chunk of res.body) text += String(chunk);
+      throw new DaemonError(res.status, errorMessage(text) || `status ${res.status}`);
+    }
+    yield* jsonLines<T>(res.body);
+  } finally {
+    // A consumer that stops early (Ctrl-C, a container gone) closes the connection.
+    res.body.destroy();
   }
 }

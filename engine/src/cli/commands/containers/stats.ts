@@ -1,10 +1,14 @@
-// `berth stats --no-stream` and `berth port`: a container's resource use and published ports, as the
-// docker CLI computes and prints them.
+// `berth stats`: containers' resource use as the docker CLI computes and prints it. Live by default:
+// one stats stream per container, the table redrawn in place on a terminal (plain tables one after
+// the other otherwise) twice a second when new samples came; with no names, every running container
+// (-a: every container), joined by those that start later. `--no-stream` prints one snapshot.
 import { flagBool, flagString } from '../../args';
 import { type Column, formatRows } from '../../render/format';
 import { binarySize, humanSize } from '../../render/units';
-import type { ContainerStats } from '../../../api/types';
-import type { Command } from '../command';
+import type { ContainerStats, ContainerSummary, EventMessage } from '../../../api/types';
+import type { DaemonApi } from '../../daemon/client';
+import { streamJson } from '../../daemon/streams';
+import type { CliContext, Command } from '../command';
 
 interface StatsRow {
   id: string;
@@ -46,16 +50,50 @@ export function statsRow(s: ContainerStats): StatsRow {
   };
 }
 
+const columns: Column<StatsRow>[] = [
+  { header: 'CONTAINER ID', field: 'ID', value: (r) => r.id },
+  { header: 'NAME', field: 'Name', value: (r) => r.name },
+  { header: 'CPU %', field: 'CPUPerc', value: (r) => r.cpu },
+  { header: 'MEM USAGE / LIMIT', field: 'MemUsage', value: (r) => r.memUsage },
+  { header: 'MEM %', field: 'MemPerc', value: (r) => r.memPerc },
+  { header: 'NET I/O', field: 'NetIO', value: (r) => r.netIO },
+  { header: 'BLOCK I/O', field: 'BlockIO', value: (r) => r.blockIO },
+  { header: 'PIDS', field: 'PIDs', value: (r) => r.pids },
+];
+
+function render(rows: StatsRow[], format: string | undefined): string {
+  return formatRows(rows, columns, format, (r) => ({
+    ID: r.id,
+    Container: r.id,
+    Name: r.name,
+    CPUPerc: r.cpu,
+    MemUsage: r.memUsage,
+    MemPerc: r.memPerc,
+    NetIO: r.netIO,
+    BlockIO: r.blockIO,
+    PIDs: r.pids,
+  }));
+}
+
+/** How often the live view is redrawn (docker's pace). */
+const redrawMs = 500;
+
 export const stats: Command = {
   name: 'stats',
-  usage: 'berth stats --no-stream [OPTIONS] CONTAINER [CONTAINER...]',
-  summary: "Display a snapshot of containers' resource usage statistics",
+  usage: 'berth stats [OPTIONS] [CONTAINER...]',
+  summary: "Display a live stream of containers' resource usage statistics",
   engine: 'daemon',
   flags: [
     {
+      name: 'all',
+      short: 'a',
+      type: 'boolean',
+      description: 'Show all containers (default shows just running)',
+    },
+    {
       name: 'no-stream',
       type: 'boolean',
-      description: 'Print one snapshot and exit (the only mode for now)',
+      description: 'Disable streaming stats and only pull the first result',
     },
     { name: 'no-trunc', type: 'boolean', description: "Don't truncate output" },
     {
@@ -66,71 +104,104 @@ export const stats: Command = {
       value: 'string',
     },
   ],
-  args: [1],
+  args: [0],
   complete: ['container'],
   async run(ctx, args) {
-    if (!flagBool(args, 'no-stream')) {
-      throw new Error('berth stats shows one snapshot: add --no-stream (a live view is not there yet)');
-    }
     const daemon = await ctx.daemon();
-    const rows = await Promise.all(
-      args.positional.map(async (id) =>
-        statsRow(
-          await daemon.get<ContainerStats>(`/containers/${encodeURIComponent(id)}/stats`, { stream: false }),
+    const format = flagString(args, 'format');
+    const named = args.positional;
+    const listed = async (): Promise<string[]> =>
+      (
+        await daemon.get<ContainerSummary[]>('/containers/json', { all: flagBool(args, 'all') || undefined })
+      ).map((c) => c.Id);
+    const ids = named.length > 0 ? named : await listed();
+    if (flagBool(args, 'no-stream')) {
+      const rows = await Promise.all(
+        ids.map(async (id) =>
+          statsRow(
+            await daemon.get<ContainerStats>(`/containers/${encodeURIComponent(id)}/stats`, {
+              stream: false,
+            }),
+          ),
         ),
-      ),
-    );
-    const columns: Column<StatsRow>[] = [
-      { header: 'CONTAINER ID', field: 'ID', value: (r) => r.id },
-      { header: 'NAME', field: 'Name', value: (r) => r.name },
-      { header: 'CPU %', field: 'CPUPerc', value: (r) => r.cpu },
-      { header: 'MEM USAGE / LIMIT', field: 'MemUsage', value: (r) => r.memUsage },
-      { header: 'MEM %', field: 'MemPerc', value: (r) => r.memPerc },
-      { header: 'NET I/O', field: 'NetIO', value: (r) => r.netIO },
-      { header: 'BLOCK I/O', field: 'BlockIO', value: (r) => r.blockIO },
-      { header: 'PIDS', field: 'PIDs', value: (r) => r.pids },
-    ];
-    ctx.stdout.write(
-      formatRows(rows, columns, flagString(args, 'format'), (r) => ({
-        ID: r.id,
-        Container: r.id,
-        Name: r.name,
-        CPUPerc: r.cpu,
-        MemUsage: r.memUsage,
-        MemPerc: r.memPerc,
-        NetIO: r.netIO,
-        BlockIO: r.blockIO,
-        PIDs: r.pids,
-      })),
-    );
+      );
+      ctx.stdout.write(render(rows, format));
+      return;
+    }
+    await liveStats(ctx, daemon, ids, named.length === 0, format);
   },
 };
 
-export const port: Command = {
-  name: 'port',
-  usage: 'berth port CONTAINER [PRIVATE_PORT[/PROTO]]',
-  summary: 'List port mappings or a specific mapping for the container',
-  engine: 'daemon',
-  flags: [],
-  args: [1, 2],
-  complete: ['container'],
-  async run(ctx, args) {
-    const [id, wanted] = args.positional;
-    const info = await (
-      await ctx.daemon()
-    ).get<{
-      NetworkSettings: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> };
-    }>(`/containers/${encodeURIComponent(id)}/json`);
-    const key = wanted && !wanted.includes('/') ? `${wanted}/tcp` : wanted;
-    const lines: string[] = [];
-    for (const [containerPort, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
-      if (key && containerPort !== key) continue;
-      for (const b of bindings ?? []) {
-        const host = `${b.HostIp.includes(':') ? `[${b.HostIp}]` : b.HostIp || '0.0.0.0'}:${b.HostPort}`;
-        lines.push(key ? host : `${containerPort} -> ${host}`);
+/**
+ * Follows each container's stats stream and redraws. With `follow` (no names given), containers that
+ * start later join and those that stop leave, until Ctrl-C; otherwise it ends once every named
+ * container's stream has ended (the container stopped), or with the daemon's error for a name it
+ * does not know.
+ */
+async function liveStats(
+  ctx: CliContext,
+  daemon: DaemonApi,
+  ids: string[],
+  follow: boolean,
+  format: string | undefined,
+): Promise<void> {
+  const tty = !!ctx.stdout.isTTY;
+  const latest = new Map<string, StatsRow>();
+  const streams = new Map<string, Promise<void>>();
+  // The header shows at once, even before the first sample (or with nothing running yet).
+  let fresh = true;
+  let stopped = false;
+  const draw = (): void => {
+    if (!fresh) return;
+    fresh = false;
+    const text = render([...latest.values()], format);
+    // On a terminal the table replaces the previous one (cleared screen, cursor home), as docker does.
+    ctx.stdout.write(tty ? `\x1b[2J\x1b[H${text}` : text);
+  };
+  const watch = (id: string): void => {
+    if (streams.has(id)) return;
+    const done = (async () => {
+      let samples = 0;
+      try {
+        for await (const s of streamJson<ContainerStats>(
+          daemon,
+          `/containers/${encodeURIComponent(id)}/stats`,
+          {
+            stream: true,
+          },
+        )) {
+          if (stopped) break;
+          latest.set(id, statsRow(s));
+          samples++;
+          fresh = true;
+        }
+      } catch (err) {
+        // A name the daemon does not know is the user's error; a container removed mid-stream is not.
+        if (!follow && samples === 0) throw err;
+      } finally {
+        streams.delete(id);
+        if (follow) {
+          latest.delete(id);
+          fresh = true;
+        }
       }
+    })();
+    streams.set(id, done);
+  };
+  for (const id of ids) watch(id);
+  const timer = setInterval(draw, redrawMs);
+  try {
+    if (follow) {
+      for await (const e of streamJson<EventMessage>(daemon, '/events', {
+        filters: JSON.stringify({ type: ['container'], event: ['start'] }),
+      }))
+        watch(e.Actor.ID);
+      return;
     }
-    if (key && lines.length === 0) throw new Error(`Error: No public port '${key}' published for ${id}`);
-    ctx.stdout.write(lines.map((l) => `${l}\n`).join(''));
-  },
-};
+    await Promise.all([...streams.values()]);
+    draw();
+  } finally {
+    stopped = true;
+    clearInterval(timer);
+  }
+}
