@@ -199,9 +199,17 @@ export class RootlessSession {
     return Number(readFileSync(join(this.xdgRuntime, 'berth/berthd.pid'), 'utf8').trim());
   }
 
+  /** Stops berthd, the keeper and the link of berthd's network namespace (both outlive berthd). */
   async end(): Promise<void> {
     await this.stopBerthd();
     stopKeeper(this.xdgRuntime);
+    try {
+      const link = Number(readFileSync(join(this.xdgRuntime, 'berth/rootless-netns.link.pid'), 'utf8'));
+      if (/^(pasta|passt|slirp4netns)/.test(readFileSync(`/proc/${link}/comm`, 'utf8')))
+        process.kill(link, 'SIGTERM');
+    } catch {
+      // none, or gone
+    }
   }
 }
 

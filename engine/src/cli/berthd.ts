@@ -17,8 +17,9 @@ import {
 import { OciRuntime } from '../daemon/containers/oci-runtime';
 import { classicBuilder } from '../daemon/build';
 import { Daemon } from '../daemon/daemon';
+import { isMainThread } from 'node:worker_threads';
 import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
-import { setUpBridgeNetworking } from '../network';
+import { type DriverNamespace, setUpBridgeNetworking } from '../network';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
 import { keepMallocThresholds, releaseFreeMemory } from '../runtime/linux/memory';
@@ -26,8 +27,7 @@ import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
 import { chooseRootlessNetwork, parseRootlessNetwork, rootlessNetworkEnv } from '../rootless/network-choice';
-import { findPasta, PastaDriver } from '../rootless/pasta-driver';
-import { findSlirp4netns, SlirpDriver } from '../rootless/slirp-driver';
+import { findLinkTool, RootlessNetns } from '../rootless/rootless-netns';
 import { configureOverlayDriver } from '../runtime/linux/fuse-overlay';
 import { berthVersion } from '../version';
 import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
@@ -233,6 +233,34 @@ function reaperPath(): string | undefined {
   return undefined;
 }
 
+/**
+ * Rootless: berthd's own network namespace with its link to the outside (pasta, or slirp4netns
+ * when asked for or when pasta is missing), where the bridge driver runs; undefined (containers get
+ * loopback only) when neither tool is installed or the namespace cannot be made, with the reason.
+ */
+async function rootlessNamespace(config: DaemonConfig, logger: Logger): Promise<DriverNamespace | undefined> {
+  const installed = { pasta: findLinkTool('pasta'), slirp4netns: findLinkTool('slirp4netns') };
+  const choice = chooseRootlessNetwork(config.rootlessNetwork, {
+    pasta: !!installed.pasta,
+    slirp4netns: !!installed.slirp4netns,
+  });
+  if (choice.warning) logger.warn(choice.warning);
+  if (!choice.tool) return undefined;
+  try {
+    const netns = await RootlessNetns.open({
+      execRoot: config.execRoot,
+      tool: choice.tool,
+      binary: installed[choice.tool]!,
+      logger,
+    });
+    logger.info(`rootless containers are connected by ${choice.tool}`);
+    return { command: (file, args) => netns.command(file, args), calls: netns, sockets: netns };
+  } catch (err) {
+    logger.warn((err as Error).message);
+    return undefined;
+  }
+}
+
 export async function runDaemon(
   config: DaemonConfig,
   logger: Logger,
@@ -265,28 +293,14 @@ export async function runDaemon(
       hostsFile: () => readOr('/etc/hosts', ''),
     },
   });
-  const networking = setUpBridgeNetworking(config, logger, daemon.networkService, () =>
-    readOr('/etc/resolv.conf', ''),
+  const networking = setUpBridgeNetworking(
+    config,
+    logger,
+    daemon.networkService,
+    () => readOr('/etc/resolv.conf', ''),
+    inUserNamespace() ? await rootlessNamespace(config, logger) : undefined,
   );
-  if (networking.blocked && inUserNamespace()) {
-    const pasta = findPasta();
-    const slirp4netns = findSlirp4netns();
-    const choice = chooseRootlessNetwork(config.rootlessNetwork, {
-      pasta: !!pasta,
-      slirp4netns: !!slirp4netns,
-    });
-    if (choice.warning) logger.warn(choice.warning);
-    if (choice.tool === 'pasta') {
-      daemon.networkService.registerDriver(
-        new PastaDriver({ execRoot: config.execRoot, pasta: pasta!, logger }),
-      );
-    } else if (choice.tool === 'slirp4netns') {
-      daemon.networkService.registerDriver(
-        new SlirpDriver({ execRoot: config.execRoot, slirp4netns: slirp4netns!, logger }),
-      );
-    }
-    if (choice.tool) logger.info(`rootless containers are connected by ${choice.tool}`);
-  } else if (networking.blocked) logger.warn(`no bridge networking: ${networking.blocked}`);
+  if (networking.blocked) logger.warn(`no bridge networking: ${networking.blocked}`);
   await daemon.start();
   const server = new ApiServer({
     router: engineRouter(daemon),
@@ -359,6 +373,7 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
+// Not in a worker: rootless berthd's netns thread loads this very bundle (rootless/netns-thread.ts).
+if (require.main === module && isMainThread) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

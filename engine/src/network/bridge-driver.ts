@@ -19,12 +19,13 @@ import type {
 } from '../daemon/network/driver';
 import type { NetworkNamespace } from '../daemon/spec/generate';
 import type { NetnsCalls } from '../runtime/linux/netns';
-import { type Cni, CniError, type CniResult, type CniNetworkList } from './cni';
+import { type Cni, CniError, type CniResult, type CniNetworkList, type CommandWrapper } from './cni';
 import { bridgeName, cniNetworkName, cniVersion, networkConfigList, requestedAddress } from './conflist';
 import { DnsRecords } from './dns/records';
 import { DnsServer } from './dns/server';
 import type { Isolation } from './isolation';
 import { EndpointJournal, type EndpointEntry } from './journal';
+import type { PortProxy } from './port-proxy';
 import { PortHolders } from './ports';
 
 const loopbackList: CniNetworkList = {
@@ -44,6 +45,13 @@ export interface BridgeDriverOptions {
   networks: () => NetworkRecord[];
   /** Resolvers for names the embedded DNS server does not own (daemon --dns, else the host's). */
   upstreamDns: () => string[];
+  /** Runs `ip` through this (rootless berthd: inside its network namespace). */
+  command?: CommandWrapper;
+  /**
+   * Rootless berthd: published ports are forwarded by berthd from the host into its namespace
+   * (no portmap DNAT: the host's rules never see the containers' addresses).
+   */
+  proxy?: PortProxy;
 }
 
 export class BridgeDriver implements NetworkDriver {
@@ -95,7 +103,7 @@ export class BridgeDriver implements NetworkDriver {
 
   async removeNetwork(net: NetworkRecord): Promise<void> {
     await this.isolate(this.o.networks().filter((n) => n.Id !== net.Id));
-    await deleteLink(bridgeName(net));
+    await deleteLink(bridgeName(net), this.o.command);
     rmSync(join(this.ipamDir, cniNetworkName(net)), { recursive: true, force: true });
   }
 
@@ -150,7 +158,7 @@ export class BridgeDriver implements NetworkDriver {
       networkId: net.Id,
       netns,
       ifname,
-      list: networkConfigList(net, { ipamDir: this.ipamDir, portmap: ports.length > 0 }),
+      list: networkConfigList(net, { ipamDir: this.ipamDir, portmap: ports.length > 0 && !this.o.proxy }),
       capabilityArgs,
       ports,
       dnsNames,
@@ -180,6 +188,7 @@ export class BridgeDriver implements NetworkDriver {
     const settings = endpointSettings(result, ifname, net, endpointId);
     entry.address = settings.IPAddress;
     this.journal.write(entry);
+    if (ports.length && entry.address) this.forwardPorts(req.containerId, entry.address);
     if (userDefined && settings.IPAddress) {
       this.records.add(endpointId, {
         networkId: net.Id,
@@ -227,6 +236,12 @@ export class BridgeDriver implements NetworkDriver {
       this.interfaces.get(entry.netns)?.delete(entry.ifname);
     }
     this.journal.remove(entry.endpointId);
+  }
+
+  /** Rootless: the container's held host ports start forwarding to its address. */
+  private forwardPorts(containerId: string, address: string): void {
+    if (!this.o.proxy) return;
+    for (const held of this.ports.heldBy(containerId)) this.o.proxy.forward(held, address);
   }
 
   /** eth0 for the first network, eth1 for the next…, reusing names freed by a disconnect. */
@@ -294,6 +309,7 @@ export class BridgeDriver implements NetworkDriver {
           container: entry.containerName,
           problem,
         });
+      if (entry.address) this.forwardPorts(entry.containerId, entry.address);
     }
     if (net && entry.dnsNames.length && entry.address) {
       this.records.add(entry.endpointId, {
@@ -365,9 +381,10 @@ function joinError(err: unknown, container: string, net: NetworkRecord): Error {
 }
 
 /** Removes a network interface (a bridge no network uses any more); a missing one is fine. */
-function deleteLink(name: string): Promise<void> {
+function deleteLink(name: string, command: CommandWrapper = (f, a) => [f, a]): Promise<void> {
+  const [file, args] = command('ip', ['link', 'delete', name]);
   return new Promise((resolve, reject) => {
-    execFile('ip', ['link', 'delete', name], { timeout: 30_000 }, (err, _out, stderr) => {
+    execFile(file, args, { timeout: 30_000 }, (err, _out, stderr) => {
       if (!err || /Cannot find device|does not exist/.test(stderr)) resolve();
       else reject(new Error(`ip link delete ${name}: ${stderr.trim() || err.message}`));
     });

@@ -67,8 +67,13 @@ export class CniError extends Error {
   }
 }
 
+/** How a program is started: as is, or wrapped (rootless: inside berthd's network namespace). */
+export type CommandWrapper = (file: string, args: string[]) => [string, string[]];
+
 export interface CniOptions {
   paths?: string[];
+  /** Runs each plugin through this (rootless berthd: nsenter into its namespace). */
+  command?: CommandWrapper;
   /** A plugin taking longer is killed (iptables can wait on its lock for a while). */
   timeoutMs?: number;
 }
@@ -76,9 +81,11 @@ export interface CniOptions {
 export class Cni {
   readonly paths: string[];
   private readonly timeoutMs: number;
+  private readonly command: CommandWrapper;
 
   constructor(options: CniOptions = {}) {
     this.paths = options.paths ?? defaultCniPaths;
+    this.command = options.command ?? ((file, args) => [file, args]);
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
@@ -143,7 +150,8 @@ export class Cni {
     };
     return new Promise((resolve, reject) => {
       const t0 = Date.now();
-      const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const [file, args] = this.command(path, []);
+      const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
       child.on(
         'close',
         () =>

@@ -5,14 +5,15 @@ import { createHash } from 'node:crypto';
 import type { DaemonConfig } from '../daemon/config';
 import type { Logger } from '../daemon/logger';
 import type { NetworkService } from '../daemon/network/service';
-import { linuxNetnsCalls } from '../runtime/linux/netns';
+import { linuxNetnsCalls, type NetnsCalls } from '../runtime/linux/netns';
 import { inUserNamespace } from '../runtime/linux/userns';
 import { BridgeDriver } from './bridge-driver';
-import { Cni } from './cni';
+import { Cni, type CommandWrapper } from './cni';
 import { bridgeName } from './conflist';
 import { nameservers } from './etc-files';
 import { hostRoutes } from './host-routes';
-import { Isolation } from './isolation';
+import { Isolation, nftRunner } from './isolation';
+import { type NamespaceSockets, PortProxy } from './port-proxy';
 
 export { BridgeDriver } from './bridge-driver';
 
@@ -36,10 +37,12 @@ export function bridgeBlocked(
   uid = process.getuid?.() ?? 0,
   rootless = inUserNamespace(),
 ): string | undefined {
-  if (uid !== 0) return 'bridge networking needs root (rootless networking is not there yet)';
+  if (uid !== 0) return 'bridge networking needs root, or rootless berthd (docs/rootless.md)';
   // Root of rootless Berth's user namespace cannot step back into the host's network namespace,
-  // which the bridge driver does for every container (runtime/linux/netns.ts).
-  if (rootless) return 'bridge networking needs real root: this berthd is rootless (docs/rootless.md)';
+  // which the bridge driver does for every container on the host (runtime/linux/netns.ts): it runs
+  // in rootless berthd's own namespace instead (DriverNamespace).
+  if (rootless)
+    return 'bridge networking on the host needs real root: this berthd is rootless (docs/rootless.md)';
   const missing = requiredPlugins.filter((p) => !cni.locate(p));
   if (missing.length)
     return `CNI plugins ${missing.join(', ')} not found in ${cni.paths.join(':')}: install containernetworking-plugins`;
@@ -58,14 +61,27 @@ export function isolationTable(execRoot: string): string {
  * Registers the bridge driver with the network service and fits the default bridge to the
  * configuration; answers the driver, or why there is none (containers then get loopback only).
  */
+/**
+ * Rootless berthd's own network namespace (rootless/rootless-netns.ts), where the driver runs
+ * instead of on the host: its programs run inside, its namespaces are made and its DNS sockets
+ * opened from a thread inside, and published ports are forwarded into it.
+ */
+export interface DriverNamespace {
+  command: CommandWrapper;
+  calls: NetnsCalls;
+  sockets: NamespaceSockets;
+}
+
 export function setUpBridgeNetworking(
   config: DaemonConfig,
   logger: Logger,
   networks: NetworkService,
   hostResolvConf: () => string,
+  inside?: DriverNamespace,
 ): { driver?: BridgeDriver; blocked?: string } {
-  const cni = new Cni();
-  const blocked = bridgeBlocked(cni);
+  const cni = new Cni({ command: inside?.command });
+  // In its own namespace, rootless berthd is root enough for the bridge driver.
+  const blocked = inside ? bridgeBlocked(cni, 0, false) : bridgeBlocked(cni);
   if (blocked) return { blocked };
   const ourBridges = (): Set<string> =>
     new Set(
@@ -77,11 +93,12 @@ export function setUpBridgeNetworking(
   const driver = new BridgeDriver({
     execRoot: config.execRoot,
     cni,
-    netns: linuxNetnsCalls,
-    isolation: new Isolation(isolationTable(config.execRoot)),
+    netns: inside?.calls ?? linuxNetnsCalls,
+    isolation: new Isolation(isolationTable(config.execRoot), nftRunner(inside?.command)),
     logger,
     networks: () => networks.records(),
     upstreamDns: () => (config.dns.length ? config.dns : nameservers(hostResolvConf())),
+    ...(inside && { command: inside.command, proxy: new PortProxy(inside.sockets, logger) }),
   });
   networks.registerDriver(driver);
   networks.hostRoutes = () => hostRoutes(ourBridges());

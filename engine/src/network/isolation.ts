@@ -4,6 +4,7 @@
 // `nft -f`) whenever the set of networks changes. A drop in any base chain is final in nftables,
 // so this holds whatever the iptables rules of the plugins (or of Docker) accept.
 import { execFile } from 'node:child_process';
+import type { CommandWrapper } from './cni';
 
 export interface IsolatedBridge {
   name: string;
@@ -39,14 +40,18 @@ export function isolationRules(table: string, bridges: IsolatedBridge[]): string
 
 export type NftRunner = (script: string) => Promise<void>;
 
-export const runNft: NftRunner = (script) =>
-  new Promise((resolve, reject) => {
-    const child = execFile('nft', ['-f', '-'], { timeout: 60_000 }, (err, _stdout, stderr) => {
-      if (err) reject(new Error(`nft -f failed: ${stderr.trim() || err.message}`));
-      else resolve();
+/** `nft -f -`, run through `command` (rootless berthd: inside its network namespace). */
+export const nftRunner =
+  (command: CommandWrapper = (file, args) => [file, args]): NftRunner =>
+  (script) =>
+    new Promise((resolve, reject) => {
+      const [file, args] = command('nft', ['-f', '-']);
+      const child = execFile(file, args, { timeout: 60_000 }, (err, _stdout, stderr) => {
+        if (err) reject(new Error(`nft -f failed: ${stderr.trim() || err.message}`));
+        else resolve();
+      });
+      child.stdin?.end(script);
     });
-    child.stdin?.end(script);
-  });
 
 export class Isolation {
   private pending: Promise<void> = Promise.resolve();
@@ -54,7 +59,7 @@ export class Isolation {
   constructor(
     /** berthd's own table (`berth`, or `berth_<hash>` for a daemon with another exec root). */
     readonly table: string,
-    private readonly run: NftRunner = runNft,
+    private readonly run: NftRunner = nftRunner(),
   ) {}
 
   /** Rewrites the table for `bridges`; calls are applied in order. */

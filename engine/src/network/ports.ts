@@ -109,9 +109,15 @@ export function portMap(exposed: Record<string, unknown> | null | undefined, hel
 
 type Holder = { kind: 'tcp'; server: Server } | { kind: 'udp'; socket: UdpSocket };
 
+/** A held host port and the socket holding it. */
+export interface HeldPort {
+  mapping: PortMapping;
+  holder: Holder;
+}
+
 /** The host ports held for running containers, by container. */
 export class PortHolders {
-  private readonly held = new Map<string, { mapping: PortMapping; holder: Holder }[]>();
+  private readonly held = new Map<string, HeldPort[]>();
   private readonly names = new Map<string, string>();
 
   /**
@@ -146,6 +152,11 @@ export class PortHolders {
       }
     }
     return problems;
+  }
+
+  /** The ports held for `owner` (to serve them: port-proxy.ts). */
+  heldBy(owner: string): HeldPort[] {
+    return this.held.get(owner) ?? [];
   }
 
   release(owner: string): void {
@@ -220,7 +231,8 @@ export class PortHolders {
     }
     return new Promise((resolve, reject) => {
       if (protocol === 'tcp') {
-        const server = createServer();
+        // Half-open connections stay so when they are forwarded (port-proxy.ts).
+        const server = createServer({ allowHalfOpen: true });
         server.once('error', (err) => reject(taken(err)));
         server.listen({ host: address, port, exclusive: true, backlog: 1 }, () => {
           server.removeAllListeners('error');

@@ -127,13 +127,52 @@ describe('rootless networking (as an unprivileged user)', function () {
             image,
             'sh',
             '-c',
-            `for a in 127.0.0.1 10.0.2.2; do wget -T 3 -qO- http://$a:${port}/ || echo "no $a"; done`,
+            // Not wget -T: Debian's busybox-static wget crashes on it (SIGSEGV), which would pass vacuously.
+            `for a in 127.0.0.1 10.0.2.2; do timeout 3 wget -qO- http://$a:${port}/ || echo "no $a"; done`,
           );
           assert.equal(out.status, 0, out.stderr);
           assert.doesNotMatch(out.stdout, /host-loopback-secret/);
           assert.match(out.stdout, /no 127\.0\.0\.1\nno 10\.0\.2\.2/);
         } finally {
           server.close();
+        }
+      });
+
+      it('connects containers on a user-defined network by name, publishes a port of one, and keeps both across a berthd crash', async () => {
+        const net = `rl-${tool}-names`;
+        const web = `rl-${tool}-named-web`;
+        assert.equal((await docker('network', 'create', net)).status, 0);
+        try {
+          const port = await freePort();
+          const run = await docker(
+            'run',
+            '-d',
+            '--name',
+            web,
+            '--network',
+            net,
+            '-p',
+            `127.0.0.1:${port}:80`,
+            image,
+            'sh',
+            '-c',
+            'echo by-name > /tmp/index.html; exec httpd -f -p 80 -h /tmp',
+          );
+          assert.equal(run.status, 0, run.stderr);
+          assert.equal(await httpGetWithin(`http://127.0.0.1:${port}/index.html`, 20_000), 'by-name\n');
+          // Another container finds it by name (the embedded DNS server) and reaches it (one bridge).
+          const probe = (): Promise<{ status: number; stdout: string; stderr: string }> =>
+            docker('run', '--rm', '--network', net, image, 'wget', '-qO-', `http://${web}/index.html`);
+          const byName = await probe();
+          assert.equal(byName.stdout, 'by-name\n', byName.stderr);
+          // berthd killed and started again: the namespace, its link and the container's place in it stay.
+          await u.stopBerthd('SIGKILL');
+          await startBerthd();
+          assert.equal(await httpGetWithin(`http://127.0.0.1:${port}/index.html`, 20_000), 'by-name\n');
+          assert.equal((await probe()).stdout, 'by-name\n');
+        } finally {
+          await docker('rm', '-f', web);
+          await docker('network', 'rm', net);
         }
       });
 

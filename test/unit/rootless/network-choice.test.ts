@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { chooseRootlessNetwork, parseRootlessNetwork } from '../../../engine/src/rootless/network-choice';
-import { pastaArgs } from '../../../engine/src/rootless/pasta-driver';
+import { pastaArgs, slirpArgs } from '../../../engine/src/rootless/rootless-netns';
 
 describe('rootless network tool (pasta or slirp4netns)', () => {
   const both = { pasta: true, slirp4netns: true };
@@ -19,18 +19,16 @@ describe('rootless network tool (pasta or slirp4netns)', () => {
     assert.throws(() => parseRootlessNetwork('vpnkit', '--rootless-network'), /use pasta or slirp4netns/);
   });
 
-  it("overrides pasta's open defaults: only the published ports, no way to the host's loopback", () => {
-    const args = pastaArgs('/ns', '/ns.pid', ['127.0.0.1/8080:80'], []);
+  it("keeps the namespace's link closed: nothing published through it, no way to the host's loopback", () => {
+    const args = pastaArgs('/ns', '/ns.pid');
     const value = (flag: string): string[] => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
-    assert.deepEqual(value('--tcp-ports'), ['127.0.0.1/8080:80']);
+    // pasta's defaults would publish every port listened on and map the host's loopback in.
+    assert.deepEqual(value('--tcp-ports'), ['none']);
     assert.deepEqual(value('--udp-ports'), ['none']);
     assert.deepEqual(value('--tcp-ns'), ['none']);
     assert.deepEqual(value('--udp-ns'), ['none']);
     assert.ok(args.includes('--no-map-gw'));
-    assert.deepEqual(value('--tcp-ports').length, 1);
-    assert.deepEqual(
-      pastaArgs('/ns', '/p', [], []).filter((_a, i, all) => all[i - 1] === '--tcp-ports'),
-      ['none'],
-    );
+    assert.deepEqual(value('--netns'), ['/ns']);
+    assert.ok(slirpArgs('/ns').includes('--disable-host-loopback'));
   });
 });

@@ -79,6 +79,25 @@ function withNetns<T>(enter: () => void, work: () => T): T {
   }
 }
 
+/**
+ * Moves the calling thread into the namespace pinned at `path` for good (rootless berthd's netns
+ * thread: root of a user namespace can enter its own namespaces, never return to the host's).
+ */
+export function enterNetnsForGood(path: string): void {
+  const target = openSync(path, 'r');
+  try {
+    check('setns', JSON.stringify(path), setns(target, CLONE.NEWNET) as number);
+  } finally {
+    closeSync(target);
+  }
+}
+
+/** A new socket in the calling thread's namespace, non-blocking and close-on-exec (not bound). */
+export function openSocket(protocol: 'tcp' | 'udp'): number {
+  const type = (protocol === 'tcp' ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  return check('socket', `AF_INET, ${protocol}`, socket(AF_INET, type, 0) as number);
+}
+
 export const linuxNetnsCalls: NetnsCalls = {
   create(path) {
     closeSync(openSync(path, 'wx', 0o444));
@@ -114,8 +133,7 @@ export const linuxNetnsCalls: NetnsCalls = {
       return withNetns(
         () => check('setns', JSON.stringify(path), setns(target, CLONE.NEWNET) as number),
         () => {
-          const type = (protocol === 'tcp' ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
-          const fd = check('socket', `AF_INET, ${protocol}`, socket(AF_INET, type, 0) as number);
+          const fd = openSocket(protocol);
           try {
             const what = `${protocol} ${address}:${port} in ${path}`;
             if (protocol === 'tcp') {
