@@ -55,10 +55,29 @@ function groups(root: string | undefined): GroupEntry[] {
     .map((f) => ({ name: f[0], gid: Number(f[2]), members: f[3] ? f[3].split(',') : [] }));
 }
 
-/** The user a RUN step runs as (`USER` value; empty is root). */
+/**
+ * The user a RUN step runs as (`USER` value; empty is root), with the supplementary groups BuildKit
+ * gives it: `uid:gid` in numbers (or `root`) is taken as is; otherwise the user is looked up in the
+ * image's /etc/passwd and, unless a group was named, every /etc/group entry listing the user is a
+ * supplementary group, in file order. The primary group always leads that list when it is not in it
+ * already (containerd's and BuildKit's rule, so `id` shows the same groups as under docker build).
+ */
 export function resolveUser(root: string, user: string): ResolvedUser {
-  const [userPart, groupPart] = splitUser(user || '0');
+  const resolved = lookupUser(root, user || '0');
+  if (!resolved.additionalGids.includes(resolved.gid)) resolved.additionalGids.unshift(resolved.gid);
+  return resolved;
+}
+
+function lookupUser(root: string, user: string): ResolvedUser {
+  const [userPart, groupPart] = splitUser(user);
+  const idOf = (s: string) => (s === 'root' ? 0 : isNumeric(s) ? Number(s) : undefined);
   const entries = passwd(root);
+  const fastUid = idOf(userPart);
+  const fastGid = idOf(groupPart);
+  if (fastUid !== undefined && fastGid !== undefined) {
+    const home = entries.find((p) => p.uid === fastUid)?.home || '/';
+    return { uid: fastUid, gid: fastGid, additionalGids: [], home };
+  }
   const entry = isNumeric(userPart)
     ? entries.find((p) => p.uid === Number(userPart))
     : entries.find((p) => p.name === userPart);
@@ -68,12 +87,12 @@ export function resolveUser(root: string, user: string): ResolvedUser {
   const uid = entry ? entry.uid : Number(userPart);
   let gid = entry ? entry.gid : 0;
   const allGroups = groups(root);
+  const additionalGids: number[] = [];
   if (groupPart) gid = groupId(allGroups, groupPart);
-  const additional = new Set<number>();
-  if (entry && !groupPart) {
-    for (const g of allGroups) if (g.members.includes(entry.name) && g.gid !== gid) additional.add(g.gid);
+  else if (entry) {
+    for (const g of allGroups) if (g.members.includes(entry.name)) additionalGids.push(g.gid);
   }
-  return { uid, gid, additionalGids: [...additional], home: entry?.home || '/' };
+  return { uid, gid, additionalGids, home: entry?.home || '/' };
 }
 
 /**

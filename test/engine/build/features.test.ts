@@ -87,6 +87,35 @@ describe('builder: features', function () {
     );
   });
 
+  it('runs RUN as USER with the groups BuildKit gives (uid:gid, names, /etc/group membership)', async () => {
+    const dockerfile = [
+      'FROM busybox',
+      "RUN printf 'root:x:0:0:root:/root:/bin/sh\\nalice:x:1000:1000::/home/alice:/bin/sh\\nbob:x:1001:1001::/:/bin/sh\\n' > /etc/passwd && " +
+        "printf 'root:x:0:\\nalice:x:1000:\\nwheel:x:10:alice,root\\naudio:x:29:alice\\nstaff:x:50:bob\\nself:x:1000:alice\\n' > /etc/group",
+      'RUN id > /ids && chmod 666 /ids',
+      ...['alice', 'alice:staff', '1000', '1000:50', '1001:wheel', '4242', 'root:root', '0'].flatMap((u) => [
+        `USER ${u}`,
+        `RUN id >> /ids`,
+      ]),
+    ].join('\n');
+    const { result } = await env.build({ contextDir: context(`${dockerfile}\n`) });
+    assert.equal(
+      await env.probe(result.id, ['cat', '/ids']),
+      [
+        'uid=0(root) gid=0(root) groups=0(root),10(wheel)', // no USER: root, with its groups
+        'uid=1000(alice) gid=1000(alice) groups=10(wheel),29(audio),1000(alice)',
+        'uid=1000(alice) gid=50(staff) groups=50(staff)', // a named group: no others
+        'uid=1000(alice) gid=1000(alice) groups=10(wheel),29(audio),1000(alice)',
+        'uid=1000(alice) gid=50(staff) groups=50(staff)', // uid:gid in numbers: as is
+        'uid=1001(bob) gid=10(wheel) groups=10(wheel)',
+        'uid=4242 gid=0(root) groups=0(root)', // not in /etc/passwd: group 0
+        'uid=0(root) gid=0(root) groups=0(root)',
+        'uid=0(root) gid=0(root) groups=0(root),10(wheel)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('runs RUN --network=none without any network but loopback', async () => {
     const { result } = await env.build({
       contextDir: context('FROM busybox\nRUN --network=none ls /sys/class/net > /none.txt\n'),
