@@ -110,6 +110,13 @@ export function stepSpec(step: StepProcess): Spec {
         options: ['nosuid', 'noexec', 'nodev'],
       },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+      // The step's own cgroup, read-only, as BuildKit's default spec has it (never the host's tree).
+      {
+        destination: '/sys/fs/cgroup',
+        type: 'cgroup',
+        source: 'cgroup',
+        options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'],
+      },
       ...step.mounts.map(specMount),
     ],
     linux: {

@@ -121,8 +121,10 @@ function mountEntry(sys: InitSyscalls, m: Mount, ctx: RootfsContext): 'bind' | '
     kind = 'bind';
   } else if (type === 'cgroup' || type === 'cgroup2') {
     cgroupMount(sys, dest, opts.flags, ctx);
-  } else if (type === 'sysfs' && !ctx.namespaces.create.has('network')) {
-    // A sysfs belongs to a network namespace; without a new one, show the host's, read-only.
+  } else if (type === 'sysfs' && hostNetworkInUserNamespace(ctx)) {
+    // A sysfs belongs to a network namespace, and a user namespace cannot mount the host's: show
+    // the host's, read-only (recursively: its submounts are locked in a user namespace, and their
+    // files belong to the host's root, not to the container's).
     bindMount(sys, '/sys', dest, opts.flags | MS.RDONLY, true, ctx);
   } else {
     if (!type) throw new Error(`mounts: "${m.destination}" has no type and is not a bind mount`);
@@ -133,6 +135,12 @@ function mountEntry(sys: InitSyscalls, m: Mount, ctx: RootfsContext): 'bind' | '
   if (opts.treeSet || opts.treeClear) sys.mountSetattr(dest, opts.treeSet, opts.treeClear, Where.IN_ROOT);
   for (const p of opts.propagation) sys.mount(null, dest, null, p, null, Where.IN_ROOT);
   return kind;
+}
+
+/** No network namespace of its own or joined, inside a user namespace (rootless with host network). */
+function hostNetworkInUserNamespace(ctx: RootfsContext): boolean {
+  const { has } = ctx.namespaces;
+  return !has.has('network') && (has.has('user') || ctx.inUserNamespace === true);
 }
 
 function bindMount(

@@ -116,6 +116,38 @@ describe('builder: features', function () {
     );
   });
 
+  it('gives RUN a fresh read-only /sys with only its own cgroup under /sys/fs/cgroup, as BuildKit does', async () => {
+    for (const network of ['none', 'host'] as const) {
+      const { result } = await env.build({
+        contextDir: context(
+          "FROM busybox\nRUN cut -d' ' -f4,5,6,9 /proc/self/mountinfo | grep ' /sys' > /sys.txt; mkdir /sys/fs/cgroup/x 2>> /sys.txt || true\n",
+        ),
+        network,
+      });
+      const lines = (await env.probe(result.id, ['cat', '/sys.txt'])).trim().split('\n');
+      const mounts = lines.filter((l) => !l.startsWith('mkdir'));
+      const where = (l: string) => l.split(' ')[1];
+      assert.deepEqual(
+        mounts.map(where).filter((p) => !p.startsWith('/sys/fs/cgroup/')),
+        ['/sys', '/sys/fs/cgroup', '/sys/firmware'],
+        `no host submount of /sys comes along (${network}):\n${lines.join('\n')}`,
+      );
+      const hierarchies = mounts.filter((l) => where(l).startsWith('/sys/fs/cgroup/'));
+      assert.ok(hierarchies.length > 0);
+      for (const h of hierarchies) {
+        const [root, at, options, fstype] = h.split(' ');
+        assert.notEqual(at, '/sys/fs/cgroup/unified', 'no cgroup2 of a hybrid host');
+        assert.match(fstype, /^cgroup2?$/);
+        assert.notEqual(root, '/', `${at} shows the step's own cgroup, not the host's tree`);
+        assert.match(options, /^ro,/, `${at} is read-only`);
+      }
+      assert.match(
+        lines.at(-1)!,
+        /mkdir: can't create directory '\/sys\/fs\/cgroup\/x': Read-only file system/,
+      );
+    }
+  });
+
   it('runs RUN --network=none without any network but loopback', async () => {
     const { result } = await env.build({
       contextDir: context('FROM busybox\nRUN --network=none ls /sys/class/net > /none.txt\n'),

@@ -219,6 +219,34 @@ describe('container init program', () => {
     assert.ok(!joined.texts.includes('loopback_up()'));
   });
 
+  it("mounts a fresh sysfs in a joined or the host's network namespace; binds the host's only in a user namespace", () => {
+    const sysfsOps = (namespaces: NonNullable<Spec['linux']>['namespaces']) => {
+      const spec = minimalSpec();
+      spec.mounts = [{ destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid'] }];
+      spec.linux!.namespaces = namespaces;
+      delete spec.linux!.sysctl; // net.* needs a network namespace
+      if (namespaces!.some((n) => n.type === 'user')) {
+        spec.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        spec.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      }
+      const program = new InitProgram();
+      buildCreateProgram(program, plan(spec));
+      return program.texts.filter((t) => t.includes('"/sys"'));
+    };
+    const fresh = [
+      'mkdirs("/sys", 0755, IN_ROOT)',
+      'mount("sysfs", "/sys", "sysfs", MS_RDONLY|MS_NOSUID, null, IN_ROOT)',
+    ];
+    const base = [{ type: 'pid' as const }, { type: 'mount' as const }, { type: 'uts' as const }];
+    assert.deepEqual(sysfsOps([...base, { type: 'network', path: '/run/netns/step' }]), fresh);
+    assert.deepEqual(sysfsOps(base), fresh, "the host's network, as root");
+    assert.deepEqual(sysfsOps([...base, { type: 'user' }, { type: 'network' }]), fresh);
+    assert.match(
+      sysfsOps([...base, { type: 'user' }]).join('\n'),
+      /mount\("\/sys", "\/sys", null, MS_BIND\|MS_REC/,
+    );
+  });
+
   it('loads seccomp last with no_new_privs, and before dropping privileges without it', () => {
     const filter = Buffer.alloc(16);
     const withNnp = plan(minimalSpec());
