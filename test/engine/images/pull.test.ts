@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   mkdirSync,
@@ -110,6 +111,14 @@ describe('pull from a real registry', function () {
     assert.ok(messages.includes('Pull complete'), messages.join('\n'));
     const again = await pullImage(store, new RegistryClient(ref.domain), ref);
     assert.equal(again.changed, false);
+  });
+
+  it('lets ext4 place each snapshot afresh: the snapshots directory carries the T flag', function () {
+    const store = Store.open(join(work, 'store-topdir'));
+    const fsType = execFileSync('stat', ['-f', '-c', '%T', store.snapshots.dir], { encoding: 'utf8' }).trim();
+    if (fsType !== 'ext2/ext3') skipBecause(this, `the flag is ext4's; ${tmpdir()} is on ${fsType}`);
+    const [flags] = execFileSync('lsattr', ['-d', store.snapshots.dir], { encoding: 'utf8' }).split(' ');
+    assert.match(flags, /T/, `lsattr -d ${store.snapshots.dir}: ${flags}`);
   });
 
   it('unpacks a big layer on the worker thread while it downloads; refuses a hostile one and stores nothing', async () => {

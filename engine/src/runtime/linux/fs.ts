@@ -1,6 +1,7 @@
 // File-level syscalls Node's fs lacks, used by layer unpacking and packing: device nodes (and
 // overlayfs whiteouts, which are 0/0 character devices), extended attributes without following
-// symlinks, and syncfs. Behind the FileCalls interface so the layer code is unit-testable.
+// symlinks, syncfs, and inode flags. Behind the FileCalls interface so the layer code is unit-testable.
+import * as fs from 'node:fs';
 import { check, ErrnoError, lastErrno, libc } from './libc';
 
 export interface FileCalls {
@@ -14,6 +15,15 @@ export interface FileCalls {
   llistxattr(path: string): string[];
   /** syncfs(2) on the file system holding the open file descriptor. */
   syncfs(fd: number): void;
+  /**
+   * Marks a directory as the top of unrelated hierarchies (`chattr +T`, ext4's FS_TOPDIR_FL): each
+   * new subdirectory, and the files that will be made in it, then goes to a block group the
+   * allocator picks for it instead of the parent's. Without a journal, ext4 skips the inodes of its
+   * group deleted in the last minute one by one on every create: after an rmi (or on a machine where
+   * other programs churn files) that made each file of an unpack cost 0.2-1 ms instead of 20 µs.
+   * Best effort: a file system without the flag is left as it is.
+   */
+  markTopDirectory?(dir: string): void;
 }
 
 const S_IFCHR = 0o020000;
@@ -33,6 +43,11 @@ const lgetxattrFn = libc.func(
 const llistxattrFn = libc.func('intptr_t llistxattr(const char *path, _Out_ void *list, size_t size)');
 const syncfsFn = libc.func('int syncfs(int fd)');
 const lremovexattrFn = libc.func('int lremovexattr(const char *path, const char *name)');
+const ioctlFlagsFn = libc.func('int ioctl(int fd, unsigned long request, void *flags)');
+/** linux/fs.h: _IOR('f', 1, long), _IOW('f', 2, long) (the kernel reads and writes an int). */
+const FS_IOC_GETFLAGS = 0x80086601;
+const FS_IOC_SETFLAGS = 0x40086602;
+const FS_TOPDIR_FL = 0x00020000;
 
 /** glibc's makedev(): the dev_t encoding of major/minor numbers. */
 export function makedev(major: number, minor: number): bigint {
@@ -88,6 +103,19 @@ export const linuxFileCalls: FileCalls = {
   },
   syncfs(fd) {
     check('syncfs', String(fd), syncfsFn(fd) as number);
+  },
+  markTopDirectory(dir) {
+    const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    try {
+      const flags = Buffer.alloc(8);
+      if ((ioctlFlagsFn(fd, FS_IOC_GETFLAGS, flags) as number) < 0) return;
+      const current = flags.readInt32LE(0);
+      if (current & FS_TOPDIR_FL) return;
+      flags.writeInt32LE(current | FS_TOPDIR_FL, 0);
+      ioctlFlagsFn(fd, FS_IOC_SETFLAGS, flags); // refused (not the owner, no such flag): no harm
+    } finally {
+      fs.closeSync(fd);
+    }
   },
 };
 
