@@ -55,6 +55,8 @@ export type { HeredocMarker } from './heredocMarker';
 export { processShellWord, variablesFrom } from './shell';
 export type { ShellLexOptions, ShellWordResult, VariableSource } from './shell';
 export { goQuote } from './text';
+export { exposedPortKeys, exposePortError, splitPortSpec } from './ports';
+export type { PortSpec } from './ports';
 
 // Typed instructions (BuildKit's `instructions` package) and what each instruction accepts.
 export type * from './instructions/commands';

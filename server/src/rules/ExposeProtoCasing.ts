@@ -1,4 +1,4 @@
-import { splitPortSpec } from './expose';
+import { splitPortSpec } from '../../../engine/src/dockerfile';
 import type { Rule } from './rule';
 import { buildkitRuleUrl } from './support';
 

@@ -4,7 +4,7 @@
 // their words expanded (expandInstruction), ARG excepted: a default is expanded only when no
 // build arg replaces it.
 import { constants } from 'node:os';
-import type { Command, CommandOf } from '../../dockerfile';
+import { exposedPortKeys, type Command, type CommandOf } from '../../dockerfile';
 import { goDuration, goList, goQuoteList, goQuoteRune, goSetMap } from '../go-format';
 import type { StageState } from '../stage-state';
 
@@ -66,7 +66,7 @@ export function dispatchMetadata(state: StageState, command: Command, args: ArgI
       return;
     }
     case 'EXPOSE': {
-      const ports = command.ports.flatMap(parsePortSpec);
+      const ports = command.ports.flatMap(exposedPortKeys);
       config.ExposedPorts ??= {};
       for (const p of ports) config.ExposedPorts[p] = {};
       state.commit(`EXPOSE ${goSetMap([...new Set(ports)])}`, false);
@@ -158,27 +158,6 @@ function dispatchArg(state: StageState, command: CommandOf<'ARG'>, inputs: ArgIn
     written.push(shown!);
   }
   state.commit(`ARG ${written.join(' ')}`, false);
-}
-
-/**
- * Docker's nat.ParsePortSpecs for EXPOSE: `80`, `80/udp`, `8000-8002/tcp` (a range is every port
- * in it). Returns `port/proto` keys.
- */
-export function parsePortSpec(spec: string): string[] {
-  const slash = spec.lastIndexOf('/');
-  const portPart = slash < 0 ? spec : spec.slice(0, slash);
-  const proto = slash < 0 ? 'tcp' : spec.slice(slash + 1).toLowerCase();
-  if (!['tcp', 'udp', 'sctp'].includes(proto)) throw new Error(`invalid proto: ${proto}`);
-  // An `ip:host:container` form keeps only the container port.
-  const containerPort = portPart.slice(portPart.lastIndexOf(':') + 1);
-  const m = /^(\d+)(?:-(\d+))?$/.exec(containerPort);
-  if (!m) throw new Error(`invalid containerPort: ${containerPort}`);
-  const start = Number(m[1]);
-  const end = m[2] === undefined ? start : Number(m[2]);
-  if (start > 65535 || end > 65535 || end < start) throw new Error(`invalid containerPort: ${containerPort}`);
-  const out: string[] = [];
-  for (let p = start; p <= end; p++) out.push(`${p}/${proto}`);
-  return out;
 }
 
 /** moby/sys/signal.ParseSignal: a number, or a name with or without SIG. */

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { expandInstruction, parseDockerfile } from '../../../../engine/src/dockerfile';
 import { StageState } from '../../../../engine/src/build/stage-state';
-import { dispatchMetadata, parsePortSpec, type ArgInputs } from '../../../../engine/src/build/steps/metadata';
+import { dispatchMetadata, type ArgInputs } from '../../../../engine/src/build/steps/metadata';
+import { computeDiagnostics } from '../../../../server/src/diagnostics';
+import { documentOf, environmentWith } from '../../server/helpers';
 
 function run(text: string, inputs: Partial<ArgInputs> = {}): StageState {
   const state = StageState.fromImage(
@@ -93,7 +96,26 @@ describe('metadata instructions', () => {
 
   it('refuses bad signals and ports', () => {
     assert.throws(() => run('STOPSIGNAL SIGNOPE\n'), /invalid signal: SIGNOPE/);
-    assert.throws(() => parsePortSpec('80/xyz'), /invalid proto: xyz/);
-    assert.throws(() => parsePortSpec('99999'), /invalid containerPort: 99999/);
+  });
+
+  it('refuses the EXPOSE specs the language server flags, in the same words', () => {
+    const specs = ['80/xyz', '99999', '8000-7000', '9-8/udp', '1:2-3:80-90', '127.0.0.1::', 'http'];
+    for (const spec of specs) {
+      const [diagnostic] = computeDiagnostics(
+        documentOf(`FROM x\nEXPOSE ${spec}\n`),
+        environmentWith({}),
+      ).filter((d) => d.severity === DiagnosticSeverity.Error);
+      assert.ok(diagnostic, `the language server flags EXPOSE ${spec}`);
+      assert.throws(() => run(`EXPOSE ${spec}\n`), { message: diagnostic.message });
+    }
+    const state = run('EXPOSE 80 53/UDP 8000-8002/tcp 127.0.0.1:8080:90\n');
+    assert.deepEqual(Object.keys(state.image.config.ExposedPorts!).sort(), [
+      '53/udp',
+      '80/tcp',
+      '8000/tcp',
+      '8001/tcp',
+      '8002/tcp',
+      '90/tcp',
+    ]);
   });
 });
