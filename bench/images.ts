@@ -7,7 +7,16 @@
 // Medians go to bench/results/images.json. Run: npm run build && node out/bench/images.js [--runs N]
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linuxFileCalls } from '../engine/src/runtime/linux/fs';
@@ -38,8 +47,26 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Wall-clock milliseconds of a command, from spawn to exit; throws if it fails. */
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** GNU time: the CPU a command takes, which the machine's load inflates far less than wall time. */
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuFile = join(tmpdir(), `berth-bench-cpu-${process.pid}`);
+
+/**
+ * Wall-clock milliseconds of a command, from spawn to exit; throws if it fails. With `cpu`, the
+ * command runs under GNU time and its CPU milliseconds (user + system, its children's too) are
+ * pushed there.
+ */
+function timeCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cpu?: number[],
+): Promise<number> {
+  const measureCpu = cpu !== undefined && gnuTime !== undefined;
+  if (measureCpu) {
+    args = ['-f', '%U %S', '-o', cpuFile, command, ...args];
+    command = gnuTime!;
+  }
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -47,6 +74,10 @@ function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = p
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (measureCpu && code === 0) {
+        const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+        cpu!.push((user + system) * 1000);
+      }
       if (code === 0) resolve(ms);
       else reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${stderr}`));
     });
@@ -130,6 +161,8 @@ interface Case {
   ratio: { peer: string; value: number; meaning: string };
   target?: string;
   runs: number;
+  /** Median CPU milliseconds (user + system) per run, of the commands measured with GNU time. */
+  cpuMs?: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -153,10 +186,11 @@ async function main(): Promise<void> {
       podman: [],
       skopeo: [],
     };
+    const cpu: Record<string, number[]> = { berth: [], podman: [], skopeo: [] };
     for (let i = 0; i < runs; i++) {
       const root = join(work, `berth-small-${i}`);
       const pull = [berthBin, '--root', root, 'pull', '-q', small];
-      times.berth.push(await timeCommand(process.execPath, pull, berthEnv));
+      times.berth.push(await timeCommand(process.execPath, pull, berthEnv, cpu.berth));
       rmSync(root, { recursive: true, force: true });
       if (sandboxCaCerts) {
         times.berthCaCerts.push(await timeCommand(process.execPath, pull));
@@ -166,13 +200,16 @@ async function main(): Promise<void> {
       removeFromBerthd(berthd.env, small);
       times.berthd.push(await timeCommand('docker', ['pull', '-q', small], berthd.env));
       execFileSync('podman', ['rmi', '-a', '-f'], { env: podman.env, stdio: 'ignore' });
-      times.podman.push(await timeCommand('podman', ['pull', '-q', '--tls-verify=false', small], podman.env));
+      times.podman.push(
+        await timeCommand('podman', ['pull', '-q', '--tls-verify=false', small], podman.env, cpu.podman),
+      );
       const dir = join(work, `skopeo-small-${i}`);
       times.skopeo.push(
         await timeCommand(
           'skopeo',
           ['copy', '-q', '--src-tls-verify=false', `docker://${small}`, `oci:${dir}:x`],
           skopeoEnv(),
+          cpu.skopeo,
         ),
       );
       rmSync(dir, { recursive: true, force: true });
@@ -202,8 +239,9 @@ async function main(): Promise<void> {
       },
       target: '≤ podman pull; stretch ≤ skopeo copy',
       runs,
+      ...(gnuTime && { cpuMs: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])) }),
     });
-    console.log('busybox cold pull (ms):', smallMedians);
+    console.log('busybox cold pull (ms):', smallMedians, 'CPU (ms):', cases[cases.length - 1].cpuMs);
 
     // ---- 2. ~200 MB, 4 layers ------------------------------------------------------------------
     const layerDirs = [0, 1, 2, 3].map((i) => {
@@ -224,10 +262,16 @@ async function main(): Promise<void> {
       skopeoTar: [],
       podman: [],
     };
+    const bigCpu: Record<string, number[]> = { berth: [], skopeo: [], skopeoTar: [], podman: [] };
     for (let i = 0; i < bigRuns; i++) {
       const root = join(work, `berth-big-${i}`);
       bigTimes.berth.push(
-        await timeCommand(process.execPath, [berthBin, '--root', root, 'pull', '-q', bigRef], berthEnv),
+        await timeCommand(
+          process.execPath,
+          [berthBin, '--root', root, 'pull', '-q', bigRef],
+          berthEnv,
+          bigCpu.berth,
+        ),
       );
       rmSync(root, { recursive: true, force: true });
       removeFromBerthd(berthd.env, bigRef);
@@ -239,29 +283,34 @@ async function main(): Promise<void> {
           'skopeo',
           ['copy', '-q', '--src-tls-verify=false', `docker://${bigRef}`, `oci:${dir}:x`],
           skopeoEnv(),
+          bigCpu.skopeo,
         ),
       );
       rmSync(dir, { recursive: true, force: true });
       // Like for like: skopeo's copy, then each layer unpacked in order, as a script would do it.
       const rootfs = join(work, `skopeo-tar-rootfs-${i}`);
+      const steps: number[] = [];
       bigTimes.skopeoTar.push(
         await timeIt(async () => {
           await timeCommand(
             'skopeo',
             ['copy', '-q', '--src-tls-verify=false', `docker://${bigRef}`, `oci:${dir}:x`],
             skopeoEnv(),
+            steps,
           );
           mkdirSync(rootfs);
           for (const l of big.layers) {
-            await timeCommand('tar', ['-xzf', join(dir, 'blobs/sha256', l.digest.slice(7)), '-C', rootfs]);
+            const blob = join(dir, 'blobs/sha256', l.digest.slice(7));
+            await timeCommand('tar', ['-xzf', blob, '-C', rootfs], process.env, steps);
           }
         }),
       );
+      if (steps.length > 0) bigCpu.skopeoTar.push(steps.reduce((a, b) => a + b, 0));
       rmSync(dir, { recursive: true, force: true });
       rmSync(rootfs, { recursive: true, force: true });
       execFileSync('podman', ['rmi', '-a', '-f'], { env: podman.env, stdio: 'ignore' });
       bigTimes.podman.push(
-        await timeCommand('podman', ['pull', '-q', '--tls-verify=false', bigRef], podman.env),
+        await timeCommand('podman', ['pull', '-q', '--tls-verify=false', bigRef], podman.env, bigCpu.podman),
       );
     }
     const mbps = (ms: number) => compressed / 1e6 / (ms / 1000);
@@ -283,8 +332,11 @@ async function main(): Promise<void> {
       },
       target: '≥ 0.8',
       runs: bigRuns,
+      ...(gnuTime && {
+        cpuMs: Object.fromEntries(Object.entries(bigCpu).map(([k, v]) => [k, median(v)])),
+      }),
     });
-    console.log('200 MB pull throughput (MB/s):', bigMedians);
+    console.log('200 MB pull throughput (MB/s):', bigMedians, 'CPU (ms):', cases[cases.length - 1].cpuMs);
 
     // ---- 3. unpack one layer -------------------------------------------------------------------
     const layer = join(big.layoutDir, 'blobs/sha256', big.layers[0].digest.slice(7));
@@ -327,6 +379,7 @@ async function main(): Promise<void> {
     podman.cleanup();
     await registry.stop();
     rmSync(work, { recursive: true, force: true });
+    rmSync(cpuFile, { force: true });
   }
   const result = {
     benchmark: 'images',
