@@ -27,6 +27,7 @@ import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
 import { chooseRootlessNetwork, parseRootlessNetwork, rootlessNetworkEnv } from '../rootless/network-choice';
+import { rootlessLimitsReason } from '../rootless/cgroup-delegation';
 import { findLinkTool, RootlessNetns } from '../rootless/rootless-netns';
 import { configureOverlayDriver } from '../runtime/linux/fuse-overlay';
 import { berthVersion } from '../version';
@@ -289,6 +290,7 @@ export async function runDaemon(
       nofileHard: hostNofileHard(),
       cgroupV2: existsSync('/sys/fs/cgroup/cgroup.controllers'),
       cgroupLimits: !inUserNamespace(),
+      ...(inUserNamespace() && { noLimitsReason: rootlessLimitsReason() }),
       resolvConf: () => readOr('/etc/resolv.conf', ''),
       hostsFile: () => readOr('/etc/hosts', ''),
     },

@@ -19,6 +19,8 @@ export interface HostFacts {
    * and pids limits are then dropped with a warning, as Docker does where cgroups are missing.
    */
   cgroupLimits: boolean;
+  /** Without them: why, as this host stands (rootless/cgroup-delegation.ts), for the warning. */
+  noLimitsReason?: string;
   /** The host's /etc/resolv.conf and /etc/hosts. */
   resolvConf: () => string;
   hostsFile: () => string;

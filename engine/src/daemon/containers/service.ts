@@ -172,8 +172,8 @@ export class ContainerService {
     );
     if (dropped.length) {
       warnings.push(
-        `this rootless berthd has no cgroup of its own (the host delegates none to the user): ` +
-          `the ${dropped.join(', ')} limits are ignored (see docs/rootless.md)`,
+        `rootless berthd applies no resource limits (${deps.host.noLimitsReason ?? 'it has no cgroup of its own'}): ` +
+          `the ${dropped.join(', ')} limits are ignored; run berthd as root for limits (docs/rootless.md)`,
       );
     }
     const mounts = planMounts(hostConfig, Object.keys(config.Volumes ?? {}));
@@ -658,8 +658,8 @@ export class ContainerService {
       ? []
       : !this.deps.host.cgroupLimits
         ? [
-            'this rootless berthd has no cgroup of its own (the host delegates none to the user): ' +
-              'the limits are saved but ignored (see docs/rootless.md)',
+            `rootless berthd applies no resource limits (${this.deps.host.noLimitsReason ?? 'it has no cgroup of its own'}): ` +
+              'the limits are saved but ignored; run berthd as root for limits (docs/rootless.md)',
           ]
         : S.isActive(rec.State.Status)
           ? ['resource limits are saved and apply from the next start of the container']
