@@ -4,7 +4,7 @@ import { berthVersion } from '../version';
 import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
 import { LocalImageBackend } from './backend';
 import { aliases, commands } from './commands/index';
-import type { CliContext, Command } from './commands/command';
+import { subcommandEntries, type CliContext, type Command } from './commands/command';
 import { readConfig } from './config';
 import { DaemonConnector } from './daemon/connect';
 import { defaultStoreRoot } from '../store/store';
@@ -66,8 +66,11 @@ Run 'berth COMMAND --help' for more information on a command.
 
 function commandUsage(command: Command): string {
   if (command.subcommands) {
-    const width = Math.max(...command.subcommands.map((c) => c.name.length)) + 3;
-    const subs = command.subcommands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n');
+    // One line per verb: `image ls` and its alias `image list` both run `images`; the shorter shows.
+    const all = subcommandEntries(command, commands, aliases);
+    const entries = all.filter((e) => !all.some((o) => o.runs === e.runs && o.name.length < e.name.length));
+    const width = Math.max(...entries.map((e) => e.name.length)) + 3;
+    const subs = entries.map((e) => `  ${e.name.padEnd(width)}${e.summary}`).join('\n');
     return `Usage:  ${command.usage}\n\n${command.summary}\n\nCommands:\n${subs}\n\nRun 'berth ${command.name} COMMAND --help' for more information on a command.\n`;
   }
   const flags = [...command.flags, helpFlag];

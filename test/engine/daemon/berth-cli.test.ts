@@ -287,6 +287,20 @@ describe('berth CLI on berthd', function () {
         '.dockerignore kept secret.txt out',
       );
 
+      const history = await berth([
+        'image',
+        'history',
+        '--no-trunc',
+        '--format',
+        '{{.CreatedBy}}',
+        'cli-built:1',
+      ]);
+      assert.equal(history.status, 0, history.stderr);
+      assert.match(history.stdout.split('\n')[0], /echo final > \/stage/, 'newest layer first');
+      const table = await berth(['history', 'cli-built:1']);
+      assert.match(table.stdout, /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT$/m);
+      assert.match(table.stdout, new RegExp(`^${id.slice(7, 19)}\\s`, 'm'));
+
       // A Dockerfile on stdin with -f -, and a failing step: its report on stderr, exit 1.
       const failed = await berth(['build', '-f', '-', '--network', 'none', context], {
         input: 'FROM busybox\nRUN echo about to fail; exit 3\n',

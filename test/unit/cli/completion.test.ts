@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionKind } from '../../../engine/src/cli/args';
-import { globalFlags } from '../../../engine/src/cli/berth';
+import { globalFlags, main } from '../../../engine/src/cli/berth';
 import { aliases, commands } from '../../../engine/src/cli/commands/index';
 import { complete } from '../../../engine/src/cli/completion/complete';
 
@@ -34,31 +34,56 @@ describe('shell completion candidates', () => {
     assert.ok(!verbs.includes('__complete'), 'hidden verbs stay hidden');
     assert.deepEqual(await values('ima'), ['images', 'image']);
     assert.deepEqual(await values('--ro'), ['--root']);
-    assert.deepEqual(await values('system', ''), ['df', 'prune']);
-    assert.deepEqual(await values('image', 'l'), ['ls', 'list', 'load']);
+    assert.deepEqual(await values('system', ''), ['df', 'events', 'info', 'prune']);
+    assert.deepEqual(await values('image', 'l'), ['list', 'load', 'ls']);
     assert.deepEqual(await values('image', 'p'), ['prune', 'pull', 'push']);
-    assert.deepEqual(await values('network', 'c'), ['create', 'connect']);
+    assert.deepEqual(await values('image', 'h'), ['history']);
+    assert.deepEqual(await values('network', 'c'), ['connect', 'create']);
+    // The same words `berth container --help` lists (plus `list`, the alias of `ls`), sorted.
     assert.deepEqual(await values('container', ''), [
-      'prune',
-      'ls',
-      'list',
-      'run',
+      'cp',
       'create',
-      'logs',
       'exec',
-      'start',
-      'stop',
-      'restart',
+      'inspect',
       'kill',
-      'rm',
+      'list',
+      'logs',
+      'ls',
       'pause',
+      'port',
+      'prune',
+      'rename',
+      'restart',
+      'rm',
+      'run',
+      'start',
+      'stats',
+      'stop',
+      'top',
       'unpause',
       'wait',
-      'rename',
-      'top',
-      'stats',
-      'port',
     ]);
+    assert.deepEqual(await values('image', 'inspect', '--f'), ['--format']);
+  });
+
+  it('lists every subcommand of a management command in its --help, as completion offers them', async () => {
+    for (const group of ['image', 'container', 'volume', 'network', 'system']) {
+      const out: string[] = [];
+      const io = {
+        stdin: process.stdin,
+        stdout: { write: (t: string) => out.push(t) } as unknown as NodeJS.WriteStream,
+        stderr: process.stderr,
+      };
+      assert.equal(await main([group, '--help'], io), 0);
+      const listed = out
+        .join('')
+        .split('Commands:\n')[1]
+        .split('\n\n')[0]
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0]);
+      const offered = (await values(group, '')).filter((w) => w !== 'list');
+      assert.deepEqual(listed, offered, group);
+    }
   });
 
   it('offers a verb its own flags, and fixed flag values in both spellings', async () => {

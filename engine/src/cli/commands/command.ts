@@ -42,3 +42,29 @@ export interface Command {
 export function write(stream: Writable, text: string): void {
   stream.write(text);
 }
+
+/** A word a management command (`image`, `container`…) takes: its own subcommand or an alias. */
+export interface SubcommandEntry {
+  name: string;
+  summary: string;
+  /** The verb it runs: the subcommand itself, or the top-level verb an alias names (`images`). */
+  runs: Command;
+}
+
+/**
+ * Every word `command` takes, sorted by name as docker's help lists them: its subcommands and the
+ * aliases (`image ls` → `images`) from `aliases`. Both `--help` and shell completion read this.
+ */
+export function subcommandEntries(
+  command: Command,
+  commands: Command[],
+  aliases: Record<string, string[]>,
+): SubcommandEntry[] {
+  const own = (command.subcommands ?? []).map((c) => ({ name: c.name, summary: c.summary, runs: c }));
+  const aliased = Object.entries(aliases).flatMap(([key, [target]]) => {
+    const [group, name] = key.split(' ');
+    const runs = commands.find((c) => c.name === target);
+    return group === command.name && runs ? [{ name, summary: runs.summary, runs }] : [];
+  });
+  return [...own, ...aliased].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -38,11 +38,11 @@ const prune: Command = {
   },
 };
 
-/** `berth image prune`; the other `image` verbs are aliases (`image ls` is `images`…). */
+/** `berth image prune`; the other `image` verbs are aliases (`image ls` is `images`…, see index.ts). */
 export const image: Command = {
   name: 'image',
   usage: 'berth image COMMAND',
-  summary: 'Manage images (image prune; image ls, rm, pull… are the top-level verbs)',
+  summary: 'Manage images',
   flags: [],
   args: [0],
   subcommands: [prune],

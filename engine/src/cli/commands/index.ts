@@ -4,6 +4,7 @@ import type { Command } from './command';
 import { completeWords, completion } from './completion';
 import { cp } from './cp';
 import { image } from './image';
+import { history } from './history';
 import { images } from './images';
 import { inspect } from './inspect';
 import { load } from './load';
@@ -49,6 +50,7 @@ export const commands: Command[] = [
   pull,
   push,
   images,
+  history,
   rmi,
   tag,
   inspect,
@@ -76,10 +78,11 @@ export const aliases: Record<string, string[]> = {
   'image push': ['push'],
   'image rm': ['rmi'],
   'image tag': ['tag'],
-  'image inspect': ['inspect'],
+  'image inspect': ['inspect', '--type', 'image'],
   'image save': ['save'],
   'image load': ['load'],
   'image build': ['build'],
+  'image history': ['history'],
   'container ls': ['ps'],
   'container list': ['ps'],
   'container run': ['run'],
@@ -98,4 +101,8 @@ export const aliases: Record<string, string[]> = {
   'container top': ['top'],
   'container stats': ['stats'],
   'container port': ['port'],
+  'container inspect': ['inspect', '--type', 'container'],
+  'container cp': ['cp'],
+  'system info': ['info'],
+  'system events': ['events'],
 };

@@ -5,7 +5,7 @@ import { systemPrune } from './prune';
 export const system: Command = {
   name: 'system',
   usage: 'berth system COMMAND',
-  summary: 'Manage Berth (system df, system prune)',
+  summary: 'Manage Berth',
   flags: [],
   args: [0],
   subcommands: [df, systemPrune],

@@ -3,7 +3,7 @@
 // and the names of containers, images, volumes and networks, which `list` fetches (by running berth
 // itself, see commands/completion.ts) so they come from whichever engine the line talks to.
 import type { CompletionKind, FlagSpec } from '../args';
-import type { Command } from '../commands/command';
+import { subcommandEntries, type Command } from '../commands/command';
 
 export interface Candidate {
   value: string;
@@ -39,14 +39,10 @@ export async function complete(words: string[], tables: CompletionTables): Promi
       return tables.commands.filter((c) => !c.hidden).map((c) => ({ value: c.name, description: c.summary }));
     }
     if (state.command.subcommands) {
-      const subs = state.command.subcommands.map((c) => ({ value: c.name, description: c.summary }));
-      const aliased = Object.entries(tables.aliases)
-        .filter(([key]) => key.startsWith(`${state.command!.name} `))
-        .map(([key, target]) => ({
-          value: key.split(' ')[1],
-          description: tables.commands.find((c) => c.name === target[0])?.summary ?? '',
-        }));
-      return [...subs, ...aliased];
+      return subcommandEntries(state.command, tables.commands, tables.aliases).map((e) => ({
+        value: e.name,
+        description: e.summary,
+      }));
     }
     const [, max] = state.command.args;
     if (max !== undefined && state.positionals >= max) return [];
