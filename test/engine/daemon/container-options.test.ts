@@ -1,6 +1,7 @@
 // `docker run` options, checked by asking the container what it sees.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { type IncomingMessage, request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { berthdForSuite, daemonTestsBlocked, dockerBin, type TestDaemon } from '../../helpers/berthd';
@@ -126,7 +127,8 @@ describe('container options (docker run flags)', function () {
     assert.match(out, /^127\.0\.0\.1\s+localhost$/m);
   });
 
-  it('restarts on failure with back-off and reports it', async () => {
+  it("restarts on failure with Docker's doubling back-off and reports it", async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
     const r = await d.docker([
       'run',
       '-d',
@@ -135,7 +137,7 @@ describe('container options (docker run flags)', function () {
       '--network',
       'none',
       '--restart',
-      'on-failure:2',
+      'on-failure:3',
       'busybox',
       'sh',
       '-c',
@@ -148,50 +150,131 @@ describe('container options (docker run flags)', function () {
       state = (
         await d.docker(['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'flaky'])
       ).stdout.trim();
-      if (state === '2 exited') break;
+      if (state === '3 exited') break;
     }
-    assert.equal(state, '2 exited');
-    assert.equal((await d.docker(['logs', 'flaky'])).stdout, 'attempt\nattempt\nattempt\n');
+    assert.equal(state, '3 exited');
+    assert.equal((await d.docker(['logs', 'flaky'])).stdout, 'attempt\n'.repeat(4));
+    // Each restart waits at least 100 ms, then 200, then 400 (from one exit to the next start).
+    const events = (
+      await d.docker([
+        'events',
+        '--since',
+        String(since),
+        '--until',
+        String(Math.ceil(Date.now() / 1000) + 1),
+        '--filter',
+        'container=flaky',
+        '--format',
+        '{{.Action}} {{.TimeNano}}',
+      ])
+    ).stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+      .filter(([action]) => action === 'start' || action === 'die');
+    const starts = events.filter(([a]) => a === 'start').map(([, t]) => Number(t) / 1e6);
+    const dies = events.filter(([a]) => a === 'die').map(([, t]) => Number(t) / 1e6);
+    assert.equal(starts.length, 4, events.join(' | '));
+    const waits = starts.slice(1).map((t, i) => t - dies[i]);
+    [100, 200, 400].forEach((delay, i) =>
+      assert.ok(
+        waits[i] >= delay,
+        `restart ${i + 1} came ${waits[i].toFixed(0)} ms after the exit (< ${delay})`,
+      ),
+    );
     await d.docker(['rm', 'flaky']);
   });
 
-  it('runs health checks, reports the status and emits health_status events', async () => {
-    const events = spawn(
-      dockerBin,
-      ['events', '--filter', 'event=health_status', '--format', '{{.Action}}'],
-      { env: d.env },
-    );
-    let seen = '';
-    events.stdout.on('data', (c: Buffer) => (seen += c.toString()));
-    const r = await d.docker([
+  it('streams stats every second while the container runs (docker stats)', async () => {
+    await d.docker([
       'run',
       '-d',
       '--name',
-      'checked',
+      'hot',
       '--network',
       'none',
-      '--health-cmd',
-      'test -e /tmp/ready',
-      '--health-interval',
-      '200ms',
-      '--health-retries',
-      '1',
       'busybox',
       'sh',
       '-c',
-      'sleep 0.5; touch /tmp/ready; sleep 100',
+      'while :; do :; done',
     ]);
-    assert.equal(r.status, 0, r.stderr);
-    const deadline = Date.now() + 20_000;
-    while (!seen.includes('health_status: healthy') && Date.now() < deadline)
-      await new Promise((res) => events.stdout.once('data', res));
-    events.kill();
-    assert.match(seen, /health_status: unhealthy\n(.|\n)*health_status: healthy/);
-    assert.match(
-      (await d.docker(['ps', '--format', '{{.Status}}', '--filter', 'name=checked'])).stdout,
-      /\(healthy\)/,
+    const stats = spawn(dockerBin, ['stats', '--format', '{{.Name}} {{.CPUPerc}} {{.MemUsage}}', 'hot'], {
+      env: d.env,
+    });
+    let out = '';
+    stats.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    // The CLI redraws its table with terminal escapes; each redraw holds the container's row.
+    // eslint-disable-next-line no-control-regex
+    const frames = (): string[] => out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').match(/^hot [^\n]+$/gm) ?? [];
+    try {
+      const deadline = Date.now() + 30_000;
+      while (frames().length < 6 && Date.now() < deadline)
+        await Promise.race([
+          new Promise((res) => stats.stdout.once('data', res)),
+          new Promise((res) => setTimeout(res, deadline - Date.now())),
+        ]);
+    } finally {
+      stats.kill('SIGKILL');
+    }
+    const seen = frames();
+    assert.ok(seen.length >= 6, `frames keep coming: ${JSON.stringify(out.slice(0, 400))}`);
+    // A busy loop uses CPU: the CLI computes it from each frame's cpu_stats and precpu_stats.
+    const [, cpu, mem] = /^hot ([\d.]+)% (\S+) \//.exec(seen[seen.length - 1])!;
+    assert.ok(Number(cpu) > 1, `CPU ${cpu}% in ${seen[seen.length - 1]}`);
+    assert.match(mem, /^[\d.]+[KMG]iB$/, 'memory use is counted');
+    await d.docker(['rm', '-f', 'hot']);
+  });
+
+  it('streams live events filtered by type, action and label', async () => {
+    // The API the docker CLI uses for `docker events --filter …`: headers come once the stream is
+    // open, so what follows is sure to be seen.
+    const filters = JSON.stringify({ type: ['container'], event: ['start', 'die'], label: ['watch=yes'] });
+    let seen: { Action: string; Actor: { Attributes: { name: string } } }[] = [];
+    let gotNew: () => void = () => undefined;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(
+        { socketPath: d.socket, path: `/v1.41/events?filters=${encodeURIComponent(filters)}` },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(res.statusCode, 200);
+    let buffered = '';
+    res.on('data', (c: Buffer) => {
+      buffered += c.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      seen = [...seen, ...lines.filter(Boolean).map((l) => JSON.parse(l) as (typeof seen)[number])];
+      gotNew();
+    });
+    try {
+      await d.docker(['run', '--rm', '--network', 'none', '--name', 'unwatched', 'busybox', 'true']);
+      await d.docker([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--label',
+        'watch=yes',
+        '--name',
+        'watched1',
+        'busybox',
+        'true',
+      ]);
+      const deadline = Date.now() + 20_000;
+      while (!seen.some((e) => e.Action === 'die') && Date.now() < deadline)
+        await Promise.race([
+          new Promise<void>((r) => (gotNew = r)),
+          new Promise((r) => setTimeout(r, deadline - Date.now())),
+        ]);
+    } finally {
+      res.destroy();
+    }
+    assert.deepEqual(
+      seen.map((e) => `${e.Actor.Attributes.name} ${e.Action}`),
+      ['watched1 start', 'watched1 die'],
     );
-    await d.docker(['rm', '-f', 'checked']);
   });
 
   it('streams events with filters', async () => {
