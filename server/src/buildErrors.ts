@@ -2,8 +2,7 @@
 // detect from the text alone: a malformed `# check=` directive and EXPOSE specs that are not ports.
 // The parser reports everything else BuildKit refuses before building (stage graph included).
 import type { Range } from 'vscode-languageserver-types';
-import { exposePortError } from '../../engine/src/dockerfile';
-import { parseCheckOptions } from './rules/checkConfig';
+import { exposePortError, parseCheckOptions } from '../../engine/src/dockerfile';
 import type { DockerfileDocument } from './document';
 
 export interface BuildError {

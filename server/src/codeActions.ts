@@ -13,7 +13,7 @@ import { comparePositions } from './analysis/spans';
 import { diagnosticSource } from './diagnostics';
 import type { DockerfileDocument } from './document';
 import type { ServiceEnvironment } from './environment';
-import { parseCheckOptions } from './rules/checkConfig';
+import { parseCheckOptions } from '../../engine/src/dockerfile';
 import { lint } from './rules/lint';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.berth`;

@@ -6,6 +6,7 @@ import {
   type Dockerfile,
   evaluateGlobalArgs,
   type Instruction,
+  parseCheckOptions,
   parseDockerfile,
   processShellWord,
   type Stage,
@@ -68,6 +69,13 @@ export function planBuild(text: string, fileName: string, request: BuildRequest)
     const location = locationOf(fileName, df, firstError);
     throw new BuildError(`dockerfile parse error on line ${location.startLine}: ${firstError.message}`, {
       location,
+    });
+  }
+  const check = df.directives.find((d) => d.name === 'check');
+  const checkError = check && parseCheckOptions(check.value).error;
+  if (check && checkError !== undefined) {
+    throw new BuildError(`failed to parse check options: ${checkError}`, {
+      location: locationOf(fileName, df, check),
     });
   }
   if (df.stages.length === 0) {

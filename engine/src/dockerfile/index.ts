@@ -57,6 +57,8 @@ export type { ShellLexOptions, ShellWordResult, VariableSource } from './shell';
 export { goQuote } from './text';
 export { exposedPortKeys, exposePortError, splitPortSpec } from './ports';
 export type { PortSpec } from './ports';
+export { emptyCheckConfig, parseCheckOptions } from './check-options';
+export type { CheckConfig, ParsedCheckConfig } from './check-options';
 
 // Typed instructions (BuildKit's `instructions` package) and what each instruction accepts.
 export type * from './instructions/commands';

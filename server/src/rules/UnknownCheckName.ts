@@ -1,4 +1,4 @@
-import { parseCheckOptions } from './checkConfig';
+import { parseCheckOptions } from '../../../engine/src/dockerfile';
 import { allRules } from './index';
 import type { Rule } from './rule';
 import { berthRuleUrl, didYouMean } from './support';

@@ -4,7 +4,8 @@
 import type { DockerfileDocument } from '../document';
 import type { ServiceEnvironment } from '../environment';
 import type { Severity } from '../settings';
-import { fileCheckConfig, instructionCheckConfig, type CheckConfig } from './checkConfig';
+import type { CheckConfig } from '../../../engine/src/dockerfile';
+import { fileCheckConfig, instructionCheckConfig } from './checkConfig';
 import { allRules } from './index';
 import { RuleContext, type Finding, type Rule } from './rule';
 import { SharedAnalysis } from './shared';

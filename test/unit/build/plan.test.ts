@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { BuildError } from '../../../engine/src/build/errors';
 import { planBuild } from '../../../engine/src/build/plan';
+import { computeDiagnostics } from '../../../server/src/diagnostics';
+import { documentOf, environmentWith } from '../server/helpers';
 
 const plan = (text: string, options: { target?: string; buildArgs?: Record<string, string> } = {}) =>
   planBuild(text, 'Dockerfile', { contextDir: '/ctx', ...options });
@@ -50,6 +53,23 @@ describe('planBuild', () => {
         return true;
       },
     );
+  });
+
+  it('refuses a # check= directive the language server flags, in its words and at its line', () => {
+    const text = '# check=skip=JSONArgsRecommended;bogus=1\nFROM a\n';
+    const [diagnostic] = computeDiagnostics(documentOf(text), environmentWith({})).filter(
+      (d) => d.severity === DiagnosticSeverity.Error,
+    );
+    assert.equal(diagnostic.message, 'failed to parse check options: invalid check option "bogus"');
+    assert.throws(
+      () => plan(text),
+      (err: BuildError) => {
+        assert.equal(err.message, diagnostic.message);
+        assert.deepEqual(err.details.location, { file: 'Dockerfile', startLine: 1, endLine: 1 });
+        return true;
+      },
+    );
+    assert.doesNotThrow(() => plan('# check=skip=all;error=true\nFROM a\n'));
   });
 
   it('says when a base name is blank or a target unknown', () => {
