@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeBusyboxLayout, skopeoPush } from '../test/helpers/busybox-image';
 import { startRegistry } from '../test/helpers/registry';
+import { stopKeeper } from '../test/helpers/rootless';
 
 const repo = path.join(__dirname, '..', '..');
 const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     console.log(`wrote ${out}`);
   } finally {
+    // The keeper of the user's namespaces (berth-userns.c): every rootless run after the first joined it.
+    stopKeeper(path.join(work, 'user-home', 'run'));
     await registry.stop();
     rmSync(work, { recursive: true, force: true });
   }
