@@ -20,7 +20,8 @@
 // PIDFILE joins its user and mount namespaces (setns) instead of making new ones. So a berthd
 // restarted while containers run is in their namespaces again: it may signal them, enter them
 // and see their root file systems' mounts (a new namespace could do none of that). The keeper
-// leaves once it is alone in its user namespace (checked every keeper_check_seconds).
+// leaves once it is alone in its user namespace (checked every keeper_check_seconds), stopping
+// rootless berthd's network link (rootless-netns.ts), which would otherwise outlive everything.
 // A failing step prints "berth-userns: <step>: <error>" and exits 125 (126: COMMAND cannot be run).
 #define _GNU_SOURCE
 #include <errno.h>
@@ -183,13 +184,16 @@ static int ns_fd(pid_t pid, const char *ns) {
   return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-// Whether a process other than this one is in this process's user namespace.
+// Whether a process other than this one is in this process's user namespace, not counting
+// rootless berthd's network link (pasta or slirp4netns: it only serves containers, and stays as
+// long as the namespace). When there is none, the links found are stopped.
 static int has_company(void) {
-  char own[64] = {0}, other[64], path[64];
+  char own[64] = {0}, other[64], path[64], comm[32];
   if (readlink("/proc/self/ns/user", own, sizeof(own) - 1) < 0) return 1;
   DIR *proc = opendir("/proc");
   if (!proc) return 1;
-  int found = 0;
+  int found = 0, links = 0;
+  pid_t link[16];
   pid_t self = getpid();
   for (struct dirent *e; !found && (e = readdir(proc));) {
     pid_t pid = (pid_t)atoi(e->d_name);
@@ -198,9 +202,19 @@ static int has_company(void) {
     ssize_t n = readlink(path, other, sizeof(other) - 1);
     if (n < 0) continue;
     other[n] = 0;
-    found = strcmp(own, other) == 0;
+    if (strcmp(own, other) != 0) continue;
+    snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    n = fd >= 0 ? read(fd, comm, sizeof(comm) - 1) : -1;
+    if (fd >= 0) close(fd);
+    comm[n > 0 ? n : 0] = 0;
+    int is_link = strncmp(comm, "pasta", 5) == 0 || strncmp(comm, "passt", 5) == 0 || strncmp(comm, "slirp4netns", 11) == 0;
+    if (is_link && links < (int)(sizeof(link) / sizeof(link[0]))) link[links++] = pid;
+    else found = 1;
   }
   closedir(proc);
+  if (!found)
+    for (int k = 0; k < links; k++) kill(link[k], SIGTERM);
   return found;
 }
 
