@@ -309,6 +309,20 @@ describe('rootless Berth (as an unprivileged user)', function () {
       }
     });
 
+    it("builds through berthd with RUN steps on the default bridge (inside berthd's network namespace)", async () => {
+      const context = join(work, 'daemon-context');
+      mkdirSync(context);
+      execFileSync('sh', [
+        '-c',
+        `printf 'FROM ${image}\\nRUN ip -4 -o addr show eth0 > /eth0\\nCMD ["cat", "/eth0"]\\n' > ${context}/Dockerfile && chmod -R a+rX ${context}`,
+      ]);
+      const b = await docker('build', '-t', 'rl-daemon-built', context);
+      assert.equal(b.status, 0, b.stderr + b.stdout);
+      const r = await docker('run', '--rm', 'rl-daemon-built');
+      // The step had an address on a bridge (172.17.0.0/16 is the default bridge's first pool).
+      assert.match(r.stdout, /eth0\s+inet 172\.\d+\.\d+\.\d+\/16/, r.stderr);
+    });
+
     it('run --rm of a failing container returns its status, never hangs the client', async () => {
       // A non-zero exit, and a command the kernel cannot execute (ENOEXEC: no #! line): the docker
       // client gets the status and returns (it waits on the attach stream and on /wait together).
