@@ -2,8 +2,10 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { berthdForSuite, daemonTestsBlocked, dockerBin, type TestDaemon } from '../../helpers/berthd';
+import { startRegistry } from '../../helpers/registry';
+import { skipBecause } from '../../helpers/skip';
 
 describe('docker CLI against berthd', function () {
   let d: TestDaemon;
@@ -136,6 +138,36 @@ describe('docker CLI against berthd', function () {
     await ok(['rmi', target]);
     await ok(['pull', target]);
     assert.match(await ok(['images', '--format', '{{.Repository}}:{{.Tag}}']), /team\/pushed:v1/);
+  });
+
+  it('login (POST /auth) checks the credentials; push and pull of a private image carry them', async function () {
+    if (spawnSync('htpasswd', ['-h']).error) skipBecause(this, 'needs htpasswd (apt apache2-utils)');
+    const registry = await startRegistry({ basicAuth: { username: 'dock-user', password: 'dock-pass' } });
+    try {
+      const wrong = await d.docker(['login', '-u', 'dock-user', '--password-stdin', registry.address], {
+        input: 'nope\n',
+      });
+      assert.notEqual(wrong.status, 0);
+      assert.match(wrong.stderr, /Error response from daemon: .*refused the credentials/);
+      const name = `${registry.address}/private/box:1`;
+      await ok(['tag', 'busybox', name]);
+      const anonymous = await d.docker(['push', name]);
+      assert.notEqual(anonymous.status, 0, 'the registry wants credentials');
+      const login = await d.docker(['login', '-u', 'dock-user', '--password-stdin', registry.address], {
+        input: 'dock-pass\n',
+      });
+      assert.equal(login.status, 0, login.stderr);
+      assert.match(login.stdout, /Login Succeeded/);
+      // The CLI sends what it stored as X-Registry-Auth with each push and pull.
+      await ok(['push', name]);
+      await ok(['rmi', name]);
+      await ok(['pull', name]);
+      assert.equal(await ok(['run', '--rm', '--network', 'none', name, 'echo', 'private']), 'private\n');
+      await ok(['rmi', name]);
+      await ok(['logout', registry.address]);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('inspect shows containers, images, volumes and networks', async () => {
