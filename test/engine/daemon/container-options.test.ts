@@ -277,6 +277,45 @@ describe('container options (docker run flags)', function () {
     );
   });
 
+  it('runs health checks, reports the status and emits health_status events', async () => {
+    const events = spawn(
+      dockerBin,
+      ['events', '--filter', 'event=health_status', '--format', '{{.Action}}'],
+      { env: d.env },
+    );
+    let seen = '';
+    events.stdout.on('data', (c: Buffer) => (seen += c.toString()));
+    const r = await d.docker([
+      'run',
+      '-d',
+      '--name',
+      'checked',
+      '--network',
+      'none',
+      '--health-cmd',
+      'test -e /tmp/ready',
+      '--health-interval',
+      '200ms',
+      '--health-retries',
+      '1',
+      'busybox',
+      'sh',
+      '-c',
+      'sleep 0.5; touch /tmp/ready; sleep 100',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const deadline = Date.now() + 20_000;
+    while (!seen.includes('health_status: healthy') && Date.now() < deadline)
+      await new Promise((res) => events.stdout.once('data', res));
+    events.kill();
+    assert.match(seen, /health_status: unhealthy\n(.|\n)*health_status: healthy/);
+    assert.match(
+      (await d.docker(['ps', '--format', '{{.Status}}', '--filter', 'name=checked'])).stdout,
+      /\(healthy\)/,
+    );
+    await d.docker(['rm', '-f', 'checked']);
+  });
+
   it('streams events with filters', async () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     await d.docker(['run', '--rm', '--network', 'none', '--name', 'evented', 'busybox', 'true']);
