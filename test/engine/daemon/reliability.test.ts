@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthdForSuite, daemonTestsBlocked, type TestDaemon } from '../../helpers/berthd';
@@ -288,6 +289,55 @@ describe('berthd reliability', function () {
     assert.equal(stop.status, 0, stop.stderr);
     assert.equal(JSON.parse((await d.docker(['inspect', 'ttysurvivor'])).stdout)[0].State.ExitCode, 42);
     await d.docker(['rm', 'ttysurvivor']);
+  });
+
+  it('takes input for a TTY container after berthd was SIGKILLed and restarted', async function () {
+    this.timeout(120_000);
+    const run = await d.docker([
+      'run',
+      '-dit',
+      '--name',
+      'ttyinput',
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'while read l; do echo "got:$l"; done',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    await d.kill();
+    await d.restart();
+    // Attach with stdin as the docker CLI does (a hijacked connection), and type a line.
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const req = request({
+        socketPath: d.socket,
+        method: 'POST',
+        path: '/v1.41/containers/ttyinput/attach?stream=1&stdin=1&stdout=1',
+        headers: { Connection: 'Upgrade', Upgrade: 'tcp' },
+      });
+      req.on('upgrade', (_res, s) => resolve(s));
+      req.on('response', (res) => reject(new Error(`attach answered ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    let echoed = '';
+    socket.on('data', (c: Buffer) => (echoed += c.toString()));
+    socket.write('after restart\r');
+    const deadline = Date.now() + 30_000;
+    while (!echoed.includes('got:after restart') && Date.now() < deadline)
+      await Promise.race([
+        new Promise((r) => socket.once('data', r)),
+        new Promise((r) => setTimeout(r, deadline - Date.now())),
+      ]);
+    socket.destroy();
+    assert.match(echoed, /got:after restart/, 'the attached client sees the answer');
+    assert.match(
+      (await d.docker(['logs', 'ttyinput'])).stdout,
+      /^got:after restart\r$/m,
+      'and so does the log',
+    );
+    await d.docker(['rm', '-f', 'ttyinput']);
   });
 
   it('runs 50 `run --rm` at once, all succeeding', async function () {
