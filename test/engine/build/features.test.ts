@@ -3,7 +3,15 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -146,6 +154,44 @@ describe('builder: features', function () {
         /mkdir: can't create directory '\/sys\/fs\/cgroup\/x': Read-only file system/,
       );
     }
+  });
+
+  it('COPY --parents keeps the source paths (after a /./ pivot), --exclude leaves out what matches', async () => {
+    const dir = context(
+      [
+        'FROM busybox',
+        'COPY --parents ./x/a.txt ./y/a.txt /parents/',
+        'COPY --parents ./x/./deep/*.txt /pivot/',
+        'COPY --exclude=*.txt hom* /mydir/',
+        'COPY --exclude=*.md --exclude=skip tree /tree/',
+        'RUN cd / && find /parents /pivot /mydir /tree -type f | sort > /files',
+        '',
+      ].join('\n'),
+    );
+    for (const f of ['x/a.txt', 'y/a.txt', 'x/deep/b.txt', 'x/deep/c.md', 'hom.md', 'hom.txt', 'homer.txt']) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), f);
+    }
+    for (const f of [
+      'tree/keep.txt',
+      'tree/drop.md',
+      'tree/sub/keep2.txt',
+      'tree/sub/drop2.md',
+      'tree/skip/x.txt',
+    ]) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), f);
+    }
+    const { result } = await env.build({ contextDir: dir });
+    assert.deepEqual((await env.probe(result.id, ['cat', '/files'])).trim().split('\n'), [
+      '/mydir/hom.md',
+      '/parents/x/a.txt',
+      '/parents/y/a.txt',
+      '/pivot/deep/b.txt',
+      '/tree/keep.txt',
+      '/tree/sub/drop2.md', // patterns match as in .dockerignore: *.md only at the top
+      '/tree/sub/keep2.txt',
+    ]);
   });
 
   it('runs RUN --network=none without any network but loopback', async () => {

@@ -134,6 +134,9 @@ export async function dispatchCopy(
         const unpack = command.kind === 'ADD' && command.unpack !== false;
         for (const r of resolved) {
           for (const entry of r.entries) {
+            // A source a wildcard (or the path itself) names is excluded as a whole, as in the
+            // reference's `COPY --exclude=*.txt hom* /mydir/`.
+            if (exclude && entry.rel !== '' && exclude(entry.rel)) continue;
             const kind = unpack && entry.stat.isFile() ? await archiveKind(entry.abs) : undefined;
             if (kind) {
               archives.push({ path: entry.abs, kind });
