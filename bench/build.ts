@@ -20,6 +20,7 @@ import { makeBusyboxLayout } from '../test/helpers/busybox-image';
 import { startBerthd, type TestDaemon } from '../test/helpers/berthd';
 import { PrivateDockerd } from '../test/helpers/dockerd';
 import { makePodman } from '../test/helpers/podman';
+import { usualEnvironment } from './common';
 
 const repoRoot = join(__dirname, '..', '..');
 const berthBin = join(repoRoot, 'bin', 'berth');
@@ -140,17 +141,21 @@ async function main(): Promise<void> {
     {
       name: 'berth',
       build: ({ noCache }) =>
-        timeCommand(berthBin, [
-          '--root',
-          berthRoot,
-          'build',
-          '--progress',
-          'plain',
-          '-t',
-          'bench:latest',
-          ...(noCache ? ['--no-cache'] : []),
-          context,
-        ]),
+        timeCommand(
+          berthBin,
+          [
+            '--root',
+            berthRoot,
+            'build',
+            '--progress',
+            'plain',
+            '-t',
+            'bench:latest',
+            ...(noCache ? ['--no-cache'] : []),
+            context,
+          ],
+          usualEnvironment(),
+        ),
     },
     {
       name: 'berthd',

@@ -22,6 +22,7 @@ import {
   summarizeAll,
   timed,
   timedDocker,
+  usualEnvironment,
   writeResult,
 } from './common';
 
@@ -30,7 +31,7 @@ const warmup = 2;
 const berthBin = path.join(repoRoot, 'bin', 'berth');
 
 function timedBerth(host: string, args: string[]): Promise<number> {
-  return timed(process.execPath, [berthBin, ...args], { env: { ...process.env, DOCKER_HOST: host } });
+  return timed(process.execPath, [berthBin, ...args], { env: { ...usualEnvironment(), DOCKER_HOST: host } });
 }
 
 async function main(): Promise<void> {

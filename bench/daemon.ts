@@ -6,7 +6,9 @@
 //   20 parallel   20 `docker run -d --network none busybox sleep 60` at once: time until all
 //                 have returned (every container started); removed afterwards, untimed
 //   idle RSS      the daemon's process tree (berthd; podman service; dockerd + its containerd)
-//                 once started with the image loaded, and again after the workload
+//                 once started with the image loaded, and again after the workload; berthd runs
+//                 without the sandbox's NODE_EXTRA_CA_CERTS (common.ts, usualEnvironment), and its
+//                 idle RSS with the variable set is measured apart at the end
 //
 //   node out/bench/daemon.js [--quick]        as root; writes bench/results/daemon.json
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +29,7 @@ import {
   stopAll,
   summarizeAll,
   timedDocker,
+  usualEnvironment,
   writeResult,
 } from './common';
 
@@ -70,6 +73,17 @@ async function idleRss(c: PrivateDaemon): Promise<number> {
   return treeRssKiB([c.pid]);
 }
 
+/** Idle RSS of a berthd started in this machine's own environment, the busybox image loaded. */
+async function berthdIdleRssWithSandboxEnv(dir: string, image: Buffer): Promise<number> {
+  const daemon = await startBerthd(dir);
+  try {
+    docker(daemon.host, ['load'], image);
+    return await idleRss(daemon);
+  } finally {
+    await daemon.stop();
+  }
+}
+
 function version(host: string): string {
   return docker(host, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']).trim();
 }
@@ -81,7 +95,7 @@ async function main(): Promise<void> {
   try {
     const image = busyboxArchive(scratch);
 
-    contenders.push(await startBerthd(path.join(scratch, 'berthd')));
+    contenders.push(await startBerthd(path.join(scratch, 'berthd'), [], usualEnvironment()));
     contenders.push(await startPodman(path.join(scratch, 'podman')));
     if (haveDockerd()) contenders.push(await startDockerd());
     const rss: Record<string, { idleAfterStartKiB: number; idleAfterWorkloadKiB?: number }> = {};
@@ -115,6 +129,10 @@ async function main(): Promise<void> {
       }
     }
     for (const c of contenders) rss[c.name].idleAfterWorkloadKiB = await idleRss(c);
+    const idleWithSandboxCaCertsKiB = await berthdIdleRssWithSandboxEnv(
+      path.join(scratch, 'berthd-ca'),
+      image,
+    );
 
     const runSummary = summarizeAll(runRm);
     const parallelSummary = summarizeAll(parallelStart);
@@ -132,7 +150,7 @@ async function main(): Promise<void> {
         runRm: '`docker run --rm --network none busybox true`, wall time of the docker CLI',
         parallelStart: `${parallel} \`docker run -d --network none busybox sleep 60\` at once, until all returned`,
       },
-      results: { runRm: runSummary, parallelStart: parallelSummary, rss },
+      results: { runRm: runSummary, parallelStart: parallelSummary, rss, idleWithSandboxCaCertsKiB },
       ratios: {
         runRm: {
           podmanOverBerthd: ratio(runSummary, 'podman'),
@@ -153,6 +171,9 @@ async function main(): Promise<void> {
           ` / ${((rss[c.name].idleAfterWorkloadKiB ?? 0) / 1024).toFixed(1)} MiB after`,
       );
     }
+    console.log(
+      `  berthd idle RSS with the sandbox's NODE_EXTRA_CA_CERTS: ${(idleWithSandboxCaCertsKiB / 1024).toFixed(1)} MiB`,
+    );
     writeResult('daemon', result);
   } finally {
     await stopAll(contenders);

@@ -23,6 +23,7 @@ import { linuxFileCalls } from '../engine/src/runtime/linux/fs';
 import { unpackLayer } from '../engine/src/store/layers/unpack';
 import { makeBusyboxLayout, makeOciLayout, skopeoEnv, skopeoPush } from '../test/helpers/busybox-image';
 import { makePodman } from '../test/helpers/podman';
+import { usualEnvironment } from './common';
 import { startRegistry } from '../test/helpers/registry';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -31,14 +32,9 @@ const berthdBin = join(repoRoot, 'bin', 'berthd');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 
-/**
- * The environment the berth CLI runs in. This machine's sandbox sets NODE_EXTRA_CA_CERTS, and Node 20
- * then builds its whole root certificate store at every start (~80 ms of CPU, 100-200 ms of wall
- * time at load 5) before any of our code runs; a usual machine has no such variable, and the peers
- * (Go) read certificates only when they verify one. The busybox case measures the CLI both ways.
- */
-const berthEnv = { ...process.env };
-delete berthEnv.NODE_EXTRA_CA_CERTS;
+/** The berth CLI runs without the sandbox's NODE_EXTRA_CA_CERTS (see usualEnvironment); the busybox
+ * case measures it both ways. */
+const berthEnv = usualEnvironment();
 const sandboxCaCerts = process.env.NODE_EXTRA_CA_CERTS;
 
 function median(values: number[]): number {
