@@ -118,7 +118,8 @@ export const build: Command = {
     {
       name: 'network',
       type: 'string',
-      description: 'Network for RUN steps: default, none or host',
+      description:
+        "Network for RUN steps: default (berthd's bridge; in-process, the host's network), none or host",
       value: 'string',
     },
     {
@@ -152,9 +153,7 @@ export const build: Command = {
   async run(ctx, args) {
     const network = flagString(args, 'network') ?? 'default';
     if (!['default', 'none', 'host'].includes(network)) {
-      throw new UsageError(
-        `invalid --network "${network}": use default, none or host (bridge networking is not there yet)`,
-      );
+      throw new UsageError(`invalid --network "${network}": use default, none or host`);
     }
     const progressMode = flagString(args, 'progress') ?? 'auto';
     if (!['auto', 'plain', 'tty'].includes(progressMode)) {
