@@ -618,6 +618,19 @@ export interface InfoResponse {
   Warnings: string[];
 }
 
+/** The filters GET /events takes (the docker CLI's `events --filter` keys). */
+export const eventFilters = [
+  'container',
+  'daemon',
+  'event',
+  'image',
+  'label',
+  'network',
+  'scope',
+  'type',
+  'volume',
+] as const;
+
 export interface EventMessage {
   Type: 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'builder';
   Action: string;

@@ -2,21 +2,9 @@
 import type { EngineBackend } from '../backend';
 import type { RouteContext } from '../context';
 import type { Router } from '../router';
-import { apiVersion } from '../types';
+import { apiVersion, eventFilters } from '../types';
 import { parseTimestamp, validateAuth } from '../validate';
 import { streamJsonLines } from './streaming';
-
-export const eventFilters = [
-  'container',
-  'daemon',
-  'event',
-  'image',
-  'label',
-  'network',
-  'scope',
-  'type',
-  'volume',
-] as const;
 
 function ping(ctx: RouteContext): void {
   const headers = {

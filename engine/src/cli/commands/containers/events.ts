@@ -3,23 +3,11 @@
 // `--format`. Runs until Ctrl-C, or until `--until` has passed.
 import { flagList, flagString } from '../../args';
 import { formatValue } from '../../render/format';
-import type { EventMessage } from '../../../api/types';
+import { eventFilters, type EventMessage } from '../../../api/types';
 import { streamJson } from '../../daemon/streams';
 import type { Command } from '../command';
 import { filtersQuery } from '../filters';
 import { toUnixTime } from './logs';
-
-const eventFilterKeys = [
-  'container',
-  'daemon',
-  'event',
-  'image',
-  'label',
-  'network',
-  'scope',
-  'type',
-  'volume',
-] as const;
 
 /** docker's RFC3339NanoFixed, in UTC: nine digits of fraction always. */
 export function eventTime(e: Pick<EventMessage, 'time' | 'timeNano'>): string {
@@ -46,7 +34,7 @@ export const events: Command = {
       name: 'filter',
       short: 'f',
       type: 'list',
-      description: `Filter output based on conditions provided (${eventFilterKeys.join(', ')})`,
+      description: `Filter output based on conditions provided (${eventFilters.join(', ')})`,
       value: 'filter',
     },
     {
@@ -71,7 +59,7 @@ export const events: Command = {
     const query = {
       since: toUnixTime(flagString(args, 'since')),
       until: toUnixTime(flagString(args, 'until')),
-      filters: filtersQuery(flagList(args, 'filter'), eventFilterKeys),
+      filters: filtersQuery(flagList(args, 'filter'), eventFilters),
     };
     for await (const e of streamJson<EventMessage>(daemon, '/events', query)) {
       if (!format) ctx.stdout.write(eventLine(e));
