@@ -5,12 +5,12 @@
 // only difference is the mode; runs alternate so that load on the machine hits both alike.
 // Writes bench/results/rootless.json. Needs root and the test user.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeBusyboxLayout, skopeoPush } from '../test/helpers/busybox-image';
 import { startRegistry } from '../test/helpers/registry';
-import { stopKeeper } from '../test/helpers/rootless';
+import { stageBerthForUser, stopKeeper } from '../test/helpers/rootless';
 
 const repo = path.join(__dirname, '..', '..');
 const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
@@ -36,17 +36,7 @@ async function main(): Promise<void> {
   chmodSync(work, 0o755);
   const registry = await startRegistry();
   try {
-    const stage = path.join(work, 'berth');
-    for (const part of [
-      'bin',
-      'dist/engine',
-      'out/native',
-      'node_modules/koffi',
-      'node_modules/@koromix',
-      'package.json',
-    ])
-      cpSync(path.join(repo, part), path.join(stage, part), { recursive: true });
-    execFileSync('chmod', ['-R', 'a+rX', stage]);
+    const stage = stageBerthForUser(work);
     const image = `${registry.address}/library/busybox:bench`;
     skopeoPush(makeBusyboxLayout(path.join(work, 'layout')), image);
     const homes = { rootful: path.join(work, 'root-home'), rootless: path.join(work, 'user-home') };

@@ -64,21 +64,30 @@ export interface RootlessWork {
   remove(): Promise<void>;
 }
 
-export async function rootlessWork(prefix: string, tag: string): Promise<RootlessWork> {
-  const work = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  chmodSync(work, 0o755);
-  // The checkout may sit where the user cannot read it (/root).
+/**
+ * Copies what the unprivileged user runs (the built engine, as the .vsix carries it, plus `extra`
+ * paths of the checkout) to `<work>/berth`, readable by everyone: the checkout may sit where the
+ * user cannot read it (/root). Returns that directory.
+ */
+export function stageBerthForUser(work: string, extra: string[] = []): string {
   const stage = join(work, 'berth');
-  for (const part of [
+  const parts = [
     'bin',
     'dist/engine',
     'out/native',
     'node_modules/koffi',
     'node_modules/@koromix',
     'package.json',
-  ])
-    cpSync(join(repo, part), join(stage, part), { recursive: true });
+  ];
+  for (const part of [...parts, ...extra]) cpSync(join(repo, part), join(stage, part), { recursive: true });
   execFileSync('chmod', ['-R', 'a+rX', stage]);
+  return stage;
+}
+
+export async function rootlessWork(prefix: string, tag: string): Promise<RootlessWork> {
+  const work = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  chmodSync(work, 0o755);
+  const stage = stageBerthForUser(work);
   const registry = await startRegistry();
   const image = `${registry.address}/library/busybox:${tag}`;
   skopeoPush(makeBusyboxLayout(join(work, 'layout')), image);

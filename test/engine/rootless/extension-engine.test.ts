@@ -3,12 +3,12 @@
 // (`berth-rootless`, made by .ci/rootless-user), from a copy of what the .vsix carries. berthd must
 // come up rootless on the user's default socket, say so in /info, and stop on Stop Engine's path.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipIfBlocked } from '../../helpers/skip';
-import { stopKeeper } from '../../helpers/rootless';
+import { stageBerthForUser, stopKeeper } from '../../helpers/rootless';
 
 const repo = join(__dirname, '../../../..');
 const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
@@ -73,20 +73,8 @@ describe('the extension starts its bundled engine rootless for a normal user', f
     const ids = userIds(user)!;
     work = mkdtempSync(join(tmpdir(), 'berth-ext-rootless-'));
     chmodSync(work, 0o755);
-    // The checkout may sit where the user cannot read it (/root): the user gets a copy of what the
-    // .vsix carries, plus the extension's engine modules.
-    const stage = join(work, 'berth');
-    for (const part of [
-      'bin',
-      'dist/engine',
-      'out/native',
-      'out/client/src/engine',
-      'node_modules/koffi',
-      'node_modules/@koromix',
-      'package.json',
-    ])
-      cpSync(join(repo, part), join(stage, part), { recursive: true });
-    execFileSync('chmod', ['-R', 'a+rX', stage]);
+    // The user gets a copy of what the .vsix carries, plus the extension's engine modules.
+    const stage = stageBerthForUser(work, ['out/client/src/engine']);
     const home = join(work, 'home');
     const runtime = join(work, 'xdg-runtime');
     for (const dir of [home, runtime]) {
