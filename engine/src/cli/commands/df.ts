@@ -1,7 +1,7 @@
 // `berth system df [-v]`: berthd's disk usage (GET /system/df) summed the way the docker CLI sums
 // it: images, containers, local volumes and build cache, each with what pruning would reclaim.
 import { flagBool, flagString } from '../args';
-import { formatRows, formatValue, type Column } from '../render/format';
+import { formatFlag, formatRows, formatValue, type Column } from '../render/format';
 import { ago, humanSize } from '../render/units';
 import type { CliContext, Command } from './command';
 
@@ -206,13 +206,7 @@ export const df: Command = {
   engine: 'daemon',
   flags: [
     { name: 'verbose', short: 'v', type: 'boolean', description: 'Show detailed information on space usage' },
-    {
-      name: 'format',
-      type: 'string',
-      complete: ['json', 'table'],
-      description: 'Format output: table, json, or a Go template ({{.Type}})',
-      value: 'string',
-    },
+    formatFlag('{{.Type}}'),
   ],
   args: [0, 0],
   async run(ctx, args) {

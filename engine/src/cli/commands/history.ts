@@ -1,7 +1,7 @@
 // `berth history` (`berth image history`): an image's layers, newest first, as the docker CLI lists them.
 import { flagBool, flagString } from '../args';
 import type { ImageHistoryItem } from '../../api/types';
-import { type Column, formatRows } from '../render/format';
+import { formatFlag, type Column, formatRows } from '../render/format';
 import { ago, humanSize } from '../render/units';
 import type { Command } from './command';
 
@@ -25,13 +25,7 @@ export const history: Command = {
     },
     { name: 'no-trunc', type: 'boolean', description: "Don't truncate output" },
     { name: 'quiet', short: 'q', type: 'boolean', description: 'Only show image IDs' },
-    {
-      name: 'format',
-      type: 'string',
-      complete: ['json', 'table'],
-      description: 'Format output: table, json, or a Go-style template ({{.CreatedBy}})',
-      value: 'string',
-    },
+    formatFlag('{{.CreatedBy}}'),
   ],
   args: [1, 1],
   complete: ['image'],

@@ -1,5 +1,5 @@
 import { flagBool, flagString } from '../args';
-import { type Column, formatRows } from '../render/format';
+import { formatFlag, type Column, formatRows } from '../render/format';
 import { ago, humanSize } from '../render/units';
 import type { Command } from './command';
 import { listOnDaemon } from '../daemon/images';
@@ -28,13 +28,7 @@ export const images: Command = {
     { name: 'digests', type: 'boolean', description: 'Show digests' },
     { name: 'quiet', short: 'q', type: 'boolean', description: 'Only show image IDs' },
     { name: 'no-trunc', type: 'boolean', description: "Don't truncate output" },
-    {
-      name: 'format',
-      type: 'string',
-      complete: ['json', 'table'],
-      description: 'Format output: table, json, or a Go-style template ({{.Repository}})',
-      value: 'string',
-    },
+    formatFlag('{{.Repository}}'),
   ],
   args: [0, 1],
   complete: ['image'],

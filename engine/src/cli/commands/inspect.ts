@@ -1,6 +1,6 @@
 import { flagString } from '../args';
 import { DaemonError, type DaemonApi } from '../daemon/client';
-import { formatInspect } from '../render/format';
+import { formatFlag, formatInspect } from '../render/format';
 import type { Command } from './command';
 
 /** Where each type is inspected, in the order docker tries them for a bare name. */
@@ -28,14 +28,7 @@ export const inspect: Command = {
   summary: 'Return low-level information on containers, images, volumes or networks',
   engine: 'either',
   flags: [
-    {
-      name: 'format',
-      short: 'f',
-      type: 'string',
-      complete: ['json'],
-      description: 'Format output: json, or a Go-style template ({{.Id}})',
-      value: 'string',
-    },
+    formatFlag('{{.Id}}', { table: false, short: true }),
     {
       name: 'type',
       type: 'string',

@@ -1,7 +1,8 @@
 // `berth network create|ls|rm|inspect|connect|disconnect|prune`, over berthd's /networks endpoints.
 import { flagBool, flagList, flagString, UsageError } from '../args';
-import { formatInspect, formatRows, type Column } from '../render/format';
+import { formatFlag, formatInspect, formatRows, type Column } from '../render/format';
 import type { Command } from './command';
+import { forEachName } from './each-name';
 import { filtersQuery, keyValueMap } from './filters';
 import { confirm } from './prompt';
 import { printPruned } from './volume';
@@ -94,13 +95,7 @@ const ls: Command = {
       description: 'Provide filter values (e.g. "driver=bridge", "name=x", "label=k", "type=custom")',
       value: 'filter',
     },
-    {
-      name: 'format',
-      type: 'string',
-      description: 'Format output: table, json, or a Go template ({{.Name}})',
-      value: 'string',
-      complete: ['json', 'table'],
-    },
+    formatFlag('{{.Name}}'),
   ],
   args: [0, 0],
   async run(ctx, args) {
@@ -155,18 +150,16 @@ const rm: Command = {
   args: [1],
   complete: ['network'],
   async run(ctx, args) {
-    let status = 0;
-    for (const name of args.positional) {
+    const daemon = await ctx.daemon();
+    return forEachName(ctx, args.positional, async (name) => {
       try {
-        await (await ctx.daemon()).delete(`/networks/${encodeURIComponent(name)}`);
-        ctx.stdout.write(`${name}\n`);
+        await daemon.delete(`/networks/${encodeURIComponent(name)}`);
       } catch (err) {
-        if (flagBool(args, 'force') && /not found|no such/i.test((err as Error).message)) continue;
-        ctx.stderr.write(`${(err as Error).message}\n`);
-        status = 1;
+        if (flagBool(args, 'force') && /not found|no such/i.test((err as Error).message)) return;
+        throw err;
       }
-    }
-    return status;
+      ctx.stdout.write(`${name}\n`);
+    });
   },
 };
 
@@ -176,35 +169,18 @@ const inspect: Command = {
   summary: 'Display detailed information on one or more networks',
   engine: 'daemon',
   flags: [
-    {
-      name: 'format',
-      short: 'f',
-      type: 'string',
-      description: 'Format output: json, or a Go template',
-      value: 'string',
-      complete: ['json'],
-    },
+    formatFlag('{{.Name}}', { table: false, short: true }),
     { name: 'verbose', short: 'v', type: 'boolean', description: 'Verbose output for diagnostics' },
   ],
   args: [1],
   complete: ['network'],
   async run(ctx, args) {
+    const daemon = await ctx.daemon();
+    const verbose = flagBool(args, 'verbose') ? 'true' : undefined;
     const found: unknown[] = [];
-    let status = 0;
-    for (const name of args.positional) {
-      try {
-        found.push(
-          await (
-            await ctx.daemon()
-          ).get(`/networks/${encodeURIComponent(name)}`, {
-            verbose: flagBool(args, 'verbose') ? 'true' : undefined,
-          }),
-        );
-      } catch (err) {
-        ctx.stderr.write(`${(err as Error).message}\n`);
-        status = 1;
-      }
-    }
+    const status = await forEachName(ctx, args.positional, async (name) => {
+      found.push(await daemon.get(`/networks/${encodeURIComponent(name)}`, { verbose }));
+    });
     ctx.stdout.write(formatInspect(found, flagString(args, 'format')));
     return status;
   },

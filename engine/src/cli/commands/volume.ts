@@ -1,8 +1,9 @@
 // `berth volume create|ls|rm|inspect|prune`, over berthd's /volumes endpoints.
 import { flagBool, flagList, flagString } from '../args';
-import { formatInspect, formatRows, type Column } from '../render/format';
+import { formatFlag, formatInspect, formatRows, type Column } from '../render/format';
 import { humanSize } from '../render/units';
 import type { Command } from './command';
+import { forEachName } from './each-name';
 import { filtersQuery, keyValueMap } from './filters';
 import { confirm } from './prompt';
 
@@ -17,13 +18,6 @@ interface Volume {
   UsageData?: { Size: number; RefCount: number } | null;
 }
 
-const formatFlag = {
-  name: 'format',
-  type: 'string' as const,
-  description: 'Format output: table, json, or a Go template ({{.Name}})',
-  value: 'string',
-  complete: ['json', 'table'],
-};
 const filterFlag = {
   name: 'filter',
   short: 'f',
@@ -100,7 +94,7 @@ const ls: Command = {
   flags: [
     { name: 'quiet', short: 'q', type: 'boolean', description: 'Only display volume names' },
     filterFlag,
-    formatFlag,
+    formatFlag('{{.Name}}'),
   ],
   args: [0, 0],
   async run(ctx, args) {
@@ -126,21 +120,12 @@ const rm: Command = {
   args: [1],
   complete: ['volume'],
   async run(ctx, args) {
-    let status = 0;
-    for (const name of args.positional) {
-      try {
-        await (
-          await ctx.daemon()
-        ).delete(`/volumes/${encodeURIComponent(name)}`, {
-          force: flagBool(args, 'force') ? '1' : undefined,
-        });
-        ctx.stdout.write(`${name}\n`);
-      } catch (err) {
-        ctx.stderr.write(`${(err as Error).message}\n`);
-        status = 1;
-      }
-    }
-    return status;
+    const daemon = await ctx.daemon();
+    const force = flagBool(args, 'force') ? '1' : undefined;
+    return forEachName(ctx, args.positional, async (name) => {
+      await daemon.delete(`/volumes/${encodeURIComponent(name)}`, { force });
+      ctx.stdout.write(`${name}\n`);
+    });
   },
 };
 
@@ -149,20 +134,15 @@ const inspect: Command = {
   usage: 'berth volume inspect [OPTIONS] VOLUME [VOLUME...]',
   summary: 'Display detailed information on one or more volumes',
   engine: 'daemon',
-  flags: [{ ...formatFlag, short: 'f', complete: ['json'] }],
+  flags: [formatFlag('{{.Name}}', { table: false, short: true })],
   args: [1],
   complete: ['volume'],
   async run(ctx, args) {
+    const daemon = await ctx.daemon();
     const found: Volume[] = [];
-    let status = 0;
-    for (const name of args.positional) {
-      try {
-        found.push(await (await ctx.daemon()).get<Volume>(`/volumes/${encodeURIComponent(name)}`));
-      } catch (err) {
-        ctx.stderr.write(`${(err as Error).message}\n`);
-        status = 1;
-      }
-    }
+    const status = await forEachName(ctx, args.positional, async (name) => {
+      found.push(await daemon.get<Volume>(`/volumes/${encodeURIComponent(name)}`));
+    });
     ctx.stdout.write(formatInspect(found, flagString(args, 'format')));
     return status;
   },

@@ -5,6 +5,7 @@
 //                           cells aligned on tabs like Go's tabwriter (min width 10, padding 3)
 //   <template>              the template per row, one line each (`{{.ID}}`, `{{json .}}`)
 // `\t` and `\n` typed literally in a template are a tab and a newline, as in docker.
+import type { FlagSpec } from '../args';
 import { executeTemplate, parseTemplate, TemplateError } from './template';
 
 export { TemplateError };
@@ -35,6 +36,22 @@ export function formatRows<T>(
   }
   const template = compile(spec);
   return rows.map((r) => executeTemplate(template, fieldsOf(r)) + '\n').join('');
+}
+
+/**
+ * The `--format` flag of a verb: `table`, `json` or a template for listings, `json` or a template
+ * for verbs that print one document per object; `example` names one of the template's fields.
+ */
+export function formatFlag(example: string, options: { table?: boolean; short?: boolean } = {}): FlagSpec {
+  const table = options.table ?? true;
+  return {
+    name: 'format',
+    ...(options.short && { short: 'f' }),
+    type: 'string',
+    complete: table ? ['json', 'table'] : ['json'],
+    description: `Format output: ${table ? 'table, ' : ''}json, or a Go-style template (${example})`,
+    value: 'string',
+  };
 }
 
 /** `inspect --format`: the indented JSON array docker prints, or the template per object. */

@@ -2,7 +2,7 @@
 // (`2026-11-28T10:00:00.123456789Z container start <id> (image=busybox, name=web)`), or through
 // `--format`. Runs until Ctrl-C, or until `--until` has passed.
 import { flagList, flagString } from '../../args';
-import { formatValue } from '../../render/format';
+import { formatFlag, formatValue } from '../../render/format';
 import { eventFilters, type EventMessage } from '../../../api/types';
 import { streamJson } from '../../daemon/streams';
 import type { Command } from '../command';
@@ -44,13 +44,7 @@ export const events: Command = {
       value: 'string',
     },
     { name: 'until', type: 'string', description: 'Stream events until this timestamp', value: 'string' },
-    {
-      name: 'format',
-      type: 'string',
-      complete: ['json'],
-      description: 'Format output: json, or a Go-style template ({{.Type}} {{.Action}} {{.Actor.ID}})',
-      value: 'string',
-    },
+    formatFlag('{{.Type}} {{.Action}} {{.Actor.ID}}', { table: false }),
   ],
   args: [0, 0],
   async run(ctx, args) {

@@ -3,26 +3,8 @@
 import { flagBool, flagString, type ParsedArgs } from '../../args';
 import type { DaemonApi } from '../../daemon/client';
 import { tabulate } from '../../render/format';
-import type { CliContext, Command } from '../command';
-
-async function eachContainer(
-  ctx: CliContext,
-  args: ParsedArgs,
-  act: (daemon: DaemonApi, id: string) => Promise<string | void>,
-): Promise<number> {
-  const daemon = await ctx.daemon();
-  let status = 0;
-  for (const id of args.positional) {
-    try {
-      const shown = await act(daemon, id);
-      ctx.stdout.write(`${shown ?? id}\n`);
-    } catch (err) {
-      ctx.stderr.write(`${(err as Error).message}\n`);
-      status = 1;
-    }
-  }
-  return status;
-}
+import type { Command } from '../command';
+import { forEachName } from '../each-name';
 
 const path = (id: string, action = ''): string => `/containers/${encodeURIComponent(id)}${action}`;
 
@@ -43,6 +25,11 @@ const timeFlags = [
   },
 ];
 
+/** The query of stop and restart, from `timeFlags`. */
+function timeQuery(args: ParsedArgs): Record<string, string | undefined> {
+  return { t: flagString(args, 'time'), signal: flagString(args, 'signal') };
+}
+
 function lifecycleVerb(
   name: string,
   summary: string,
@@ -57,7 +44,13 @@ function lifecycleVerb(
     flags,
     args: [1],
     complete: ['container'],
-    run: (ctx, args) => eachContainer(ctx, args, (daemon, id) => act(daemon, id, args)),
+    async run(ctx, args) {
+      const daemon = await ctx.daemon();
+      return forEachName(ctx, args.positional, async (id) => {
+        const shown = await act(daemon, id, args);
+        ctx.stdout.write(`${shown ?? id}\n`);
+      });
+    },
   };
 }
 
@@ -70,10 +63,7 @@ export const stop = lifecycleVerb(
   'Stop one or more running containers',
   timeFlags,
   async (d, id, args) => {
-    await d.post(path(id, '/stop'), undefined, {
-      t: flagString(args, 'time'),
-      signal: flagString(args, 'signal'),
-    });
+    await d.post(path(id, '/stop'), undefined, timeQuery(args));
   },
 );
 
@@ -82,10 +72,7 @@ export const restart = lifecycleVerb(
   'Restart one or more containers',
   timeFlags,
   async (d, id, args) => {
-    await d.post(path(id, '/restart'), undefined, {
-      t: flagString(args, 'time'),
-      signal: flagString(args, 'signal'),
-    });
+    await d.post(path(id, '/restart'), undefined, timeQuery(args));
   },
 );
 

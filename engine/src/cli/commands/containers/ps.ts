@@ -1,6 +1,6 @@
 // `berth ps`: the daemon's containers as docker lists them.
 import { flagBool, flagList, flagString } from '../../args';
-import { type Column, formatRows } from '../../render/format';
+import { formatFlag, type Column, formatRows } from '../../render/format';
 import { ago } from '../../render/units';
 import type { Command } from '../command';
 
@@ -43,13 +43,7 @@ export const ps: Command = {
     { name: 'quiet', short: 'q', type: 'boolean', description: 'Only display container IDs' },
     { name: 'no-trunc', type: 'boolean', description: "Don't truncate output" },
     { name: 'size', short: 's', type: 'boolean', description: 'Display total file sizes' },
-    {
-      name: 'format',
-      type: 'string',
-      complete: ['json', 'table'],
-      description: 'Format output: table, json, or a Go-style template ({{.Names}})',
-      value: 'string',
-    },
+    formatFlag('{{.Names}}'),
   ],
   args: [0, 0],
   async run(ctx, args) {

@@ -3,7 +3,7 @@
 // the other otherwise) twice a second when new samples came; with no names, every running container
 // (-a: every container), joined by those that start later. `--no-stream` prints one snapshot.
 import { flagBool, flagString } from '../../args';
-import { type Column, formatRows } from '../../render/format';
+import { formatFlag, type Column, formatRows } from '../../render/format';
 import { binarySize, humanSize } from '../../render/units';
 import type { ContainerStats, ContainerSummary, EventMessage } from '../../../api/types';
 import type { DaemonApi } from '../../daemon/client';
@@ -96,13 +96,7 @@ export const stats: Command = {
       description: 'Disable streaming stats and only pull the first result',
     },
     { name: 'no-trunc', type: 'boolean', description: "Don't truncate output" },
-    {
-      name: 'format',
-      type: 'string',
-      complete: ['json', 'table'],
-      description: 'Format output: table, json, or a Go-style template ({{.CPUPerc}})',
-      value: 'string',
-    },
+    formatFlag('{{.CPUPerc}}'),
   ],
   args: [0],
   complete: ['container'],

@@ -1,6 +1,6 @@
 // `berth version` and `berth info`: this client, and the engine it talks to.
 import { flagString } from '../../args';
-import { formatValue } from '../../render/format';
+import { formatFlag, formatValue } from '../../render/format';
 import { berthVersion } from '../../../version';
 import type { Command } from '../command';
 
@@ -15,20 +15,11 @@ interface ServerVersion {
   Components?: { Name: string; Version: string }[];
 }
 
-const formatFlag = {
-  name: 'format',
-  short: 'f',
-  type: 'string' as const,
-  complete: ['json'],
-  description: 'Format output: json, or a Go-style template',
-  value: 'string',
-};
-
 export const version: Command = {
   name: 'version',
   usage: 'berth version [OPTIONS]',
   summary: 'Show the Berth version information',
-  flags: [formatFlag],
+  flags: [formatFlag('{{.Server.Version}}', { table: false, short: true })],
   args: [0, 0],
   async run(ctx, args) {
     const client = {
@@ -75,7 +66,7 @@ export const info: Command = {
   usage: 'berth info [OPTIONS]',
   summary: 'Display system-wide information',
   engine: 'daemon',
-  flags: [formatFlag],
+  flags: [formatFlag('{{.ServerVersion}}', { table: false, short: true })],
   args: [0, 0],
   async run(ctx, args) {
     const i = await (await ctx.daemon()).get<Record<string, unknown>>('/info');
