@@ -44,6 +44,16 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** SIGKILLs berthd and starts it again, nine times, at moments varied to land right after a start
+ * (while the backlog is being taken) and mid-flow. */
+async function killAndRestartRepeatedly(d: TestDaemon): Promise<void> {
+  for (const delayMs of [0, 150, 40, 400, 5, 250, 90, 0, 700]) {
+    await new Promise((r) => setTimeout(r, delayMs));
+    await d.kill();
+    await d.restart();
+  }
+}
+
 describe('berthd reliability', function () {
   let d: TestDaemon;
 
@@ -123,12 +133,7 @@ describe('berthd reliability', function () {
     ]);
     assert.equal(run.status, 0, run.stderr);
     const pid = JSON.parse((await d.docker(['inspect', 'flood'])).stdout)[0].State.Pid as number;
-    // Kill at varied moments: right after start-up (while the backlog is being taken), mid-flow.
-    for (const delayMs of [0, 150, 40, 400, 5, 250, 90, 0, 700]) {
-      await new Promise((r) => setTimeout(r, delayMs));
-      await d.kill();
-      await d.restart();
-    }
+    await killAndRestartRepeatedly(d);
     const waited = await d.docker(['wait', 'flood'], { timeoutMs: 240_000 });
     assert.equal(waited.stdout.trim(), '7', waited.stderr);
     assert.throws(() => process.kill(pid, 0), 'the container process is gone');
@@ -177,11 +182,7 @@ describe('berthd reliability', function () {
       script,
     ]);
     assert.equal(run.status, 0, run.stderr);
-    for (const delayMs of [0, 150, 40, 400, 5, 250, 90, 0, 700]) {
-      await new Promise((r) => setTimeout(r, delayMs));
-      await d.kill();
-      await d.restart();
-    }
+    await killAndRestartRepeatedly(d);
     const waited = await d.docker(['wait', 'ttyflood'], { timeoutMs: 240_000 });
     assert.equal(waited.stdout.trim(), '5', waited.stderr);
     const logs = await d.docker(['logs', 'ttyflood'], { timeoutMs: 120_000 });
