@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import * as path from 'node:path';
 import { serverNodeFlags } from '../../../server/src/protocol';
 
@@ -80,6 +80,28 @@ function unframe(onMessage: (m: JsonRpcMessage) => void): (chunk: Buffer) => voi
   };
 }
 
+/** Waits for what the server should do, failing with its stderr and state if it does not in time. */
+async function withinDeadline<T>(event: Promise<T>, server: ChildProcess, what: string): Promise<T> {
+  let stderr = '';
+  server.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const state = server.exitCode === null ? 'still running' : `exited with ${server.exitCode}`;
+      reject(
+        new Error(
+          `the server did not ${what} in ${TIMEOUT_MS} ms (${state}); stderr: ${stderr || '(empty)'}`,
+        ),
+      );
+    }, TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([event, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** initialize → initialized → a document → shutdown → exit, then the server must exit with 0. */
 async function speakLsp(server: ChildProcess, conversation: Conversation): Promise<void> {
   const exited = once(server, 'exit') as Promise<[number | null, string | null]>;
@@ -108,7 +130,7 @@ async function speakLsp(server: ChildProcess, conversation: Conversation): Promi
   const shutdown = await conversation.request('shutdown', null);
   assert.equal(shutdown.error, undefined, `shutdown failed: ${shutdown.error?.message}`);
   conversation.notify('exit');
-  const [code, signal] = await exited;
+  const [code, signal] = await withinDeadline(exited, server, 'exit after shutdown and exit');
   assert.equal(signal, null);
   assert.equal(code, 0, 'the server should exit with 0 after shutdown and exit');
 }
@@ -124,8 +146,12 @@ describe('bin/berth-lsp', function () {
     );
   });
 
+  const listeners: Server[] = [];
+
+  // Also after a failure or a timeout: a live child or listener would keep mocha from exiting.
   afterEach(() => {
     for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const listener of listeners.splice(0)) listener.close();
   });
 
   function launch(args: string[], ipc = false): ChildProcess {
@@ -212,22 +238,19 @@ describe('bin/berth-lsp', function () {
 
   it('speaks LSP over --socket=<port>, connecting to the editor on 127.0.0.1', async () => {
     const listener = createServer();
+    listeners.push(listener);
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    try {
-      const port = (listener.address() as { port: number }).port;
-      const connected = once(listener, 'connection') as Promise<[Socket]>;
-      const server = launch([`--socket=${port}`]);
-      const [socket] = await connected;
-      const conversation = new Conversation((m) => socket.write(frame(m)));
-      socket.on(
-        'data',
-        unframe((m) => conversation.receive(m)),
-      );
-      await speakLsp(server, conversation);
-      socket.destroy();
-    } finally {
-      listener.close();
-    }
+    const port = (listener.address() as { port: number }).port;
+    const connected = once(listener, 'connection') as Promise<[Socket]>;
+    const server = launch([`--socket=${port}`]);
+    const [socket] = await withinDeadline(connected, server, `connect to 127.0.0.1:${port}`);
+    const conversation = new Conversation((m) => socket.write(frame(m)));
+    socket.on(
+      'data',
+      unframe((m) => conversation.receive(m)),
+    );
+    await speakLsp(server, conversation);
+    socket.destroy();
   });
 
   it('prints its usage and exits with 2 when no transport is given', async () => {
