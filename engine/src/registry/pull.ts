@@ -252,7 +252,10 @@ async function downloadBlob(
   } catch (err) {
     sink?.abort(err as Error);
     if (err instanceof DigestMismatchError) throw err; // commit() already deleted the bad bytes
-    writer.suspend(); // keep what arrived: the next pull resumes from it
+    // Keep what arrived, for the next pull to resume from, unless the disk is full: then the
+    // partial file holds space the user has to free, and it goes at once.
+    if (isLocalError(err)) writer.abort();
+    else writer.suspend();
     throw err;
   }
 }
@@ -260,9 +263,13 @@ async function downloadBlob(
 /** Local errors a second download cannot cure (the disk is full): failed at once, not retried. */
 const localErrors = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
+function isLocalError(err: unknown): boolean {
+  return localErrors.has((err as { code?: string })?.code ?? '');
+}
+
 function isTransient(err: unknown): boolean {
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
-  if (localErrors.has(e.code ?? '')) return false;
+  if (isLocalError(err)) return false;
   return e.name === 'TypeError' || e.name === 'AbortError' || !!e.code || !!e.cause?.code;
 }
 

@@ -1,8 +1,9 @@
 // Content-addressable blobs under <root>/blobs/sha256/<hex>. A blob is written to a temp file in
 // <root>/ingest, verified against its expected digest and size, fsynced and renamed into place:
 // a crash at any point never leaves a wrong or partial blob under a digest. Downloads write to
-// <root>/ingest/<hex>.partial, which survives a crash so the next attempt resumes from it; other
-// temp files are removed when the store is opened.
+// <root>/ingest/<hex>.partial, which survives a crash or a dropped connection so the next attempt
+// resumes from it; a write that fails (the disk is full) removes its file at once, and other temp
+// files left by a crash are removed when the store is opened.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -122,9 +123,12 @@ export class BlobStore {
     try {
       fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
-    } finally {
+    } catch (err) {
       fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true }); // a full disk keeps none of it
+      throw err;
     }
+    fs.closeSync(fd);
     this.commitFile(tmp, digest);
     return digest;
   }
@@ -143,9 +147,12 @@ export class BlobStore {
       try {
         await file.writeFile(data);
         await file.sync();
-      } finally {
+      } catch (err) {
         await file.close();
+        await fs.promises.rm(tmp, { force: true }); // a full disk keeps none of it
+        throw err;
       }
+      await file.close();
       this.commitFile(tmp, digest);
       return digest;
     })();

@@ -38,6 +38,17 @@ function blobs(root: string): { name: string; ok: boolean }[] {
   return found;
 }
 
+/** Temp and partial files under the store's ingest dir and temp dirs among its snapshots. */
+function leftovers(root: string): string[] {
+  const list = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+  return [
+    ...list(join(root, 'ingest')).map((n) => `ingest/${n}`),
+    ...list(join(root, 'snapshots'))
+      .filter((n) => n.startsWith('.'))
+      .map((n) => `snapshots/${n}`),
+  ];
+}
+
 function sortedLines(text: string): string[] {
   return text.split('\n').filter(Boolean).sort();
 }
@@ -144,6 +155,7 @@ describe('berthd when the disk fills', function () {
       [],
       'every visible blob matches its digest (no partial blob)',
     );
+    assert.deepEqual(leftovers(mnt), [], 'the failed load removed what it had written');
     rmSync(filler(), { force: true });
     const again = await daemon.docker(['load', '-i', tar]);
     assert.equal(again.status, 0, again.stderr);
@@ -177,6 +189,7 @@ describe('berthd when the disk fills', function () {
       blobs(mnt).filter((b) => !b.ok),
       [],
     );
+    assert.deepEqual(leftovers(mnt), [], 'the failed build removed what it had written');
     assert.equal((await daemon.docker(['version'])).status, 0, 'berthd keeps serving');
     const contexts = join(mnt, 'build', 'contexts');
     assert.deepEqual(
@@ -259,6 +272,7 @@ describe('berthd when the disk fills', function () {
       [],
       'every visible blob matches its digest (no partial blob)',
     );
+    assert.deepEqual(leftovers(mnt), [], 'the failed download removed what it had written');
     rmSync(filler(), { force: true });
     const again = await daemon.docker(['pull', ref]);
     assert.equal(again.status, 0, again.stderr);
