@@ -58,6 +58,7 @@ export { goQuote } from './text';
 export { exposedPortKeys, exposePortError, splitPortSpec } from './ports';
 export type { PortSpec } from './ports';
 export { emptyCheckConfig, parseCheckOptions } from './check-options';
+export { stopSignalError } from './signals';
 export type { CheckConfig, ParsedCheckConfig } from './check-options';
 
 // Typed instructions (BuildKit's `instructions` package) and what each instruction accepts.

@@ -72,6 +72,16 @@ describe('planBuild', () => {
     assert.doesNotThrow(() => plan('# check=skip=all;error=true\nFROM a\n'));
   });
 
+  it('refuses a blank base in the words the editor shows at the FROM line', () => {
+    const text = 'FROM ${EMPTY}\n';
+    const [diagnostic] = computeDiagnostics(documentOf(text), environmentWith({})).filter(
+      (d) => d.severity === DiagnosticSeverity.Error,
+    );
+    assert.equal(diagnostic.message, 'base name (${EMPTY}) should not be blank');
+    assert.equal(diagnostic.range.start.line, 0);
+    assert.throws(() => plan(text), { message: diagnostic.message });
+  });
+
   it('says when a base name is blank or a target unknown', () => {
     assert.throws(() => plan('ARG X\nFROM $X\n'), /base name \(\$X\) should not be blank/);
     assert.throws(() => plan('FROM a\n', { target: 'nope' }), /target stage "nope" could not be found/);

@@ -36,6 +36,31 @@ describe('server/diagnostics', () => {
     );
   });
 
+  it('reports STOPSIGNAL values the builder refuses, and leaves variables and good signals alone', () => {
+    const text =
+      'FROM alpine\nSTOPSIGNAL SIGBOGUS\nSTOPSIGNAL 0\nSTOPSIGNAL $SIG\nSTOPSIGNAL sigterm\nSTOPSIGNAL 9\nSTOPSIGNAL RTMIN+3\n';
+    const errors = diagnose(text).filter((d) => d.severity === DiagnosticSeverity.Error);
+    assert.deepEqual(
+      errors.map((d) => [d.range.start.line, d.message]),
+      [
+        [1, 'invalid signal: SIGBOGUS'],
+        [2, 'invalid signal: 0'],
+      ],
+    );
+  });
+
+  it('reports a FROM base that is blank whatever the build args, and not one a build arg can fill', () => {
+    const blank = (text: string) =>
+      diagnose(text)
+        .filter((d) => d.severity === DiagnosticSeverity.Error)
+        .map((d) => d.message);
+    assert.deepEqual(blank('FROM ${NOPE}\n'), ['base name (${NOPE}) should not be blank']);
+    assert.deepEqual(blank('FROM $NOPE${ALSO:-}\n'), ['base name ($NOPE${ALSO:-}) should not be blank']);
+    assert.deepEqual(blank('ARG BASE\nFROM ${BASE}\n'), []);
+    assert.deepEqual(blank('ARG BASE=""\nFROM ${BASE}\n'), []);
+    assert.deepEqual(blank('FROM ${NOPE:-busybox}\n'), []);
+  });
+
   it('gives rule diagnostics their name as code, a docs link and tags', () => {
     const [maintainer] = diagnose('FROM alpine\nMAINTAINER me\n').filter(
       (d) => d.code === 'MaintainerDeprecated',

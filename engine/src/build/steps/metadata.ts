@@ -3,8 +3,7 @@
 // Each writes the config and the history entry exactly as BuildKit does. Commands arrive with
 // their words expanded (expandInstruction), ARG excepted: a default is expanded only when no
 // build arg replaces it.
-import { constants } from 'node:os';
-import { exposedPortKeys, type Command, type CommandOf } from '../../dockerfile';
+import { exposedPortKeys, stopSignalError, type Command, type CommandOf } from '../../dockerfile';
 import { goDuration, goList, goQuoteList, goQuoteRune, goSetMap } from '../go-format';
 import type { StageState } from '../stage-state';
 
@@ -84,7 +83,8 @@ export function dispatchMetadata(state: StageState, command: Command, args: ArgI
     }
     case 'STOPSIGNAL': {
       const signal = command.signal;
-      checkSignal(signal);
+      const invalid = stopSignalError(signal);
+      if (invalid) throw new Error(invalid);
       config.StopSignal = signal;
       state.commit(`STOPSIGNAL ${signal}`, false);
       return;
@@ -158,17 +158,4 @@ function dispatchArg(state: StageState, command: CommandOf<'ARG'>, inputs: ArgIn
     written.push(shown!);
   }
   state.commit(`ARG ${written.join(' ')}`, false);
-}
-
-/** moby/sys/signal.ParseSignal: a number, or a name with or without SIG. */
-function checkSignal(signal: string): void {
-  if (/^\d+$/.test(signal)) {
-    if (Number(signal) === 0) throw new Error(`invalid signal: ${signal}`);
-    return;
-  }
-  const name = signal.toUpperCase().replace(/^SIG/, '');
-  const known = constants.signals as Record<string, number>;
-  if (known[`SIG${name}`] === undefined && !/^RTMIN(\+\d+)?$|^RTMAX(-\d+)?$/.test(name)) {
-    throw new Error(`invalid signal: ${signal}`);
-  }
 }
