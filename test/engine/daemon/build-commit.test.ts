@@ -50,8 +50,16 @@ describe('docker build and commit against berthd', function () {
       dir,
     ]);
     assert.match(out, /Step 1\/\d+ : FROM busybox AS base/);
-    assert.match(out, /Successfully built [0-9a-f]{12}/);
+    const built = /Successfully built ([0-9a-f]{12})/.exec(out)?.[1];
+    assert.ok(built, out);
+    assert.equal(
+      out.match(/^ ---> ([0-9a-f]{12})$/gm)?.at(-1),
+      ` ---> ${built}`,
+      'the last step names the image',
+    );
     assert.match(out, /Successfully tagged built:1/);
+    const id = (await ok(['inspect', '-f', '{{.Id}}', 'built:1'])).trim();
+    assert.equal(id.slice(7, 19), built, 'the id docker prints is the image the tag names');
     assert.equal(await ok(['run', '--rm', '--network', 'none', 'built:1']), 'from the context\nhi there\n');
     assert.equal((await ok(['inspect', '-f', '{{index .Config.Labels "team"}}', 'built:1'])).trim(), 'berth');
   });

@@ -1,10 +1,9 @@
 // The JSON stream Docker's classic POST /build sends, one object per line, from build events:
 //
 //   {"stream":"Step 2/3 : RUN make\n"}
-//   {"stream":" ---> Using cache\n"}
 //   {"stream":"gcc -o app main.c\n"}
-//   {"stream":" ---> 3f2a9c81d0e4\n"}
-//   {"aux":{"ID":"sha256:…"}}
+//   {"stream":" ---> 47c3bf7c9d56\n"}
+//   {"aux":{"ID":"sha256:47c3bf7c9d56…"}}
 //   {"stream":"Successfully built 47c3bf7c9d56\n"}
 //   {"stream":"Successfully tagged app:latest\n"}
 //
@@ -18,25 +17,46 @@ export type ClassicMessage =
   | { aux: { ID: string } }
   | { errorDetail: { code?: number; message: string }; error: string };
 
-/** Turns build events into classic stream messages; `send` gets each one. */
+/**
+ * Turns build events into classic stream messages; `send` gets each one.
+ *
+ * Docker's classic builder commits an image after every step and ends the step with its id, so the
+ * last ` ---> ` line names the image that "Successfully built" names. A step's result line is held
+ * back until more of the build follows; the build's last one is replaced by the image's id.
+ */
 export function classicStream(send: (message: ClassicMessage) => void): (e: BuildEvent) => void {
   const classic = new Set<number>();
+  let heldResult: string | undefined;
+  const sendHeld = () => {
+    if (heldResult !== undefined) send({ stream: `${heldResult}\n` });
+    heldResult = undefined;
+  };
   return (e) => {
     switch (e.kind) {
       case 'step-start':
         if (e.classic) {
+          sendHeld();
           classic.add(e.step);
           send({ stream: `${e.classic}\n` });
         }
         return;
       case 'step-cached':
-        if (classic.has(e.step)) send({ stream: ' ---> Using cache\n' });
+        if (classic.has(e.step)) {
+          sendHeld();
+          send({ stream: ' ---> Using cache\n' });
+        }
         return;
       case 'step-output':
-        if (classic.has(e.step)) send({ stream: e.data });
+        if (classic.has(e.step)) {
+          sendHeld();
+          send({ stream: e.data });
+        }
         return;
       case 'step-done':
-        if (classic.has(e.step) && e.result) send({ stream: `${e.result}\n` });
+        if (classic.has(e.step) && e.result) {
+          sendHeld();
+          heldResult = e.result;
+        }
         return;
       case 'step-status':
       case 'step-error':
@@ -45,6 +65,8 @@ export function classicStream(send: (message: ClassicMessage) => void): (e: Buil
         send({ stream: `[Warning] ${e.message}\n` });
         return;
       case 'image':
+        heldResult = undefined;
+        send({ stream: ` ---> ${e.id.slice(7, 19)}\n` });
         send({ aux: { ID: e.id } });
         send({ stream: `Successfully built ${e.id.slice(7, 19)}\n` });
         for (const tag of e.tags)

@@ -49,10 +49,50 @@ describe('progress renderers', () => {
       { stream: 'Step 3/3 : RUN echo hi\n' },
       { stream: 'hi\npart' },
       { stream: 'ial\n' },
-      { stream: ' ---> 0f26bb7118e5\n' },
+      // The last step's line names the image, as Docker's (which commits an image per step).
+      { stream: ' ---> aaaaaaaaaaaa\n' },
       { aux: { ID: `sha256:${'a'.repeat(64)}` } },
       { stream: 'Successfully built aaaaaaaaaaaa\n' },
       { stream: 'Successfully tagged app:latest\n' },
+    ]);
+  });
+
+  it('classic: a build that ends with a metadata step still ends with the image’s id', () => {
+    const out: ClassicMessage[] = [];
+    const send = classicStream((m) => out.push(m));
+    const id = `sha256:${'b'.repeat(64)}`;
+    const build: BuildEvent[] = [
+      { kind: 'step-start', step: 1, classic: 'Step 1/3 : FROM busybox', time: 0 },
+      { kind: 'step-done', step: 1, time: 0, result: ' ---> 9df1fd4a6dd3' },
+      { kind: 'step-start', step: 2, classic: 'Step 2/3 : COPY a /a', time: 0 },
+      { kind: 'step-cached', step: 2, time: 0 },
+      { kind: 'step-done', step: 2, time: 0, result: ' ---> 5e2c1a7b3d90' },
+      { kind: 'step-start', step: -1, classic: 'Step 3/3 : CMD ["sh"]', time: 0 },
+      { kind: 'step-done', step: -1, time: 0 },
+      { kind: 'image', id, tags: [], time: 0 },
+    ];
+    for (const e of build) send(e);
+    const lines = out.map((m) => ('stream' in m ? m.stream : JSON.stringify(m))).join('');
+    assert.equal(
+      lines,
+      'Step 1/3 : FROM busybox\n ---> 9df1fd4a6dd3\n' +
+        'Step 2/3 : COPY a /a\n ---> Using cache\n ---> 5e2c1a7b3d90\n' +
+        'Step 3/3 : CMD ["sh"]\n ---> bbbbbbbbbbbb\n' +
+        `{"aux":{"ID":"${id}"}}Successfully built bbbbbbbbbbbb\n`,
+    );
+  });
+
+  it('classic: a failed build keeps every finished step’s line', () => {
+    const out: ClassicMessage[] = [];
+    const send = classicStream((m) => out.push(m));
+    send({ kind: 'step-start', step: 1, classic: 'Step 1/2 : FROM busybox', time: 0 });
+    send({ kind: 'step-done', step: 1, time: 0, result: ' ---> 9df1fd4a6dd3' });
+    send({ kind: 'step-start', step: 2, classic: 'Step 2/2 : RUN false', time: 0 });
+    send({ kind: 'step-error', step: 2, message: 'exit code: 1', time: 0 });
+    assert.deepEqual(out, [
+      { stream: 'Step 1/2 : FROM busybox\n' },
+      { stream: ' ---> 9df1fd4a6dd3\n' },
+      { stream: 'Step 2/2 : RUN false\n' },
     ]);
   });
 
