@@ -115,6 +115,11 @@ export class RootlessSession {
   daemon: ChildProcess | undefined;
   /** What berthd printed since it was last started. */
   log = '';
+  /**
+   * A cgroup v2 directory (chowned to the user, as systemd's Delegate=yes does) to start berthd in:
+   * root moves the launching shell there before it becomes the user.
+   */
+  cgroup: string | undefined;
 
   constructor(
     private readonly w: RootlessWork,
@@ -180,9 +185,11 @@ export class RootlessSession {
     this.log = '';
     const berthd = join(this.w.stage, 'bin/berthd');
     const argv = [process.execPath, berthd, '--insecure-registry', this.w.registry.address, ...args];
-    const d = spawn('runuser', ['-u', this.user, '--', 'env', '-i', ...this.env(), ...argv], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const asUser = ['runuser', '-u', this.user, '--', 'env', '-i', ...this.env(), ...argv];
+    const command = this.cgroup
+      ? ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', this.cgroup, ...asUser]
+      : asUser;
+    const d = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     this.daemon = d;
     d.stderr!.on('data', (c: Buffer) => (this.log += c.toString()));
     const deadline = Date.now() + 60_000;

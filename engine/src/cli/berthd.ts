@@ -17,6 +17,7 @@ import {
 import { OciRuntime } from '../daemon/containers/oci-runtime';
 import { classicBuilder } from '../daemon/build';
 import { Daemon } from '../daemon/daemon';
+import { fullSupport } from '../daemon/spec/limits';
 import { isMainThread } from 'node:worker_threads';
 import { createLogger, type Logger, type LogLevel } from '../daemon/logger';
 import { type DriverNamespace, setUpBridgeNetworking } from '../network';
@@ -27,7 +28,7 @@ import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
 import { chooseRootlessNetwork, parseRootlessNetwork, rootlessNetworkEnv } from '../rootless/network-choice';
-import { rootlessLimitsReason } from '../rootless/cgroup-delegation';
+import { rootlessCgroups, rootlessCgroupSupport } from '../rootless/cgroup-delegation';
 import { findLinkTool, RootlessNetns } from '../rootless/rootless-netns';
 import { configureOverlayDriver } from '../runtime/linux/fuse-overlay';
 import { berthVersion } from '../version';
@@ -271,8 +272,18 @@ export async function runDaemon(
   takePidFile(config.pidFile);
   configureOverlayDriver(config.storageDriver);
   const store = Store.open(config.dataRoot);
-  const runtime = new OciRuntime(join(config.execRoot, 'runtime'), (m) =>
-    logger.warn(m, { source: 'runtime' }),
+  // Before any helper starts (the network's link, containers): they inherit berthd's cgroup.
+  const rootless = inUserNamespace() ? rootlessCgroups((m) => logger.warn(m)) : undefined;
+  if (rootless?.delegated)
+    logger.info(
+      `rootless containers get cgroups under ${rootless.delegated.path} (controllers: ${rootless.controllers.join(' ') || 'none'})`,
+    );
+  else if (rootless)
+    logger.warn(`rootless containers get no cgroup, so no limits and no pause: ${rootless.reason}`);
+  const runtime = new OciRuntime(
+    join(config.execRoot, 'runtime'),
+    (m) => logger.warn(m, { source: 'runtime' }),
+    rootless?.host,
   );
   const daemon = new Daemon({
     config,
@@ -288,9 +299,9 @@ export async function runDaemon(
     host: {
       hostname: hostname(),
       nofileHard: hostNofileHard(),
-      cgroupV2: existsSync('/sys/fs/cgroup/cgroup.controllers'),
-      cgroupLimits: !inUserNamespace(),
-      ...(inUserNamespace() && { noLimitsReason: rootlessLimitsReason() }),
+      cgroup: rootless
+        ? rootlessCgroupSupport(rootless)
+        : fullSupport(existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1'),
       resolvConf: () => readOr('/etc/resolv.conf', ''),
       hostsFile: () => readOr('/etc/hosts', ''),
     },

@@ -28,6 +28,7 @@ import { ImageService } from './images';
 import type { Logger } from './logger';
 import { NetworkService } from './network/service';
 import type { SeccompProfile } from '../runtime/seccomp/profile';
+import { canEnforce } from './spec/limits';
 import { systemInfo, versionInfo } from './system';
 import { VolumeService } from './volumes';
 
@@ -297,9 +298,12 @@ export class Daemon implements B.EngineBackend {
     const sample = (): T.ContainerStats | undefined => {
       if (!isActive(rec.State.Status) || !rec.State.Pid) return undefined;
       try {
-        const s = this.options.host.cgroupLimits
-          ? sampleStats(rec.Id, rec.Name, rec.State.Pid)
-          : sampleProcStats(rec.Id, rec.Name, rec.State.Pid);
+        // Rootless, the container's cgroup (if any) may lack the memory and cpu controllers: /proc.
+        const { cgroup } = this.options.host;
+        const s =
+          canEnforce(cgroup, 'memory') && canEnforce(cgroup, 'cpu')
+            ? sampleStats(rec.Id, rec.Name, rec.State.Pid)
+            : sampleProcStats(rec.Id, rec.Name, rec.State.Pid);
         s.num_procs = 0;
         return s;
       } catch {
@@ -465,7 +469,7 @@ export class Daemon implements B.EngineBackend {
         },
         images: this.imageService.list({ all: false, filters: {} }).length,
         dataRoot: this.options.config.dataRoot,
-        cgroupVersion: this.options.host.cgroupV2 ? '2' : '1',
+        cgroup: this.options.host.cgroup,
         insecureRegistries: this.options.config.insecureRegistries,
         eventListeners: this.events.listenerCount,
         rootless: this.options.config.rootless,

@@ -4,6 +4,7 @@ import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type * as T from '../api/types';
 import { apiVersion, minApiVersion } from '../api/types';
 import { berthVersion } from '../version';
+import { type CgroupSupport, canEnforce } from './spec/limits';
 
 const goArch: Record<string, string> = {
   x64: 'amd64',
@@ -66,14 +67,27 @@ export interface InfoInput {
   containers: { running: number; paused: number; stopped: number };
   images: number;
   dataRoot: string;
-  cgroupVersion: '1' | '2';
+  cgroup: CgroupSupport;
   insecureRegistries: string[];
   eventListeners: number;
   rootless: boolean;
   warnings: string[];
 }
 
+/** Docker's warnings for limits the host cannot enforce (rootless berthd: what is not delegated). */
+function limitWarnings(cgroup: CgroupSupport): string[] {
+  const missing: [string, string][] = [
+    ['memory', 'WARNING: No memory limit support'],
+    ['cpu', 'WARNING: No cpu cfs quota support'],
+    ['cpu', 'WARNING: No cpu shares support'],
+    ['cpuset', 'WARNING: No cpuset support'],
+    ['pids', 'WARNING: No pids limit support'],
+  ];
+  return missing.filter(([c]) => !canEnforce(cgroup, c)).map(([, w]) => w);
+}
+
 export function systemInfo(input: InfoInput): T.InfoResponse {
+  const can = (controller: string): boolean => canEnforce(input.cgroup, controller);
   const total = input.containers.running + input.containers.paused + input.containers.stopped;
   return {
     ID: input.id,
@@ -93,22 +107,22 @@ export function systemInfo(input: InfoInput): T.InfoResponse {
       Authorization: null,
       Log: ['json-file'],
     },
-    MemoryLimit: true,
-    SwapLimit: true,
-    CpuCfsPeriod: true,
-    CpuCfsQuota: true,
-    CPUShares: true,
-    CPUSet: true,
-    PidsLimit: true,
-    OomKillDisable: input.cgroupVersion === '1',
+    MemoryLimit: can('memory'),
+    SwapLimit: can('memory'),
+    CpuCfsPeriod: can('cpu'),
+    CpuCfsQuota: can('cpu'),
+    CPUShares: can('cpu'),
+    CPUSet: can('cpuset'),
+    PidsLimit: can('pids'),
+    OomKillDisable: input.cgroup.version === '1' && can('memory'),
     IPv4Forwarding: readFirst('/proc/sys/net/ipv4/ip_forward') === '1',
     Debug: false,
     NFd: 0,
     NGoroutines: 0,
     SystemTime: new Date().toISOString(),
     LoggingDriver: 'json-file',
-    CgroupDriver: 'cgroupfs',
-    CgroupVersion: input.cgroupVersion,
+    CgroupDriver: input.cgroup.driver,
+    CgroupVersion: input.cgroup.version,
     NEventsListener: input.eventListeners,
     KernelVersion: release(),
     OperatingSystem: osName(),
@@ -140,10 +154,10 @@ export function systemInfo(input: InfoInput): T.InfoResponse {
     InitBinary: 'berth-init',
     SecurityOptions: [
       'name=seccomp,profile=builtin',
-      ...(input.cgroupVersion === '2' ? ['name=cgroupns'] : []),
+      ...(input.cgroup.version === '2' ? ['name=cgroupns'] : []),
       ...(input.rootless ? ['name=rootless'] : []),
     ],
-    Warnings: input.warnings,
+    Warnings: [...input.warnings, ...limitWarnings(input.cgroup)],
   };
 }
 

@@ -1,38 +1,150 @@
-// Why rootless berthd applies no cgroup limits, as this host stands: for the warning that drops
-// them (docker run -m, --cpus, --pids-limit, docker update). Rootless Berth's runtime has no cgroup
-// of its own (runtime/cgroups/none.ts); a host can hand a user a cgroup v2 subtree (systemd's
-// Delegate=yes for user@.service), which Berth does not use yet, and a cgroup v1 or hybrid host
-// cannot hand one at all. The warning says which of the three this host is.
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Rootless berthd's cgroups. Where the host delegates berthd's cgroup v2 cgroup to the user
+// (systemd's Delegate=yes; runtime/cgroups/delegation.ts decides), berthd moves itself and its
+// helpers into a leaf <delegated>/berthd — a v2 cgroup that hands controllers to children may hold no
+// processes — enables what controllers it can, and containers go in <delegated>/berth/<id>. Where
+// nothing is delegated, containers run without cgroups (runtime/cgroups/none.ts) and the reason, with
+// its fix, goes into the warnings that drop limits.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { CgroupSupport } from '../daemon/spec/limits';
+import type { CgroupHost } from '../runtime/cgroups';
+import {
+  daemonLeaf,
+  type DelegatedCgroup,
+  type DelegationFiles,
+  findDelegatedCgroup,
+} from '../runtime/cgroups/delegation';
+import { readCgroupFile, readProcs } from '../runtime/cgroups/files';
+import { keeperPidFile } from './launcher';
+import { effectiveUserId } from './mode';
 
-function read(path: string): string | undefined {
+export const delegationFiles: DelegationFiles = {
+  owner(path) {
+    try {
+      return statSync(path).uid;
+    } catch {
+      return undefined;
+    }
+  },
+  read(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export interface RootlessCgroups {
+  /** For the runtime; undefined: containers get no cgroup at all. */
+  host?: CgroupHost;
+  delegated?: DelegatedCgroup;
+  /** The controllers containers get (enabled in the delegated cgroup's subtree_control). */
+  controllers: string[];
+  /** Why there are no cgroups, with the fix (undefined when delegated). */
+  reason?: string;
+}
+
+/** Finds berthd's delegated cgroup, if any, and moves into it (see the top of this file). */
+export function rootlessCgroups(warn: (message: string) => void): RootlessCgroups {
+  const check = findDelegatedCgroup({
+    procCgroup: readFileSync('/proc/self/cgroup', 'utf8'),
+    mountinfo: readFileSync('/proc/self/mountinfo', 'utf8'),
+    uid: process.getuid!(),
+    files: delegationFiles,
+  });
+  if (!check.delegated) return { controllers: [], reason: check.reason };
+  const delegated = check.delegated;
+  const leaf = join(delegated.dir, daemonLeaf);
   try {
-    return readFileSync(path, 'utf8');
+    mkdirSync(leaf, { recursive: true });
+    moveHelpers(delegated.dir, leaf, warn);
+  } catch (err) {
+    const reason = `berthd could not move into ${leaf} of its delegated cgroup: ${(err as Error).message}`;
+    return { controllers: [], reason };
+  }
+  const controllers = enableControllers(delegated, warn);
+  return {
+    delegated,
+    controllers,
+    host: {
+      // The delegated directory stands in for the cgroup2 mount: cgroupsPath /berth/<id> lands in
+      // <delegated>/berth/<id>, and v2.ts enables controllers from there down.
+      layout: {
+        mode: 'v2',
+        v1: [],
+        unified: {
+          version: 2,
+          mountPoint: delegated.dir,
+          root: '/',
+          controllers: [],
+          name: basename(delegated.dir),
+        },
+      },
+      own: new Map([['', '/']]),
+      delegated: { controllers },
+    },
+  };
+}
+
+/**
+ * berthd, the berth-userns supervisor that started it and the user namespace's keeper: only these,
+ * and only when they are in the delegated cgroup — another process there is not ours to move.
+ */
+function moveHelpers(from: string, leaf: string, warn: (message: string) => void): void {
+  const inDelegated = new Set(readProcs(from));
+  const helpers = [process.pid, process.ppid, keeperPid()].filter(
+    (pid): pid is number => pid !== undefined && inDelegated.has(pid),
+  );
+  for (const pid of helpers) {
+    try {
+      writeFileSync(join(leaf, 'cgroup.procs'), String(pid));
+    } catch (err) {
+      if (pid === process.pid) throw err;
+      // A helper that just exited, or one the kernel will not move: containers still get cgroups.
+      warn(`cgroup: could not move process ${pid} to ${leaf}: ${(err as NodeJS.ErrnoException).code}`);
+    }
+  }
+}
+
+function keeperPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync(keeperPidFile(process.env, effectiveUserId()), 'utf8').trim());
+    return pid > 0 ? pid : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** `root` is / (a test passes a directory laid out like one). */
-export function rootlessLimitsReason(root = '/'): string {
-  const unified = read(join(root, 'sys/fs/cgroup/cgroup.controllers'));
-  const own = (read(join(root, 'proc/self/cgroup')) ?? '')
-    .split('\n')
-    .find((line) => line.startsWith('0::'))
-    ?.slice(3);
-  if (unified === undefined || own === undefined)
-    return 'this host mounts cgroup v1 (or a hybrid tree), which cannot be delegated to a user';
-  const dir = join(root, 'sys/fs/cgroup', own);
-  const controllers = (read(join(dir, 'cgroup.controllers')) ?? '').trim().split(/\s+/).filter(Boolean);
-  let writable = true;
-  try {
-    accessSync(join(dir, 'cgroup.procs'), constants.W_OK);
-  } catch {
-    writable = false;
+/** Enables each controller the delegated cgroup has for its children; returns those enabled. */
+function enableControllers(delegated: DelegatedCgroup, warn: (message: string) => void): string[] {
+  const failed: string[] = [];
+  for (const c of delegated.controllers) {
+    try {
+      writeFileSync(join(delegated.dir, 'cgroup.subtree_control'), `+${c}`);
+    } catch {
+      failed.push(c);
+    }
   }
-  const shown = join('/sys/fs/cgroup', own);
-  if (writable && controllers.length)
-    return `this host delegates the cgroup v2 subtree ${shown} to the user (controllers: ${controllers.join(' ')}), but Berth does not use a delegated subtree yet`;
-  return `this host's cgroup v2 tree is not delegated to the user (${shown} is not the user's; systemd delegates one with Delegate=yes for user@.service)`;
+  if (failed.length) {
+    const others = readProcs(delegated.dir);
+    warn(
+      `cgroup: could not enable ${failed.join(', ')} for containers in ${delegated.path}` +
+        (others.length
+          ? `: it holds processes other than berthd's (${others.join(', ')}), and a cgroup v2 cgroup with processes cannot hand controllers to its children; start berthd in a cgroup of its own, e.g. systemd-run --user --scope -p Delegate=yes berthd (docs/rootless.md)`
+          : ''),
+    );
+  }
+  return readCgroupFile(delegated.dir, 'cgroup.subtree_control').split(/\s+/).filter(Boolean);
+}
+
+/** What the daemon tells users about limits (daemon/spec/limits.ts), from what was found above. */
+export function rootlessCgroupSupport(cgroups: RootlessCgroups): CgroupSupport {
+  const v2Host = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  if (!cgroups.delegated) return { version: v2Host ? '2' : '1', driver: 'none', reason: cgroups.reason };
+  const has = cgroups.controllers.length ? `only ${cgroups.controllers.join(', ')}` : 'no controller';
+  const reason = v2Host
+    ? `${cgroups.delegated.path} has ${has}; delegate more with a drop-in for user@.service, Delegate=cpu cpuset io memory pids (docs/rootless.md)`
+    : `${cgroups.delegated.path} has ${has}: this host is hybrid, its memory, cpu and pids controllers are mounted as cgroup v1, which cannot be delegated; boot with systemd.unified_cgroup_hierarchy=1 (docs/rootless.md)`;
+  return { version: '2', driver: 'cgroupfs', controllers: cgroups.controllers, reason };
 }

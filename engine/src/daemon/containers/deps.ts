@@ -8,19 +8,17 @@ import type { NetworkService } from '../network/service';
 import type { SeccompProfile } from '../../runtime/seccomp/profile';
 import type { VolumeService } from '../volumes';
 import type { ContainerRuntime } from './runtime-port';
+import type { CgroupSupport } from '../spec/limits';
 import type { ContainerStore } from './store';
 
 export interface HostFacts {
   hostname: string;
   nofileHard: number;
-  cgroupV2: boolean;
   /**
-   * False for rootless berthd, whose runtime gets no cgroup (runtime/cgroups/none.ts): memory, CPU
-   * and pids limits are then dropped with a warning, as Docker does where cgroups are missing.
+   * What containers' cgroups can enforce (limits.ts): everything as root; rootless, what the host
+   * delegates (rootless/cgroup-delegation.ts) — limits beyond that are dropped with a warning each.
    */
-  cgroupLimits: boolean;
-  /** Without them: why, as this host stands (rootless/cgroup-delegation.ts), for the warning. */
-  noLimitsReason?: string;
+  cgroup: CgroupSupport;
   /** The host's /etc/resolv.conf and /etc/hosts. */
   resolvConf: () => string;
   hostsFile: () => string;

@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../oci/runtime-spec';
 import type { Runtime } from '../../runtime';
+import type { CgroupHost } from '../../runtime/cgroups';
 import type { Process, RuntimeSpec } from '../spec/oci-runtime';
 import type { ContainerRuntime, RuntimeExit, RuntimeProcess, RuntimeStatus, StdioFd } from './runtime-port';
 
@@ -17,13 +18,15 @@ export class OciRuntime implements ContainerRuntime {
   constructor(
     private readonly root: string,
     private readonly onWarning: (message: string) => void,
+    /** Rootless berthd's delegated cgroup (rootless/cgroup-delegation.ts); else the runtime's own view. */
+    private readonly cgroupHost?: CgroupHost,
   ) {}
 
   async ready(): Promise<void> {
     if (this.loaded) return;
     const module: RuntimeModule = await import('../../runtime/index.js');
     if (this.loaded) return;
-    const runtime = new module.Runtime({ root: this.root });
+    const runtime = new module.Runtime({ root: this.root, cgroupHost: this.cgroupHost });
     runtime.on('warning', this.onWarning);
     this.loaded = { runtime, module };
   }

@@ -13,13 +13,13 @@ import { NetworkService } from '../network/service';
 import { commandLine } from '../spec/generate';
 import { planMounts } from '../spec/mounts';
 import { checkSysctls, linuxResources, rlimits } from '../spec/resources';
-import { requestedResources } from '../../runtime/cgroups/none';
 import { effectiveCapabilities, parseSecurityOpts } from '../spec/security';
 import { anonymousLabel, matchLabels } from '../volumes';
 import { treeSize } from '../fs/copy-tree';
 import { constants } from 'node:os';
 import type { ContainerDeps } from './deps';
 import { containerMatcher } from './filters';
+import { dropUnenforceable } from '../spec/limits';
 import { mergeConfig } from './merge';
 import { type ContainerRecord, inspectView, newState, summaryView } from './record';
 import { newRestartState, type RestartState, shouldRestart, checkRestartPolicy } from './restart-policy';
@@ -155,7 +155,7 @@ export class ContainerService {
     effectiveCapabilities(hostConfig.CapAdd ?? [], hostConfig.CapDrop ?? [], !!hostConfig.Privileged);
     parseSecurityOpts(hostConfig.SecurityOpt ?? []);
     const resources = linuxResources(hostConfig, !!hostConfig.Privileged);
-    const dropped = deps.host.cgroupLimits ? [] : requestedResources(resources);
+    const dropped = dropUnenforceable(resources, deps.host.cgroup);
     rlimits(hostConfig, deps.host.nofileHard);
     if (hostConfig.Sysctls)
       checkSysctls(hostConfig.Sysctls, NetworkService.modeOf(hostConfig.NetworkMode) === 'host');
@@ -170,11 +170,9 @@ export class ContainerService {
       hostConfig.NetworkMode,
       endpointsConfig,
     );
-    if (dropped.length) {
-      warnings.push(
-        `rootless berthd applies no resource limits (${deps.host.noLimitsReason ?? 'it has no cgroup of its own'}): ` +
-          `the ${dropped.join(', ')} limits are ignored; run berthd as root for limits (docs/rootless.md)`,
-      );
+    for (const warning of dropped) {
+      warnings.push(warning);
+      deps.logger.warn(`container create: ${warning}`);
     }
     const mounts = planMounts(hostConfig, Object.keys(config.Volumes ?? {}));
 
@@ -650,20 +648,20 @@ export class ContainerService {
     }
     if (update.RestartPolicy) host.RestartPolicy = update.RestartPolicy;
     checkRestartPolicy(host);
-    linuxResources(host, !!host.Privileged);
+    const resources = linuxResources(host, !!host.Privileged);
     rec.HostConfig = host;
     this.save(rec);
     this.event(rec, 'update');
-    const warnings = !resourcesChanged
-      ? []
-      : !this.deps.host.cgroupLimits
-        ? [
-            `rootless berthd applies no resource limits (${this.deps.host.noLimitsReason ?? 'it has no cgroup of its own'}): ` +
-              'the limits are saved but ignored; run berthd as root for limits (docs/rootless.md)',
-          ]
-        : S.isActive(rec.State.Status)
-          ? ['resource limits are saved and apply from the next start of the container']
-          : [];
+    const warnings: string[] = [];
+    if (resourcesChanged) {
+      // Saved as asked (as Docker does), but each limit this berthd cannot enforce says so.
+      for (const warning of dropUnenforceable(resources, this.deps.host.cgroup)) {
+        warnings.push(warning);
+        this.deps.logger.warn(`container update ${rec.Name}: ${warning}`);
+      }
+      if (S.isActive(rec.State.Status))
+        warnings.push('resource limits are saved and apply from the next start of the container');
+    }
     return { Warnings: warnings };
   }
 

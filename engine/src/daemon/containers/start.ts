@@ -199,8 +199,8 @@ export async function startRun(
       defaultSeccomp: deps.seccomp,
       initBinary: deps.initBinary,
       hostNofileHard: deps.host.nofileHard,
-      cgroupV2: deps.host.cgroupV2,
-      cgroupLimits: deps.host.cgroupLimits,
+      cgroupV2: deps.host.cgroup.version === '2',
+      cgroup: deps.host.cgroup,
       hostHostname: deps.host.hostname,
     });
     writeFileSync(join(rdir, 'config.json'), JSON.stringify(spec));

@@ -10,6 +10,7 @@ import {
   defaultReadonlyPaths,
   defaultShmSize,
 } from './defaults';
+import { type CgroupSupport, dropUnenforceable } from './limits';
 import { bindOptions, type ResolvedMount, sortMounts } from './mounts';
 import type { LinuxNamespace, Mount, RuntimeSpec } from './oci-runtime';
 import { checkSysctls, hostDevices, linuxResources, rlimits } from './resources';
@@ -42,8 +43,8 @@ export interface SpecInput {
   hostNofileHard: number;
   /** The host runs the unified cgroup v2 hierarchy only (a private cgroup namespace by default). */
   cgroupV2: boolean;
-  /** False when the runtime has no cgroup (rootless berthd): the spec then asks for no limits. */
-  cgroupLimits?: boolean;
+  /** What the runtime's cgroups can enforce (rootless: maybe nothing); the spec asks for no more. */
+  cgroup?: CgroupSupport;
   /** Host name of the machine (for `--network host` / `--uts host`). */
   hostHostname: string;
 }
@@ -151,7 +152,9 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
   }
   mounts.push(...userMounts);
 
-  const resources = input.cgroupLimits === false ? {} : linuxResources(host, privileged);
+  const resources = linuxResources(host, privileged);
+  // The warnings were given at create and update.
+  if (input.cgroup) dropUnenforceable(resources, input.cgroup);
   const devices = hostDevices(host);
   resources.devices = [...(resources.devices ?? []), ...devices.rules];
 

@@ -16,6 +16,13 @@ export interface CgroupHost {
   layout: CgroupLayout;
   /** The runtime's own cgroup per hierarchy (for relative cgroupsPath). */
   own: Map<string, string>;
+  /**
+   * A cgroup v2 subtree delegated to a rootless runtime (rootless/cgroup-delegation.ts): the layout's
+   * mount point is the delegated directory. Only `controllers` may be enabled there, and no device
+   * filter is attached (attaching a BPF program needs privileges of the host's user namespace; the
+   * user namespace already keeps the container from making device nodes).
+   */
+  delegated?: { controllers: string[] };
 }
 
 /** Reads this host's cgroup mounts and our own cgroup (override the files for tests). */
@@ -41,7 +48,7 @@ export function containerCgroup(host: CgroupHost, cgroupsPath: string): Cgroup {
   if (layout.mode === 'none') return new NoCgroup();
   if (layout.mode === 'v2') {
     const unified = layout.unified!;
-    return new CgroupV2(hostCgroupDir(unified, cgroupsPath, own), unified.mountPoint);
+    return new CgroupV2(hostCgroupDir(unified, cgroupsPath, own), unified.mountPoint, host.delegated);
   }
   const dirs: CgroupDirs = {};
   const roots: Record<string, string> = {};
@@ -56,7 +63,8 @@ export function containerCgroup(host: CgroupHost, cgroupsPath: string): Cgroup {
 /** Rebuilds a container's cgroup from the directories saved in its state. */
 export function cgroupFromDirs(version: 1 | 2, dirs: CgroupDirs, host: CgroupHost): Cgroup {
   if (Object.keys(dirs).length === 0) return new NoCgroup();
-  if (version === 2) return new CgroupV2(dirs.unified, host.layout.unified?.mountPoint ?? '/sys/fs/cgroup');
+  if (version === 2)
+    return new CgroupV2(dirs.unified, host.layout.unified?.mountPoint ?? '/sys/fs/cgroup', host.delegated);
   const roots: Record<string, string> = {};
   for (const h of host.layout.v1) for (const c of h.controllers) roots[c] = h.mountPoint;
   return new CgroupV1(dirs, roots);

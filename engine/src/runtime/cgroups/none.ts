@@ -1,15 +1,15 @@
 // No cgroup at all: what a runtime in a user namespace gets where the host delegates no cgroup to
-// the user (cgroup v1, or v2 without systemd's delegation). The cgroups there belong to the host's
-// root; the container runs in its launcher's cgroup, without limits, and the runtime finds its
-// processes through its pid namespace instead.
+// the user (cgroup v1, or v2 without systemd's delegation; with it, see delegation.ts). The cgroups
+// there belong to the host's root; the container runs in its launcher's cgroup, without limits, and
+// the runtime finds its processes through its pid namespace instead.
 import type { LinuxResources } from '../../oci/runtime-spec';
 import type { CgroupMountSource } from '../rootfs';
 import type { Cgroup, DeviceRules } from './types';
 
 const why =
-  'the runtime runs in a user namespace and the host gives it no cgroup of its own ' +
-  '(rootless Berth does not use a systemd-delegated cgroup v2 subtree yet, see docs/rootless.md): ' +
-  'run berthd as root for limits and pause';
+  'the runtime runs in a user namespace and the host gives it no cgroup of its own: ' +
+  'start rootless berthd in a cgroup v2 cgroup delegated to the user ' +
+  '(systemd-run --user --scope -p Delegate=yes berthd, see docs/rootless.md), or run berthd as root';
 
 /** The limits of a spec's linux.resources (the runtime's or the daemon's view of it). */
 interface RequestedResources {

@@ -21,6 +21,8 @@ export class CgroupV2 implements Cgroup {
   constructor(
     dir: string,
     private readonly mountPoint: string,
+    /** A subtree delegated to a rootless runtime (CgroupHost.delegated in index.ts). */
+    private readonly delegated?: { controllers: string[] },
   ) {
     this.dirs = { unified: dir };
   }
@@ -39,7 +41,9 @@ export class CgroupV2 implements Cgroup {
       ...parts.map((_, i) => join(this.mountPoint, ...parts.slice(0, i + 1))),
     ];
     for (const d of ancestors) {
-      const available = readCgroupFile(d, 'cgroup.controllers').split(/\s+/).filter(Boolean);
+      const available = readCgroupFile(d, 'cgroup.controllers')
+        .split(/\s+/)
+        .filter((c) => c && (!this.delegated || this.delegated.controllers.includes(c)));
       const enabled = new Set(readCgroupFile(d, 'cgroup.subtree_control').split(/\s+/).filter(Boolean));
       const missing = available.filter((c) => !enabled.has(c));
       if (missing.length) writeCgroupFile(d, 'cgroup.subtree_control', missing.map((c) => `+${c}`).join(' '));
@@ -58,7 +62,7 @@ export class CgroupV2 implements Cgroup {
         throw new Error(`linux.resources.unified: "${key}" is not a control file name`);
       writeCgroupFile(this.dir, key, value);
     }
-    if (devices) attachDeviceFilter(this.dir, devices);
+    if (devices && !this.delegated) attachDeviceFilter(this.dir, devices);
   }
 
   procsFiles(): string[] {

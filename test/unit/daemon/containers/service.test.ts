@@ -7,6 +7,7 @@ import type { OutputChunk, StdioSession } from '../../../../engine/src/api/backe
 import type { ContainerInspect } from '../../../../engine/src/api/types';
 import { defaultConfig } from '../../../../engine/src/daemon/config';
 import { Daemon } from '../../../../engine/src/daemon/daemon';
+import { fullSupport } from '../../../../engine/src/daemon/spec/limits';
 import { silentLogger } from '../../../../engine/src/daemon/logger';
 import { linuxDaemonCalls, type DaemonCalls } from '../../../../engine/src/runtime/linux/daemon-calls';
 import { loadImages } from '../../../../engine/src/store/archive/load';
@@ -63,8 +64,7 @@ describe('container service (fake runtime)', function () {
       host: {
         hostname: 'testhost',
         nofileHard: 1024,
-        cgroupV2: false,
-        cgroupLimits: true,
+        cgroup: fullSupport('1'),
         resolvConf: () => 'nameserver 10.0.0.2\n',
         hostsFile: () => '',
       },
