@@ -165,6 +165,37 @@ describe('rootless Berth in a delegated cgroup v2 cgroup', function () {
     assert.equal(existsSync(dir), false, `${dir} is left after rm`);
   });
 
+  it('a berthd killed and started again from its leaf uses the same cgroup and pauses the container it re-adopted', async function () {
+    const run = await docker('run', '-d', image, 'sleep', '300');
+    assert.equal(run.status, 0, run.stderr);
+    const id = run.stdout.trim();
+    const dir = join(delegated, 'berth', id);
+    try {
+      await u.stopBerthd('SIGKILL');
+      // As a berthd restarted by whatever started it (its cgroup is inherited): in the leaf.
+      u.cgroup = join(delegated, 'berthd');
+      await u.startBerthd();
+      assert.match(u.log, /re-adopted running container/);
+      assert.match(u.log, new RegExp(`rootless containers get cgroups under /${name} \\(`));
+      assert.equal(v2CgroupOf(u.berthdPid()), `/${name}/berthd`);
+      assert.equal(
+        existsSync(join(delegated, 'berthd', 'berthd')),
+        false,
+        'berthd nested a leaf in its leaf',
+      );
+      if (!existsSync(join(dir, 'cgroup.freeze')))
+        return skipBecause(this, 'needs the cgroup v2 freezer (cgroup.freeze, Linux >= 5.2)');
+      const pause = await docker('pause', id);
+      assert.equal(pause.status, 0, pause.stderr);
+      assert.match(readFileSync(join(dir, 'cgroup.events'), 'utf8'), /^frozen 1$/m);
+      assert.equal((await docker('unpause', id)).status, 0);
+    } finally {
+      u.cgroup = delegated;
+      await docker('rm', '-f', id);
+    }
+    assert.equal(existsSync(dir), false, `${dir} is left after rm`);
+  });
+
   it('a limit whose controller is not delegated is discarded with a warning naming it; delegated ones apply', async () => {
     const controllers = readFileSync(join(delegated, 'cgroup.subtree_control'), 'utf8').trim().split(/\s+/);
     const r = await docker('run', '--rm', '-m', '64m', '--pids-limit', '50', image, 'echo', 'limited');
