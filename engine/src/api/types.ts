@@ -416,14 +416,7 @@ export interface ImageInspect {
   Metadata: { LastTagTime: string };
 }
 
-export interface ImageHistoryItem {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Tags: string[];
-  Size: number;
-  Comment: string;
-}
+export type { ImageHistoryItem } from '../store/views';
 
 export interface ImageDeleteItem {
   Untagged?: string;

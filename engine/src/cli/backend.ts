@@ -18,6 +18,8 @@ import { Store } from '../store/store';
 import {
   type DeleteResponseItem,
   deleteResponse,
+  type ImageHistoryItem,
+  imageHistory,
   type ImageInspect,
   type ImageSummary,
   inspectImage,
@@ -34,6 +36,7 @@ export interface ImageBackend {
   push(reference: string, onProgress: ProgressListener): Promise<{ digest: string; size: number }>;
   list(): ImageSummary[];
   inspect(nameOrId: string): ImageInspect;
+  history(nameOrId: string): ImageHistoryItem[];
   remove(nameOrId: string, options: { force?: boolean; noPrune?: boolean }): DeleteResponseItem[];
   /** `image prune`: dangling images, or with `all` every image. */
   prune(options: { all?: boolean }): { deleted: DeleteResponseItem[]; spaceReclaimed: number };
@@ -85,6 +88,10 @@ export class LocalImageBackend implements ImageBackend {
 
   inspect(nameOrId: string): ImageInspect {
     return inspectImage(this.store, nameOrId);
+  }
+
+  history(nameOrId: string): ImageHistoryItem[] {
+    return imageHistory(this.store, nameOrId);
   }
 
   remove(nameOrId: string, options: { force?: boolean; noPrune?: boolean }): DeleteResponseItem[] {

@@ -4,13 +4,19 @@
 import type { Readable } from 'node:stream';
 import type { ProgressSink } from '../api/backend';
 import type * as T from '../api/types';
-import type { Digest } from '../oci/digest';
 import { parsePlatform } from '../oci/platform';
 import { familiarName, formatReference, parseReference } from '../oci/reference';
 import type { RegistryClient, RegistryError } from '../registry/client';
 import type { Credentials } from '../registry/credentials';
 import type { StoredImage, Store } from '../store/store';
-import { deleteResponse, imageSize, inspectImage, listImageSummaries, pruneImages } from '../store/views';
+import {
+  deleteResponse,
+  imageHistory,
+  imageSize,
+  inspectImage,
+  listImageSummaries,
+  pruneImages,
+} from '../store/views';
 import { conflict, diskFull, EngineError, forbidden, invalid, isDiskFull, notFound } from './errors';
 import type { EventBus } from './events';
 import { matchLabels } from './volumes';
@@ -145,32 +151,7 @@ export class ImageService {
   }
 
   history(name: string): T.ImageHistoryItem[] {
-    const image = this.resolve(name);
-    const history = image.config.history ?? [];
-    const items: T.ImageHistoryItem[] = [];
-    let layer = image.chainIds.length - 1;
-    for (let i = history.length - 1; i >= 0; i--) {
-      const h = history[i];
-      const size = h.empty_layer ? 0 : (this.store.snapshots.get(image.chainIds[layer--])?.size ?? 0);
-      items.push({
-        Id: i === history.length - 1 ? image.id : '<missing>',
-        Created: h.created ? Math.floor(Date.parse(h.created) / 1000) : 0,
-        CreatedBy: h.created_by ?? '',
-        Tags: i === history.length - 1 ? this.tagsOf(image.id) : [],
-        Size: size,
-        Comment: h.comment ?? '',
-      });
-    }
-    return items;
-  }
-
-  private tagsOf(id: Digest): string[] {
-    return this.store
-      .listRecords()
-      .filter(
-        (r) => r.image.id === id && !r.record.name.startsWith('sha256:') && !r.record.name.includes('@'),
-      )
-      .map((r) => familiarName(parseReference(r.record.name)));
+    return mappedSync(() => imageHistory(this.store, name));
   }
 
   async pull(

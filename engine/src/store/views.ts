@@ -39,6 +39,17 @@ export interface ImageInspect {
 
 export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
 
+/** One line of `docker history`: a history entry, newest first; only the top one has an image id. */
+export interface ImageHistoryItem {
+  Id: string;
+  /** Unix seconds. */
+  Created: number;
+  CreatedBy: string;
+  Tags: string[];
+  Size: number;
+  Comment: string;
+}
+
 /** Image size as Docker reports it: the unpacked layers (or the compressed ones before unpacking). */
 export function imageSize(store: Store, image: StoredImage): number {
   let size = 0;
@@ -121,6 +132,29 @@ export function inspectImage(store: Store, nameOrId: string): ImageInspect {
     RootFS: { Type: 'layers', Layers: c.rootfs.diff_ids },
     Metadata: { LastTagTime: names.lastTagTime },
   };
+}
+
+/** The image's history entries, newest first, each with the size of the layer it made. */
+export function imageHistory(store: Store, nameOrId: string): ImageHistoryItem[] {
+  const { image } = store.resolve(nameOrId);
+  const history = image.config.history ?? [];
+  const tags = namesByImage(store).get(image.id)?.names.tags.sort() ?? [];
+  const items: ImageHistoryItem[] = [];
+  let layer = image.chainIds.length - 1;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i];
+    const size = h.empty_layer ? 0 : (store.snapshots.get(image.chainIds[layer--])?.size ?? 0);
+    const top = i === history.length - 1;
+    items.push({
+      Id: top ? image.id : '<missing>',
+      Created: h.created ? Math.floor(Date.parse(h.created) / 1000) : 0,
+      CreatedBy: h.created_by ?? '',
+      Tags: top ? tags : [],
+      Size: size,
+      Comment: h.comment ?? '',
+    });
+  }
+  return items;
 }
 
 export function deleteResponse(result: RemoveResult): DeleteResponseItem[] {

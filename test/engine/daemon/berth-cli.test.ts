@@ -210,6 +210,19 @@ describe('berth CLI on berthd', function () {
     );
     // The 64 MiB limit as the container's cgroup enforces it, and sleep as its one process.
     assert.match(row, /cli-ports\s+\d+\.\d\d%\s+[\d.]+\s?[KMG]?i?B \/ 64MiB\s+[\d.]+%.*\s1$/);
+    const id = (await berth(['inspect', '-f', '{{.Id}}', 'cli-ports'])).stdout.trim();
+    assert.match(row, new RegExp(`^${id.slice(0, 12)}\\s`), 'the id cut to 12 by default');
+    const full = await berth([
+      'stats',
+      '--no-stream',
+      '--no-trunc',
+      '--format',
+      '{{.ID}} {{.Name}}',
+      'cli-ports',
+    ]);
+    assert.equal(full.stdout, `${id} cli-ports\n`, full.stderr);
+    const fullTable = await berth(['stats', '--no-stream', '--no-trunc', 'cli-ports']);
+    assert.match(fullTable.stdout.split('\n')[1], new RegExp(`^${id}\\s+cli-ports\\s`));
     await berth(['rm', '-f', 'cli-ports']);
   });
 

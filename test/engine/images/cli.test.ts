@@ -85,6 +85,23 @@ describe('berth CLI (image verbs)', function () {
     );
   });
 
+  it('history works in-process too, as a table and with --no-trunc', async () => {
+    const table = await berth('history', 'busybox:mine');
+    assert.equal(table.status, 0, table.stderr);
+    const [header, row, ...more] = table.stdout.trim().split('\n');
+    assert.match(header, /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT$/);
+    assert.match(
+      row,
+      new RegExp(`^${image.configDigest.slice(7, 19)}\\s+\\d+ years ago\\s+berth test helper\\s+\\d`),
+    );
+    assert.deepEqual(more, []);
+    const full = await berth('history', '--no-trunc', '--format', '{{.ID}} {{.CreatedBy}}', 'busybox:mine');
+    assert.equal(full.stdout, `${image.configDigest} berth test helper\n`);
+    const missing = await berth('history', 'nothere:1');
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /nothere/);
+  });
+
   it('push, save/load and rmi', async () => {
     const pushed = await berth('push', `${registry.address}/library/busybox:1.36`);
     assert.equal(pushed.status, 0, pushed.stderr);

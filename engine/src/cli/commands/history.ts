@@ -15,7 +15,7 @@ export const history: Command = {
   name: 'history',
   usage: 'berth history [OPTIONS] IMAGE',
   summary: 'Show the history of an image',
-  engine: 'daemon',
+  engine: 'either',
   flags: [
     {
       name: 'human',
@@ -30,10 +30,11 @@ export const history: Command = {
   args: [1, 1],
   complete: ['image'],
   async run(ctx, args) {
-    const daemon = await ctx.daemon();
-    const items = await daemon.get<ImageHistoryItem[]>(
-      `/images/${encodeURIComponent(args.positional[0])}/history`,
-    );
+    const name = args.positional[0];
+    const daemon = await ctx.daemonIfRunning();
+    const items = daemon
+      ? await daemon.get<ImageHistoryItem[]>(`/images/${encodeURIComponent(name)}/history`)
+      : ctx.backend.history(name);
     const noTrunc = flagBool(args, 'no-trunc');
     const human = args.flags.get('human') !== false;
     const id = (item: ImageHistoryItem): string =>

@@ -29,7 +29,8 @@ export function cpuPercent(s: ContainerStats): number {
   return systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
 }
 
-export function statsRow(s: ContainerStats): StatsRow {
+/** A sample as a table row; the id is cut to 12 characters, as docker does, unless `noTrunc`. */
+export function statsRow(s: ContainerStats, noTrunc = false): StatsRow {
   // docker subtracts the page cache it could drop (inactive_file on cgroup v2, cache on v1).
   const cache = s.memory_stats.stats?.inactive_file ?? s.memory_stats.stats?.total_inactive_file ?? 0;
   const used = Math.max(0, (s.memory_stats.usage ?? 0) - cache);
@@ -39,7 +40,7 @@ export function statsRow(s: ContainerStats): StatsRow {
   const sum = (op: string): number =>
     io.filter((e) => e.op.toLowerCase() === op).reduce((n, e) => n + e.value, 0);
   return {
-    id: s.id.slice(0, 12),
+    id: noTrunc ? s.id : s.id.slice(0, 12),
     name: s.name.replace(/^\//, ''),
     cpu: `${cpuPercent(s).toFixed(2)}%`,
     memUsage: `${binarySize(used)} / ${binarySize(limit)}`,
@@ -103,6 +104,7 @@ export const stats: Command = {
   async run(ctx, args) {
     const daemon = await ctx.daemon();
     const format = flagString(args, 'format');
+    const noTrunc = flagBool(args, 'no-trunc');
     const named = args.positional;
     const listed = async (): Promise<string[]> =>
       (
@@ -116,13 +118,14 @@ export const stats: Command = {
             await daemon.get<ContainerStats>(`/containers/${encodeURIComponent(id)}/stats`, {
               stream: false,
             }),
+            noTrunc,
           ),
         ),
       );
       ctx.stdout.write(render(rows, format));
       return;
     }
-    await liveStats(ctx, daemon, ids, named.length === 0, format);
+    await liveStats(ctx, daemon, ids, { follow: named.length === 0, format, noTrunc });
   },
 };
 
@@ -136,8 +139,7 @@ async function liveStats(
   ctx: CliContext,
   daemon: DaemonApi,
   ids: string[],
-  follow: boolean,
-  format: string | undefined,
+  { follow, format, noTrunc }: { follow: boolean; format: string | undefined; noTrunc: boolean },
 ): Promise<void> {
   const tty = !!ctx.stdout.isTTY;
   const latest = new Map<string, StatsRow>();
@@ -165,7 +167,7 @@ async function liveStats(
           },
         )) {
           if (stopped) break;
-          latest.set(id, statsRow(s));
+          latest.set(id, statsRow(s, noTrunc));
           samples++;
           fresh = true;
         }
