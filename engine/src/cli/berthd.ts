@@ -293,7 +293,7 @@ export async function runDaemon(
     store,
     seccomp: dockerDefaultProfile,
     initBinary: reaperPath(),
-    builder: (d) => classicBuilder(d, config.execRoot),
+    builder: (d) => classicBuilder(d, config.execRoot, rootless?.host),
     // The builder's modules (Dockerfile parser, layers) load with the first commit.
     commit: async (d, o) => (await import('../daemon/commit.js')).commitContainer(d, o),
     host: {

@@ -11,6 +11,7 @@ import type { NetworkMode } from '../build';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { parseReference } from '../oci/reference';
 import { resolvConf } from '../network/etc-files';
+import type { CgroupHost } from '../runtime/cgroups';
 import { invalid } from './errors';
 import type { Builder, Daemon } from './daemon';
 
@@ -30,13 +31,14 @@ function authFor(map: Record<string, AuthConfig>, domain: string): AuthConfig | 
   return undefined;
 }
 
-export function classicBuilder(daemon: Daemon, execRoot: string): Builder {
+/** `cgroupHost`: rootless berthd's delegated cgroup (RUN steps go in <delegated>/berth-build/<id>). */
+export function classicBuilder(daemon: Daemon, execRoot: string, cgroupHost?: CgroupHost): Builder {
   let executor: Promise<import('../build').StepExecutor> | undefined;
   const build = () => import('../build/index.js');
   const stepExecutor = () =>
     (executor ??= (async () => {
       const [{ RuntimeExecutor }, { Runtime }] = await Promise.all([build(), import('../runtime/index.js')]);
-      return new RuntimeExecutor(new Runtime({ root: join(execRoot, 'build') }));
+      return new RuntimeExecutor(new Runtime({ root: join(execRoot, 'build'), cgroupHost }));
     })());
 
   return {

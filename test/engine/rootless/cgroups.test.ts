@@ -4,6 +4,7 @@
 // hybrid host (as CI's) that tree has no memory, cpu or pids controller: placement, pause through
 // cgroup.freeze and cleanup are tested, and the limits must be refused with a warning each.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   chownSync,
   existsSync,
@@ -163,6 +164,24 @@ describe('rootless Berth in a delegated cgroup v2 cgroup', function () {
       assert.equal(rm.status, 0, rm.stderr);
     }
     assert.equal(existsSync(dir), false, `${dir} is left after rm`);
+  });
+
+  it("a build's RUN steps run in <delegated>/berth-build/<step>, removed after the step", async () => {
+    const context = join(w.work, 'cg-context');
+    mkdirSync(context);
+    writeFileSync(
+      join(context, 'Dockerfile'),
+      `FROM ${image}\nRUN grep ^0:: /proc/self/cgroup > /cg\nCMD ["cat", "/cg"]\n`,
+    );
+    execFileSync('chmod', ['-R', 'a+rX', context]);
+    const b = await docker('build', '-t', 'rl-cg-built', context);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    const r = await docker('run', '--rm', 'rl-cg-built');
+    assert.match(r.stdout, new RegExp(`^0::/${name}/berth-build/[0-9a-z-]+$`, 'm'), r.stderr);
+    assert.deepEqual(
+      readdirSync(join(delegated, 'berth-build'), { withFileTypes: true }).filter((e) => e.isDirectory()),
+      [],
+    );
   });
 
   it('a berthd killed and started again from its leaf uses the same cgroup and pauses the container it re-adopted', async function () {
