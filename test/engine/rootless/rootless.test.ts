@@ -378,6 +378,12 @@ describe('rootless Berth (as an unprivileged user)', function () {
           ),
         );
       assert.match(u.log, /rootless containers get no cgroup, so no limits and no pause/);
+      const info = await docker(
+        'info',
+        '-f',
+        '{{.CgroupDriver}} {{.MemoryLimit}} {{.PidsLimit}} {{json .Warnings}}',
+      );
+      assert.match(info.stdout, /^none false false .*WARNING: No memory limit support/, info.stderr);
       // docker update says the same, not that the limits apply from the next start.
       const name = `rl-update-${process.pid}`;
       assert.equal((await docker('create', '--name', name, image, 'true')).status, 0);
