@@ -2,7 +2,8 @@
 // it: images, containers, local volumes and build cache, each with what pruning would reclaim.
 import { flagBool, flagString } from '../args';
 import { formatFlag, formatRows, formatValue, type Column } from '../render/format';
-import { ago, humanSize } from '../render/units';
+import { ago, humanSize, shortId } from '../render/units';
+import { commandCell, namesCell } from './containers/ps';
 import type { CliContext, Command } from './command';
 
 interface DfImage {
@@ -133,14 +134,13 @@ const summaryColumns: Column<SummaryRow>[] = [
 ];
 
 function verbose(ctx: CliContext, usage: DiskUsage): void {
-  const none = () => ({});
   const images = (usage.Images ?? []).flatMap((i) =>
     (i.RepoTags?.length ? i.RepoTags : ['<none>:<none>']).map((tag) => ({ i, tag })),
   );
   const imageColumns: Column<(typeof images)[number]>[] = [
     { header: 'REPOSITORY', field: 'Repository', value: ({ tag }) => tag.slice(0, tag.lastIndexOf(':')) },
     { header: 'TAG', field: 'Tag', value: ({ tag }) => tag.slice(tag.lastIndexOf(':') + 1) },
-    { header: 'IMAGE ID', field: 'ID', value: ({ i }) => i.Id.replace(/^sha256:/, '').slice(0, 12) },
+    { header: 'IMAGE ID', field: 'ID', value: ({ i }) => shortId(i.Id) },
     { header: 'CREATED', field: 'CreatedSince', value: ({ i }) => ago(i.Created) },
     { header: 'SIZE', field: 'Size', value: ({ i }) => humanSize(i.Size) },
     { header: 'SHARED SIZE', field: 'SharedSize', value: ({ i }) => humanSize(Math.max(0, i.SharedSize)) },
@@ -152,13 +152,9 @@ function verbose(ctx: CliContext, usage: DiskUsage): void {
     { header: 'CONTAINERS', field: 'Containers', value: ({ i }) => String(Math.max(0, i.Containers)) },
   ];
   const containerColumns: Column<DfContainer>[] = [
-    { header: 'CONTAINER ID', field: 'ID', value: (c) => c.Id.slice(0, 12) },
+    { header: 'CONTAINER ID', field: 'ID', value: (c) => shortId(c.Id) },
     { header: 'IMAGE', field: 'Image', value: (c) => c.Image },
-    {
-      header: 'COMMAND',
-      field: 'Command',
-      value: (c) => `"${c.Command.length > 20 ? `${c.Command.slice(0, 19)}…` : c.Command}"`,
-    },
+    { header: 'COMMAND', field: 'Command', value: (c) => commandCell(c.Command) },
     {
       header: 'LOCAL VOLUMES',
       field: 'LocalVolumes',
@@ -167,7 +163,7 @@ function verbose(ctx: CliContext, usage: DiskUsage): void {
     { header: 'SIZE', field: 'Size', value: (c) => humanSize(c.SizeRw ?? 0) },
     { header: 'CREATED', field: 'RunningFor', value: (c) => ago(c.Created) },
     { header: 'STATUS', field: 'Status', value: (c) => c.Status },
-    { header: 'NAMES', field: 'Names', value: (c) => c.Names.map((n) => n.replace(/^\//, '')).join(',') },
+    { header: 'NAMES', field: 'Names', value: (c) => namesCell(c.Names) },
   ];
   const volumeColumns: Column<DfVolume>[] = [
     { header: 'VOLUME NAME', field: 'Name', value: (v) => v.Name },
@@ -176,7 +172,7 @@ function verbose(ctx: CliContext, usage: DiskUsage): void {
   ];
   const cache = usage.BuildCache ?? [];
   const cacheColumns: Column<DfCache>[] = [
-    { header: 'CACHE ID', field: 'ID', value: (c) => c.ID.slice(0, 12) },
+    { header: 'CACHE ID', field: 'ID', value: (c) => shortId(c.ID) },
     { header: 'CACHE TYPE', field: 'CacheType', value: (c) => c.Type },
     { header: 'SIZE', field: 'Size', value: (c) => humanSize(c.Size) },
     { header: 'CREATED', field: 'CreatedSince', value: (c) => ago(Date.parse(c.CreatedAt) / 1000) },
@@ -189,14 +185,14 @@ function verbose(ctx: CliContext, usage: DiskUsage): void {
     { header: 'SHARED', field: 'Shared', value: (c) => String(c.Shared) },
   ];
   ctx.stdout.write('Images space usage:\n\n');
-  ctx.stdout.write(formatRows(images, imageColumns, undefined, none));
+  ctx.stdout.write(formatRows(images, imageColumns, undefined));
   ctx.stdout.write('\nContainers space usage:\n\n');
-  ctx.stdout.write(formatRows(usage.Containers ?? [], containerColumns, undefined, none));
+  ctx.stdout.write(formatRows(usage.Containers ?? [], containerColumns, undefined));
   ctx.stdout.write('\nLocal Volumes space usage:\n\n');
-  ctx.stdout.write(formatRows(usage.Volumes ?? [], volumeColumns, undefined, none));
+  ctx.stdout.write(formatRows(usage.Volumes ?? [], volumeColumns, undefined));
   const cacheTotal = cache.reduce((n, c) => n + c.Size, 0);
   ctx.stdout.write(`\nBuild cache usage: ${humanSize(cacheTotal)}\n\n`);
-  ctx.stdout.write(formatRows(cache, cacheColumns, undefined, none));
+  ctx.stdout.write(formatRows(cache, cacheColumns, undefined));
 }
 
 export const df: Command = {
@@ -217,6 +213,6 @@ export const df: Command = {
       else verbose(ctx, usage);
       return;
     }
-    ctx.stdout.write(formatRows(summary(usage), summaryColumns, format, (r) => ({ ...r })));
+    ctx.stdout.write(formatRows(summary(usage), summaryColumns, format));
   },
 };

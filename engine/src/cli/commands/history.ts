@@ -2,7 +2,7 @@
 import { flagBool, flagString } from '../args';
 import type { ImageHistoryItem } from '../../api/types';
 import { formatFlag, type Column, formatRows } from '../render/format';
-import { ago, humanSize } from '../render/units';
+import { ago, humanSize, shortId } from '../render/units';
 import type { Command } from './command';
 
 /** docker's Ellipsis: at most `max` characters, the last one an ellipsis when cut. */
@@ -38,7 +38,7 @@ export const history: Command = {
     const noTrunc = flagBool(args, 'no-trunc');
     const human = args.flags.get('human') !== false;
     const id = (item: ImageHistoryItem): string =>
-      item.Id === '<missing>' || noTrunc ? item.Id : item.Id.replace(/^sha256:/, '').slice(0, 12);
+      item.Id === '<missing>' ? item.Id : shortId(item.Id, noTrunc);
     if (flagBool(args, 'quiet')) {
       ctx.stdout.write(items.map((item) => `${id(item)}\n`).join(''));
       return;
@@ -59,12 +59,8 @@ export const history: Command = {
     ];
     ctx.stdout.write(
       formatRows(items, columns, flagString(args, 'format'), (item) => ({
-        ID: id(item),
         CreatedAt: new Date(item.Created * 1000).toISOString(),
         CreatedSince: ago(item.Created),
-        CreatedBy: createdBy(item),
-        Size: size(item),
-        Comment: item.Comment,
       })),
     );
   },

@@ -1,6 +1,6 @@
 import { flagBool, flagString } from '../args';
 import { formatFlag, type Column, formatRows } from '../render/format';
-import { ago, humanSize } from '../render/units';
+import { ago, humanSize, shortId } from '../render/units';
 import type { Command } from './command';
 import { listOnDaemon } from '../daemon/images';
 
@@ -39,7 +39,7 @@ export const images: Command = {
     const daemon = await ctx.daemonIfRunning();
     const list = daemon ? await listOnDaemon(daemon, flagBool(args, 'all')) : ctx.backend.list();
     for (const image of list) {
-      const id = noTrunc ? image.Id : image.Id.slice(7, 19);
+      const id = shortId(image.Id, noTrunc);
       const digests = new Map(
         image.RepoDigests.map((d) => [d.slice(0, d.lastIndexOf('@')), d.slice(d.lastIndexOf('@') + 1)]),
       );
@@ -83,13 +83,8 @@ export const images: Command = {
               .replace('T', ' ')
               .replace(/\.\d+Z$/, ' +0000 UTC')
           : '',
-        CreatedSince: ago(r.created),
         Digest: r.digest,
-        ID: r.id,
-        Repository: r.repository,
         SharedSize: 'N/A',
-        Size: humanSize(r.size),
-        Tag: r.tag,
         UniqueSize: 'N/A',
         VirtualSize: humanSize(r.size),
       })),

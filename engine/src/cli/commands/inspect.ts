@@ -2,6 +2,7 @@ import { flagString } from '../args';
 import { DaemonError, type DaemonApi } from '../daemon/client';
 import { formatFlag, formatInspect } from '../render/format';
 import type { Command } from './command';
+import { forEachName, withoutDaemonPrefix } from './each-name';
 
 /** Where each type is inspected, in the order docker tries them for a bare name. */
 const endpoints: Record<string, (name: string) => string> = {
@@ -56,15 +57,14 @@ export const inspect: Command = {
     }
     const format = flagString(args, 'format');
     const results: unknown[] = [];
-    let status = 0;
-    for (const name of args.positional) {
-      try {
+    const status = await forEachName(
+      ctx,
+      args.positional,
+      async (name) => {
         results.push(daemon ? await inspectOnDaemon(daemon, name, type) : ctx.backend.inspect(name));
-      } catch (err) {
-        ctx.stderr.write(`Error: ${(err as Error).message.replace(/^Error response from daemon: /, '')}\n`);
-        status = 1;
-      }
-    }
+      },
+      (message) => `Error: ${withoutDaemonPrefix(message)}`,
+    );
     ctx.stdout.write(formatInspect(results, format));
     return status;
   },

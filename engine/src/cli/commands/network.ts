@@ -1,6 +1,7 @@
 // `berth network create|ls|rm|inspect|connect|disconnect|prune`, over berthd's /networks endpoints.
 import { flagBool, flagList, flagString, UsageError } from '../args';
 import { formatFlag, formatInspect, formatRows, type Column } from '../render/format';
+import { labelList, shortId } from '../render/units';
 import type { Command } from './command';
 import { forEachName } from './each-name';
 import { filtersQuery, keyValueMap } from './filters';
@@ -111,7 +112,7 @@ const ls: Command = {
     const networks = (await (await ctx.daemon()).get<Network[]>('/networks', { filters })).sort((a, b) =>
       a.Name.localeCompare(b.Name),
     );
-    const id = (n: Network) => (flagBool(args, 'no-trunc') ? n.Id : n.Id.slice(0, 12));
+    const id = (n: Network) => shortId(n.Id, flagBool(args, 'no-trunc'));
     if (flagBool(args, 'quiet')) {
       ctx.stdout.write(networks.map((n) => `${id(n)}\n`).join(''));
       return;
@@ -125,15 +126,9 @@ const ls: Command = {
     ctx.stdout.write(
       formatRows(networks, columns, flagString(args, 'format'), (n) => ({
         CreatedAt: n.Created,
-        Driver: n.Driver,
-        ID: id(n),
         IPv6: String(n.EnableIPv6),
         Internal: String(n.Internal),
-        Labels: Object.entries(n.Labels ?? {})
-          .map(([k, v]) => `${k}=${v}`)
-          .join(','),
-        Name: n.Name,
-        Scope: n.Scope,
+        Labels: labelList(n.Labels),
       })),
     );
   },

@@ -1,5 +1,6 @@
 import { flagBool } from '../args';
 import type { Command } from './command';
+import { forEachName, withoutDaemonPrefix } from './each-name';
 import { removeOnDaemon } from '../daemon/images';
 
 export const rmi: Command = {
@@ -15,10 +16,11 @@ export const rmi: Command = {
   complete: ['image'],
   async run(ctx, args) {
     const daemon = await ctx.daemonIfRunning();
-    let status = 0;
-    for (const name of args.positional) {
-      try {
-        const options = { force: flagBool(args, 'force'), noPrune: flagBool(args, 'no-prune') };
+    const options = { force: flagBool(args, 'force'), noPrune: flagBool(args, 'no-prune') };
+    return forEachName(
+      ctx,
+      args.positional,
+      async (name) => {
         const items = daemon
           ? await removeOnDaemon(daemon, name, options)
           : ctx.backend.remove(name, options);
@@ -26,13 +28,8 @@ export const rmi: Command = {
           ctx.stdout.write(
             'Untagged' in item ? `Untagged: ${item.Untagged}\n` : `Deleted: ${item.Deleted}\n`,
           );
-      } catch (err) {
-        ctx.stderr.write(
-          `Error response from ${daemon ? 'daemon' : 'berth'}: ${(err as Error).message.replace(/^Error response from daemon: /, '')}\n`,
-        );
-        status = 1;
-      }
-    }
-    return status;
+      },
+      (message) => `Error response from ${daemon ? 'daemon' : 'berth'}: ${withoutDaemonPrefix(message)}`,
+    );
   },
 };

@@ -1,7 +1,7 @@
 // `berth volume create|ls|rm|inspect|prune`, over berthd's /volumes endpoints.
 import { flagBool, flagList, flagString } from '../args';
 import { formatFlag, formatInspect, formatRows, type Column } from '../render/format';
-import { humanSize } from '../render/units';
+import { humanSize, labelList } from '../render/units';
 import type { Command } from './command';
 import { forEachName } from './each-name';
 import { filtersQuery, keyValueMap } from './filters';
@@ -72,14 +72,10 @@ const columns: Column<Volume>[] = [
 function fields(v: Volume): Record<string, unknown> {
   return {
     Availability: 'N/A',
-    Driver: v.Driver,
     Group: 'N/A',
-    Labels: Object.entries(v.Labels ?? {})
-      .map(([k, val]) => `${k}=${val}`)
-      .join(','),
+    Labels: labelList(v.Labels),
     Links: v.UsageData ? String(v.UsageData.RefCount) : 'N/A',
     Mountpoint: v.Mountpoint,
-    Name: v.Name,
     Scope: v.Scope,
     Size: v.UsageData && v.UsageData.Size >= 0 ? humanSize(v.UsageData.Size) : 'N/A',
     Status: 'N/A',

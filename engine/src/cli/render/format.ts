@@ -17,13 +17,28 @@ export interface Column<T> {
   value: (row: T) => string;
 }
 
-/** Renders rows for `--format`, or as the default table of `columns`. */
+/**
+ * Renders rows for `--format`, or as the default table of `columns`. A template sees each column's
+ * value under its field, and `moreFields` (fields no column shows, or shows otherwise); `json`
+ * prints them in name order, as docker does.
+ */
 export function formatRows<T>(
   rows: T[],
   columns: Column<T>[],
   format: string | undefined,
-  fieldsOf: (row: T) => Record<string, unknown>,
+  moreFields?: (row: T) => Record<string, unknown>,
 ): string {
+  const fieldsOf = (row: T): Record<string, unknown> => {
+    const fields: Record<string, unknown> = {
+      ...Object.fromEntries(columns.map((c) => [c.field, c.value(row)])),
+      ...moreFields?.(row),
+    };
+    return Object.fromEntries(
+      Object.keys(fields)
+        .sort()
+        .map((k) => [k, fields[k]]),
+    );
+  };
   const spec = (format ?? '').trim();
   if (spec === '' || spec === 'table')
     return tabulate([columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.value(r)))]);

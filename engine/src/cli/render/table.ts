@@ -5,7 +5,7 @@ import { type Column, formatRows, formatValue } from './format';
 export { type Column, formatRows as renderRows } from './format';
 
 export function renderTable<T>(rows: T[], columns: Column<T>[]): string {
-  return formatRows(rows, columns, undefined, () => ({}));
+  return formatRows(rows, columns, undefined);
 }
 
 /** One Go-style template over `fields`, without the trailing newline. */

@@ -1,5 +1,18 @@
-// Sizes and durations as the docker CLI prints them (go-units): decimal units with three
-// significant digits ("4.26MB"), and "2 hours ago"-style ages.
+// Ids, labels, sizes and durations as the docker CLI prints them: ids cut to 12 characters, sizes
+// (go-units) in decimal units with three significant digits ("4.26MB"), "2 hours ago"-style ages.
+
+/** docker's TruncateID: an id's hex (its `sha256:` cut off) in 12 characters, or whole with --no-trunc. */
+export function shortId(id: string, noTrunc = false): string {
+  return noTrunc ? id : id.slice(id.indexOf(':') + 1, id.indexOf(':') + 13);
+}
+
+/** Labels as docker's listings print them: `k=v,k2=v2`. */
+export function labelList(labels: Record<string, string> | null | undefined): string {
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
 const sizeUnits = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
 export function humanSize(bytes: number): string {

@@ -2,6 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { flagBool, flagList, flagString, type FlagSpec, type ParsedArgs, UsageError } from '../../args';
 
+/** `run`'s flag of that name, for a verb that takes it too (`exec -it`). */
+export function createFlag(name: string): FlagSpec {
+  const flag = createFlags.find((f) => f.name === name);
+  if (!flag) throw new Error(`no run flag --${name}`);
+  return flag;
+}
+
 export const createFlags: FlagSpec[] = [
   { name: 'name', type: 'string', description: 'Assign a name to the container', value: 'string' },
   {

@@ -3,6 +3,7 @@
 import { flagBool, flagList, flagString } from '../../args';
 import { pumpHijacked } from '../../daemon/streams';
 import type { Command } from '../command';
+import { createFlag } from './create-options';
 import { resizeWith } from './terminal';
 
 export const exec: Command = {
@@ -18,23 +19,7 @@ export const exec: Command = {
       type: 'boolean',
       description: 'Detached mode: run command in the background',
     },
-    { name: 'interactive', short: 'i', type: 'boolean', description: 'Keep STDIN open even if not attached' },
-    { name: 'tty', short: 't', type: 'boolean', description: 'Allocate a pseudo-TTY' },
-    { name: 'env', short: 'e', type: 'list', description: 'Set environment variables', value: 'list' },
-    {
-      name: 'user',
-      short: 'u',
-      type: 'string',
-      description: 'Username or UID (format: "<name|uid>[:<group|gid>]")',
-      value: 'string',
-    },
-    {
-      name: 'workdir',
-      short: 'w',
-      type: 'string',
-      description: 'Working directory inside the container',
-      value: 'string',
-    },
+    ...['interactive', 'tty', 'env', 'user', 'workdir'].map(createFlag),
     { name: 'privileged', type: 'boolean', description: 'Give extended privileges to the command' },
   ],
   args: [2],

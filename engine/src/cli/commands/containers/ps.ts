@@ -1,7 +1,7 @@
 // `berth ps`: the daemon's containers as docker lists them.
 import { flagBool, flagList, flagString } from '../../args';
 import { formatFlag, type Column, formatRows } from '../../render/format';
-import { ago } from '../../render/units';
+import { ago, labelList, shortId } from '../../render/units';
 import type { Command } from '../command';
 
 interface ContainerSummary {
@@ -62,37 +62,26 @@ export const ps: Command = {
       filters: Object.keys(filters).length ? JSON.stringify(filters) : undefined,
     });
     const noTrunc = flagBool(args, 'no-trunc');
-    const id = (c: ContainerSummary): string => (noTrunc ? c.Id : c.Id.slice(0, 12));
+    const id = (c: ContainerSummary): string => shortId(c.Id, noTrunc);
     if (flagBool(args, 'quiet')) {
       ctx.stdout.write(list.map((c) => `${id(c)}\n`).join(''));
       return;
     }
-    const command = (c: ContainerSummary): string =>
-      JSON.stringify(noTrunc || c.Command.length <= 20 ? c.Command : `${c.Command.slice(0, 19)}…`);
     const columns: Column<ContainerSummary>[] = [
       { header: 'CONTAINER ID', field: 'ID', value: id },
       { header: 'IMAGE', field: 'Image', value: (c) => c.Image },
-      { header: 'COMMAND', field: 'Command', value: command },
+      { header: 'COMMAND', field: 'Command', value: (c) => commandCell(c.Command, noTrunc) },
       { header: 'CREATED', field: 'RunningFor', value: (c) => ago(c.Created) },
       { header: 'STATUS', field: 'Status', value: (c) => c.Status },
       { header: 'PORTS', field: 'Ports', value: (c) => formatPorts(c.Ports) },
-      { header: 'NAMES', field: 'Names', value: (c) => names(c) },
+      { header: 'NAMES', field: 'Names', value: (c) => namesCell(c.Names) },
     ];
     ctx.stdout.write(
       formatRows(list, columns, flagString(args, 'format'), (c) => ({
-        ID: id(c),
-        Image: c.Image,
-        Command: command(c),
         CreatedAt: new Date(c.Created * 1000).toISOString(),
-        RunningFor: ago(c.Created),
-        Ports: formatPorts(c.Ports),
         State: c.State,
-        Status: c.Status,
         Size: String(c.SizeRw ?? 0),
-        Names: names(c),
-        Labels: Object.entries(c.Labels ?? {})
-          .map(([k, v]) => `${k}=${v}`)
-          .join(','),
+        Labels: labelList(c.Labels),
         Mounts: (c.Mounts ?? []).map((m) => m.Name ?? m.Source ?? '').join(','),
         Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).join(','),
       })),
@@ -100,8 +89,14 @@ export const ps: Command = {
   },
 };
 
-function names(c: ContainerSummary): string {
-  return c.Names.map((n) => n.replace(/^\//, '')).join(',');
+/** A container's command in quotes, cut to 20 characters unless `noTrunc`, as docker ps shows it. */
+export function commandCell(command: string, noTrunc = false): string {
+  return JSON.stringify(noTrunc || command.length <= 20 ? command : `${command.slice(0, 19)}…`);
+}
+
+/** A container's names without the API's leading slash. */
+export function namesCell(names: string[]): string {
+  return names.map((n) => n.replace(/^\//, '')).join(',');
 }
 
 /** `0.0.0.0:8080->80/tcp, 443/tcp`, as docker ps shows them. */

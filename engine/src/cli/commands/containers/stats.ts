@@ -4,7 +4,7 @@
 // (-a: every container), joined by those that start later. `--no-stream` prints one snapshot.
 import { flagBool, flagString } from '../../args';
 import { formatFlag, type Column, formatRows } from '../../render/format';
-import { binarySize, humanSize } from '../../render/units';
+import { binarySize, humanSize, shortId } from '../../render/units';
 import type { ContainerStats, ContainerSummary, EventMessage } from '../../../api/types';
 import type { DaemonApi } from '../../daemon/client';
 import { streamJson } from '../../daemon/streams';
@@ -40,7 +40,7 @@ export function statsRow(s: ContainerStats, noTrunc = false): StatsRow {
   const sum = (op: string): number =>
     io.filter((e) => e.op.toLowerCase() === op).reduce((n, e) => n + e.value, 0);
   return {
-    id: noTrunc ? s.id : s.id.slice(0, 12),
+    id: shortId(s.id, noTrunc),
     name: s.name.replace(/^\//, ''),
     cpu: `${cpuPercent(s).toFixed(2)}%`,
     memUsage: `${binarySize(used)} / ${binarySize(limit)}`,
@@ -63,17 +63,7 @@ const columns: Column<StatsRow>[] = [
 ];
 
 function render(rows: StatsRow[], format: string | undefined): string {
-  return formatRows(rows, columns, format, (r) => ({
-    ID: r.id,
-    Container: r.id,
-    Name: r.name,
-    CPUPerc: r.cpu,
-    MemUsage: r.memUsage,
-    MemPerc: r.memPerc,
-    NetIO: r.netIO,
-    BlockIO: r.blockIO,
-    PIDs: r.pids,
-  }));
+  return formatRows(rows, columns, format, (r) => ({ Container: r.id }));
 }
 
 /** How often the live view is redrawn (docker's pace). */
