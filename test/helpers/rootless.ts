@@ -185,10 +185,24 @@ export class RootlessSession {
     this.log = '';
     const berthd = join(this.w.stage, 'bin/berthd');
     const argv = [process.execPath, berthd, '--insecure-registry', this.w.registry.address, ...args];
-    const asUser = ['runuser', '-u', this.user, '--', 'env', '-i', ...this.env(), ...argv];
+    // In a cgroup, setpriv instead of runuser: it execs (runuser stays as a parent), so only
+    // berthd's own processes are there, as with systemd-run --scope.
     const command = this.cgroup
-      ? ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', this.cgroup, ...asUser]
-      : asUser;
+      ? [
+          'sh',
+          '-c',
+          'echo $$ > "$0/cgroup.procs" && exec "$@"',
+          this.cgroup,
+          'setpriv',
+          `--reuid=${this.ids.uid}`,
+          `--regid=${this.ids.gid}`,
+          '--init-groups',
+          'env',
+          '-i',
+          ...this.env(),
+          ...argv,
+        ]
+      : ['runuser', '-u', this.user, '--', 'env', '-i', ...this.env(), ...argv];
     const d = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     this.daemon = d;
     d.stderr!.on('data', (c: Buffer) => (this.log += c.toString()));

@@ -17,6 +17,7 @@ import {
 import { join } from 'node:path';
 import { parseCgroupMounts } from '../../../engine/src/runtime/cgroups/layout';
 import {
+  keeperPid,
   type Result,
   rootlessBlocked,
   RootlessSession,
@@ -108,6 +109,14 @@ describe('rootless Berth in a delegated cgroup v2 cgroup', function () {
 
   it('berthd moves into the leaf <delegated>/berthd and says which controllers containers get', () => {
     assert.equal(v2CgroupOf(u.berthdPid()), `/${name}/berthd`);
+    // Its supervisor and the keeper too: nothing is left in the delegated cgroup itself, so it may
+    // hand controllers to its children (cgroup v2's no-internal-processes rule).
+    for (const pid of [
+      readFileSync(`/proc/${u.berthdPid()}/stat`, 'utf8').split(' ')[3],
+      keeperPid(u.xdgRuntime),
+    ])
+      assert.equal(v2CgroupOf(Number(pid)), `/${name}/berthd`);
+    assert.deepEqual(procsOf(delegated), []);
     const controllers = readFileSync(join(delegated, 'cgroup.controllers'), 'utf8').trim();
     assert.match(
       u.log,
