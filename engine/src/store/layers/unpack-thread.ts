@@ -123,7 +123,9 @@ class UnpackThread {
     let sourceError: unknown;
     try {
       // Network chunks (64 KiB) are gathered into batches: one message per batch, not per chunk.
-      // Each batch is a fresh buffer, transferred (not copied again) to the worker.
+      // Each batch is a fresh buffer, transferred (not copied again) to the worker; allocated
+      // without zero-filling, since the chunks overwrite every byte sent (perf: the zero-fill was
+      // ~15 ms of the main thread's CPU per 100 MB).
       let batch: Uint8Array | undefined;
       let filled = 0;
       const flush = async () => {
@@ -137,7 +139,7 @@ class UnpackThread {
       for await (const chunk of source as AsyncIterable<Uint8Array>) {
         if (outcome) break; // the worker gave up (a hostile entry): stop reading
         for (let off = 0; off < chunk.length;) {
-          batch ??= new Uint8Array(batchBytes);
+          batch ??= Buffer.allocUnsafeSlow(batchBytes);
           const n = Math.min(chunk.length - off, batchBytes - filled);
           batch.set(chunk.subarray(off, off + n), filled);
           filled += n;
