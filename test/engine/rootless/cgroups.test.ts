@@ -147,7 +147,7 @@ describe('rootless Berth in a delegated cgroup v2 cgroup', function () {
     }
   });
 
-  it('pause freezes the container through cgroup.freeze, unpause thaws it, rm removes its cgroup', async function () {
+  it('docker and berth pause freeze the container through cgroup.freeze, unpause thaws it, rm removes its cgroup', async function () {
     const run = await docker('run', '-d', image, 'sleep', '300');
     assert.equal(run.status, 0, run.stderr);
     const id = run.stdout.trim();
@@ -168,6 +168,12 @@ describe('rootless Berth in a delegated cgroup v2 cgroup', function () {
       assert.equal(frozen(), '0');
       const exec = await docker('exec', id, 'echo', 'thawed');
       assert.equal(exec.stdout, 'thawed\n', exec.stderr);
+      // berth's own verbs, through the same berthd.
+      const berthPause = await u.berth('pause', id);
+      assert.equal(berthPause.status, 0, berthPause.stderr);
+      assert.equal(frozen(), '1');
+      assert.equal((await u.berth('unpause', id)).status, 0);
+      assert.equal(frozen(), '0');
     } finally {
       const rm = await docker('rm', '-f', id);
       assert.equal(rm.status, 0, rm.stderr);
