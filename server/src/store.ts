@@ -1,6 +1,6 @@
 // The open documents, each parsed at most once per version, and the service environment they are
-// checked against. Also schedules validation: edits arriving in a burst are validated once, on
-// the next turn of the event loop, never with a timer delay.
+// checked against. Also schedules validation: edits arriving in a burst are validated together,
+// once the burst is over, never with a timer delay.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileDocument } from './document';
 import { defaultEnvironment, type ServiceEnvironment } from './environment';
@@ -8,12 +8,18 @@ import { defaultEnvironment, type ServiceEnvironment } from './environment';
 /** Documents whose derived data (symbols, lint results, tokens) stays cached: the ones worked on. */
 const activeDocuments = 8;
 
+/** The longest a burst of edits may hold back validation of the documents it already changed. */
+const maxBurstMs = 25;
+
 export class DocumentStore {
   private readonly models = new Map<string, DockerfileDocument>();
   /** The most recently used documents, oldest first. */
   private readonly active: string[] = [];
   private readonly pending = new Set<string>();
   private scheduled = false;
+  /** Whether a document was scheduled since the last turn of the event loop looked. */
+  private arrived = false;
+  private burstStart = 0;
   environment: ServiceEnvironment = defaultEnvironment;
 
   constructor(
@@ -54,20 +60,35 @@ export class DocumentStore {
     return [...this.models.keys()];
   }
 
-  /** Validates `uri` soon: after the current burst of messages, before anything else waits. */
+  /**
+   * Validates `uri` soon: once the current burst of edits is over. The connection handles one
+   * message per turn of the event loop, so edits to many files (a search-and-replace, a branch
+   * switch) arrive over as many turns; validating each on its own turn would also send each one's
+   * diagnostics in its own write, waking the client as often. A single edit waits one turn.
+   */
   schedule(uri: string): void {
     this.pending.add(uri);
+    this.arrived = true;
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const uris = [...this.pending];
-      this.pending.clear();
-      for (const u of uris) {
-        const model = this.get(u);
-        if (model) this.validate(model);
-      }
-    });
+    this.burstStart = performance.now();
+    setImmediate(() => this.validateWhenBurstEnds());
+  }
+
+  private validateWhenBurstEnds(): void {
+    if (this.arrived && performance.now() - this.burstStart < maxBurstMs) {
+      this.arrived = false;
+      setImmediate(() => this.validateWhenBurstEnds());
+      return;
+    }
+    this.scheduled = false;
+    this.arrived = false;
+    const uris = [...this.pending];
+    this.pending.clear();
+    for (const u of uris) {
+      const model = this.get(u);
+      if (model) this.validate(model);
+    }
   }
 
   /** Replaces the environment and revalidates every open document against it. */

@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { computeDiagnostics } from '../../../server/src/diagnostics';
+import type { DockerfileDocument } from '../../../server/src/document';
+import { defaultEnvironment } from '../../../server/src/environment';
+import { DocumentStore } from '../../../server/src/store';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A store over in-memory documents that records each validation and the turn it ran in. */
+function storeOver(texts: Map<string, TextDocument>) {
+  let turn = 0;
+  const validated: { uri: string; version: number; turn: number }[] = [];
+  const store = new DocumentStore(
+    (uri) => texts.get(uri),
+    (model) => validated.push({ uri: model.uri, version: model.version, turn }),
+  );
+  return { store, validated, tick: async () => (turn++, await nextTurn()) };
+}
+
+async function until(what: string, condition: () => boolean, turns = 1000): Promise<void> {
+  for (let i = 0; i < turns && !condition(); i++) await nextTurn();
+  assert.ok(condition(), `${what} did not happen within ${turns} turns of the event loop`);
+}
+
+describe('server/store', () => {
+  it('validates a burst of edits arriving one per turn together, once it is over', async () => {
+    const texts = new Map<string, TextDocument>();
+    const { store, validated, tick } = storeOver(texts);
+    const uris = ['a', 'b', 'c', 'd'].map((n) => `file:///p/${n}/Dockerfile`);
+    for (const uri of uris) {
+      texts.set(uri, TextDocument.create(uri, 'dockerfile', 1, 'FROM alpine\n'));
+      // As the connection does: one message per turn of the event loop.
+      store.schedule(uri);
+      await tick();
+    }
+    await until('validation of the burst', () => validated.length === uris.length);
+    assert.deepEqual(
+      validated.map((v) => v.uri),
+      uris,
+    );
+    assert.equal(new Set(validated.map((v) => v.turn)).size, 1, 'all four in one turn');
+  });
+
+  it('validates a single edit on the next turns, with the latest version', async () => {
+    const uri = 'file:///p/Dockerfile';
+    const texts = new Map([[uri, TextDocument.create(uri, 'dockerfile', 1, 'FROM alpine\n')]]);
+    const { store, validated } = storeOver(texts);
+    store.schedule(uri);
+    texts.set(uri, TextDocument.create(uri, 'dockerfile', 2, 'FROM alpine\nRUN true\n'));
+    store.schedule(uri);
+    await until('validation of the edit', () => validated.length > 0, 3);
+    assert.deepEqual(validated, [{ uri, version: 2, turn: 0 }]);
+  });
+
+  it('gives a document that fell out of the active ones the same diagnostics, parsed again', () => {
+    const texts = new Map<string, TextDocument>();
+    const store = new DocumentStore(
+      (uri) => texts.get(uri),
+      () => undefined,
+    );
+    const first = 'file:///p/0/Dockerfile';
+    const text = 'FROM alpine AS base\nRUN cd /app\nFROM base as next\nCOPY --from=nowhere /a /b\n';
+    texts.set(first, TextDocument.create(first, 'dockerfile', 1, text));
+    const model: DockerfileDocument = store.get(first)!;
+    const before = computeDiagnostics(model, defaultEnvironment);
+    const parse = model.dockerfile;
+    for (let i = 1; i <= 20; i++) {
+      const uri = `file:///p/${i}/Dockerfile`;
+      texts.set(uri, TextDocument.create(uri, 'dockerfile', 1, 'FROM alpine\n'));
+      store.get(uri);
+    }
+    assert.equal(store.get(first), model, 'the same version keeps its model');
+    assert.notEqual(model.dockerfile, parse, 'the parse was dropped and made again');
+    assert.deepEqual(computeDiagnostics(model, defaultEnvironment), before);
+    assert.ok(before.length >= 3);
+  });
+});
