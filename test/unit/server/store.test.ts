@@ -75,4 +75,38 @@ describe('server/store', () => {
     assert.deepEqual(computeDiagnostics(model, defaultEnvironment), before);
     assert.ok(before.length >= 3);
   });
+
+  it('reports an edit in one stage that changes the diagnostics of another, in a burst', async () => {
+    const uri = 'file:///p/app/Dockerfile';
+    const stages = (name: string) =>
+      `FROM alpine:3.20 AS ${name}\nRUN true\nFROM alpine:3.20 AS middle\nRUN true\n` +
+      'FROM alpine:3.20\nCOPY --from=builder /out /out\n';
+    const texts = new Map([[uri, TextDocument.create(uri, 'dockerfile', 1, stages('builder'))]]);
+    const published: { version: number; codes: unknown[] }[] = [];
+    const store = new DocumentStore(
+      (u) => texts.get(u),
+      (model) =>
+        published.push({
+          version: model.version,
+          codes: computeDiagnostics(model, defaultEnvironment).map((d) => d.code),
+        }),
+    );
+    const other = 'file:///p/other/Dockerfile';
+    texts.set(other, TextDocument.create(other, 'dockerfile', 1, 'FROM alpine:3.20\n'));
+    store.schedule(uri);
+    await until('the first diagnostics', () => published.length === 1);
+    assert.ok(!published[0].codes.includes('CopyFromUnknownStage'));
+    // Rename the first stage (a near miss of the name COPY --from uses, three stages later),
+    // amid edits to another file, then rename it back.
+    texts.set(uri, TextDocument.create(uri, 'dockerfile', 2, stages('builer')));
+    store.schedule(uri);
+    await nextTurn();
+    store.schedule(other);
+    await until('diagnostics of the rename', () => published.some((p) => p.version === 2));
+    assert.ok(published.find((p) => p.version === 2)!.codes.includes('CopyFromUnknownStage'));
+    texts.set(uri, TextDocument.create(uri, 'dockerfile', 3, stages('builder')));
+    store.schedule(uri);
+    await until('diagnostics of the rename back', () => published.some((p) => p.version === 3));
+    assert.ok(!published.find((p) => p.version === 3)!.codes.includes('CopyFromUnknownStage'));
+  });
 });
