@@ -25,6 +25,17 @@ describe('docker CLI against berthd', function () {
     assert.equal(info.Driver, 'overlay2');
   });
 
+  it('runs with one malloc arena and a small young generation: bin/berthd re-executed itself in place', () => {
+    // The pid is the one the test spawned: execve replaced that process, no second one exists.
+    const environ = readFileSync(`/proc/${d.pid}/environ`, 'utf8').split('\0');
+    const cmdline = readFileSync(`/proc/${d.pid}/cmdline`, 'utf8').split('\0');
+    if (process.env.MALLOC_ARENA_MAX === undefined) {
+      assert.ok(environ.includes('MALLOC_ARENA_MAX=1'), 'the daemon runs with MALLOC_ARENA_MAX=1');
+    }
+    assert.ok(cmdline.includes('--max-semi-space-size=1'), cmdline.join(' '));
+    assert.match(d.log(), /berthd is ready/, 'its stderr is the one the launcher was given');
+  });
+
   it('images lists what was pulled from the local registry', async () => {
     const lines = (await ok(['images', '--format', '{{.Repository}}:{{.Tag}}'])).trim().split('\n');
     assert.ok(lines.includes('busybox:latest'), lines.join(', '));
