@@ -233,13 +233,18 @@ export class RootlessSession {
   async end(): Promise<void> {
     await this.stopBerthd();
     stopKeeper(this.xdgRuntime);
-    try {
-      const link = Number(readFileSync(join(this.xdgRuntime, 'berth/rootless-netns.link.pid'), 'utf8'));
-      if (/^(pasta|passt|slirp4netns)/.test(readFileSync(`/proc/${link}/comm`, 'utf8')))
-        process.kill(link, 'SIGTERM');
-    } catch {
-      // none, or gone
-    }
+    stopLink(this.xdgRuntime);
+  }
+}
+
+/** Ends the network link (pasta or slirp4netns) of the user whose XDG_RUNTIME_DIR this is, if one runs. */
+export function stopLink(xdgRuntime: string): void {
+  try {
+    const link = Number(readFileSync(join(xdgRuntime, 'berth/rootless-netns.link.pid'), 'utf8'));
+    if (/^(pasta|passt|slirp4netns)/.test(readFileSync(`/proc/${link}/comm`, 'utf8')))
+      process.kill(link, 'SIGTERM');
+  } catch {
+    // none, or gone
   }
 }
 

@@ -1,10 +1,20 @@
 // Berth's own engine, berthd, started on demand from the extension's bin/berthd: detached, so that
 // containers keep running when the editor closes, with its output in a log file the user can open.
 // Its pid file and socket sit together in its exec root (berthd's defaults, or berth.engine.execRoot).
+// For a normal user it goes through systemd-run into a delegated scope of its own where the user's
+// systemd can make one (scope.ts), so that containers get limits.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import {
+  type BerthdLaunch,
+  hostLaunchInputs,
+  noDelegationNote,
+  planBerthdLaunch,
+  probeScope,
+  scopeUnitSuffix,
+} from './scope';
 import { pingSocket, waitNearSocket } from './socketWait';
 
 export interface BundledEngineSettings {
@@ -39,8 +49,15 @@ export class BundledEngine {
     return args;
   }
 
-  /** Starts berthd and resolves once it answers /_ping on `socketPath`. */
-  async start(socketPath: string, settings: BundledEngineSettings, signal?: AbortSignal): Promise<void> {
+  /**
+   * Starts berthd and resolves once it answers /_ping on `socketPath`, with the line written to its
+   * log when it could not get a delegated cgroup (why, and how to give it one), if any.
+   */
+  async start(
+    socketPath: string,
+    settings: BundledEngineSettings,
+    signal?: AbortSignal,
+  ): Promise<{ cgroupNote?: string }> {
     if (!existsSync(this.berthdPath)) {
       throw new Error(
         `the bundled engine is missing from this installation (${this.berthdPath}): reinstall Berth, ` +
@@ -48,18 +65,24 @@ export class BundledEngine {
       );
     }
     mkdirSync(path.dirname(this.logFile), { recursive: true });
+    // bin/berthd is a Node script: run it with the editor's own Node (Electron's, in desktop VS
+    // Code, which ELECTRON_RUN_AS_NODE turns into plain Node), so no separate Node install is needed.
+    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    const launch = await this.launch(env);
+    const cgroupNote = launch.kind === 'direct' ? launch.note : undefined;
+    if (cgroupNote) {
+      const record = `time=${new Date().toISOString()} level=warn source=extension msg=${JSON.stringify(cgroupNote)}\n`;
+      appendFileSync(this.logFile, record);
+    }
+    const berthd = [process.execPath, this.berthdPath, ...BundledEngine.args(socketPath, settings)];
+    // Through systemd-run --scope the pid is still berthd's: it execs berthd once the scope exists.
+    const [program, ...args] = launch.kind === 'scope' ? [launch.program, ...launch.args, ...berthd] : berthd;
     const log = openSync(this.logFile, 'a');
     let exitedEarly: Promise<never>;
     try {
-      // bin/berthd is a Node script: run it with the editor's own Node (Electron's, in desktop VS
-      // Code, which ELECTRON_RUN_AS_NODE turns into plain Node), so no separate Node install is needed.
-      const child = spawn(process.execPath, [this.berthdPath, ...BundledEngine.args(socketPath, settings)], {
-        detached: true,
-        stdio: ['ignore', log, log],
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      });
+      const child = spawn(program, args, { detached: true, stdio: ['ignore', log, log], env });
       exitedEarly = new Promise<never>((_, reject) => {
-        child.once('error', (err) => reject(new Error(`could not run ${this.berthdPath}: ${err.message}`)));
+        child.once('error', (err) => reject(new Error(`could not run ${program}: ${err.message}`)));
         child.once('exit', (code, sig) =>
           reject(
             new Error(`berthd exited (${sig ?? `code ${code}`}) before it was ready: ${this.lastLogLines()}`),
@@ -76,6 +99,15 @@ export class BundledEngine {
       failure: exitedEarly,
       signal,
     });
+    return { cgroupNote };
+  }
+
+  /** Through systemd-run into a delegated scope, when the user's systemd can make one. */
+  private async launch(env: NodeJS.ProcessEnv): Promise<BerthdLaunch> {
+    const plan = planBerthdLaunch(hostLaunchInputs(env), scopeUnitSuffix());
+    if (plan.kind === 'direct') return plan;
+    const refused = await probeScope(plan, env);
+    return refused ? { kind: 'direct', note: noDelegationNote(refused) } : plan;
   }
 
   /** Sends SIGTERM to the berthd serving `socketPath` (found by its pid file) and waits for it to exit. */

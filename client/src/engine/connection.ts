@@ -148,7 +148,12 @@ export class EngineConnection implements vscode.Disposable {
     this.setState({ kind: 'starting' });
     try {
       this.options.log.info(`starting the bundled engine on ${target.socketPath}`);
-      await this.options.bundled.start(target.socketPath, this.bundledSettings(), signal);
+      const { cgroupNote } = await this.options.bundled.start(
+        target.socketPath,
+        this.bundledSettings(),
+        signal,
+      );
+      if (cgroupNote) this.options.log.warn(cgroupNote);
     } catch (err) {
       this.autoStartFailed = true;
       const reason = `the bundled engine did not start: ${(err as Error).message}`;

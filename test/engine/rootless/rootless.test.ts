@@ -201,11 +201,11 @@ describe('rootless Berth (as an unprivileged user)', function () {
 
   it("the extension's engine launcher starts berthd rootless at the user's default socket", async () => {
     // The extension host's own modules (client/src/engine), run as the user the way VS Code would.
-    const launcherDir = join(w.stage, 'client-engine');
-    mkdirSync(launcherDir);
-    for (const f of ['bundled.js', 'socketWait.js', 'target.js'])
-      cpSync(join(repo, 'out/client/src/engine', f), join(launcherDir, f));
-    execFileSync('chmod', ['-R', 'a+rX', launcherDir]);
+    // With the engine's cgroup modules it reads (scope.js), at the same relative place.
+    const launcherDir = join(w.stage, 'out/client/src/engine');
+    for (const dir of ['out/client/src/engine', 'out/engine/src/runtime/cgroups'])
+      cpSync(join(repo, dir), join(w.stage, dir), { recursive: true });
+    execFileSync('chmod', ['-R', 'a+rX', join(w.stage, 'out')]);
     const script = `
       const { BundledEngine } = require(${JSON.stringify(join(launcherDir, 'bundled.js'))});
       const { bundledSocketPath } = require(${JSON.stringify(join(launcherDir, 'target.js'))});
