@@ -8,8 +8,12 @@ import { defaultEnvironment, type ServiceEnvironment } from './environment';
 /** Documents whose derived data (symbols, lint results, tokens) stays cached: the ones worked on. */
 const activeDocuments = 8;
 
-/** The longest a burst of edits may hold back validation of the documents it already changed. */
-const maxBurstMs = 25;
+/**
+ * The longest a burst of edits may hold back validation of the documents it already changed: long
+ * enough to gather dozens of files per write, short enough that validating them overlaps with the
+ * client still sending the rest (a 25 ms wait made a 274-file round 30 % slower than 5 ms).
+ */
+const maxBurstMs = 5;
 
 export class DocumentStore {
   private readonly models = new Map<string, DockerfileDocument>();
@@ -25,6 +29,7 @@ export class DocumentStore {
   constructor(
     private readonly textDocument: (uri: string) => TextDocument | undefined,
     private readonly validate: (document: DockerfileDocument) => void,
+    private readonly burstMs = maxBurstMs,
   ) {}
 
   /** The model of the document's current version, parsing it if this version was not seen yet. */
@@ -76,7 +81,7 @@ export class DocumentStore {
   }
 
   private validateWhenBurstEnds(): void {
-    if (this.arrived && performance.now() - this.burstStart < maxBurstMs) {
+    if (this.arrived && performance.now() - this.burstStart < this.burstMs) {
       this.arrived = false;
       setImmediate(() => this.validateWhenBurstEnds());
       return;
