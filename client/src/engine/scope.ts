@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import * as path from 'node:path';
 
 import { findDelegatedCgroup } from '../../../engine/src/runtime/cgroups/delegation';
@@ -29,6 +30,10 @@ export interface LaunchInputs {
   managerSocket: boolean;
   /** Whether $XDG_RUNTIME_DIR/bus (the user's D-Bus, through which systemd-run also finds it) exists. */
   userBus: boolean;
+  /** This process runs under the user's systemd (its cgroup is in user@<uid>.service), as a desktop's apps do. */
+  underUserManager: boolean;
+  /** The user lingers (/var/lib/systemd/linger/<user>): their systemd runs with no one logged in. */
+  lingering: boolean;
 }
 
 export type BerthdLaunch =
@@ -66,6 +71,16 @@ export function planBerthdLaunch(input: LaunchInputs, unitSuffix: string): Berth
       `no systemd user manager to ask for one (${where}: log in through a systemd session, or run \`loginctl enable-linger\`)`,
     );
   }
+  // The user's systemd stops at the last logout (unless the user lingers), and every scope under it
+  // with it. An editor in a login session (VS Code's server over SSH) outlives that, and so does a
+  // berthd started beside it, with its containers: moving berthd under the user's systemd would
+  // stop them when the user logs out.
+  if (!input.underUserManager && !input.lingering)
+    return unavailable(
+      "the editor runs in a login session, outside the user's systemd, which stops at the last logout " +
+        'and would take berthd and its containers along (`loginctl enable-linger` keeps it running, ' +
+        'and then the extension starts berthd in a delegated scope)',
+    );
   return {
     kind: 'scope',
     program: input.systemdRun,
@@ -98,7 +113,26 @@ export function hostLaunchInputs(env: NodeJS.ProcessEnv = process.env): LaunchIn
     delegated: uid !== 0 && inOwnDelegatedCgroup(uid),
     managerSocket: Boolean(runtimeDir) && existsSync(path.join(runtimeDir!, 'systemd/private')),
     userBus: Boolean(runtimeDir) && existsSync(path.join(runtimeDir!, 'bus')),
+    underUserManager: underUserManager(uid),
+    lingering: lingering(),
   };
+}
+
+function underUserManager(uid: number): boolean {
+  try {
+    const own = /^0::(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '';
+    return own.split('/').includes(`user@${uid}.service`);
+  } catch {
+    return false;
+  }
+}
+
+function lingering(): boolean {
+  try {
+    return existsSync(path.join('/var/lib/systemd/linger', userInfo().username));
+  } catch {
+    return false; // no passwd entry: no name to linger by
+  }
 }
 
 function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {

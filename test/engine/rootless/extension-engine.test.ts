@@ -170,9 +170,70 @@ describe('the extension starts its bundled engine rootless for a normal user', f
     );
   });
 
+  // The test runs in no user@.service; the user lingering is what lets the starter put berthd under
+  // the user's systemd (scope.ts). logind reads this file, and does not run on this host.
+  const lingerDir = '/var/lib/systemd/linger';
+  let madeLinger: string[] = [];
+  function linger(): void {
+    if (!existsSync(lingerDir)) {
+      mkdirSync(lingerDir, { recursive: true });
+      madeLinger.push(lingerDir);
+    }
+    const file = join(lingerDir, user);
+    if (!existsSync(file)) {
+      writeFileSync(file, '');
+      madeLinger.unshift(file);
+    }
+  }
+  afterEach(() => {
+    for (const made of madeLinger) rmSync(made, { recursive: true, force: true });
+    madeLinger = [];
+  });
+
+  /**
+   * A fake systemd-run, first on PATH, and the user manager's socket as far as the starter looks (it
+   * checks that the file exists). The fake stands in for systemd-run --scope: it records its pid and
+   * arguments, then execs the command after `--` in place, as the real one does once systemd has
+   * made the scope.
+   */
+  function fakeSystemd(home: string, runtime: string): { record: string; env: string[] } {
+    const ids = userIds(user)!;
+    mkdirSync(join(runtime, 'systemd'));
+    writeFileSync(join(runtime, 'systemd/private'), '');
+    chownSync(join(runtime, 'systemd'), ids.uid, ids.gid);
+    const fakeBin = join(home, 'fake-bin');
+    const record = join(home, 'systemd-run.calls');
+    mkdirSync(fakeBin, { mode: 0o755 });
+    writeFileSync(
+      join(fakeBin, 'systemd-run'),
+      `#!/bin/sh\necho "$$ $*" >> '${record}'\nwhile [ $# -gt 0 ]; do a=$1; shift; [ "$a" = -- ] && break; done\nexec "$@"\n`,
+      { mode: 0o755 },
+    );
+    const env = [
+      `HOME=${home}`,
+      `XDG_RUNTIME_DIR=${runtime}`,
+      `PATH=${fakeBin}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`,
+    ];
+    return { record, env };
+  }
+
+  it('an editor in a login session whose user does not linger: berthd starts directly (its containers outlive the logout), systemd-run is not asked, the log says why', async () => {
+    const { home, runtime } = session('session');
+    const { record, env } = fakeSystemd(home, runtime);
+    const result = await drive(env);
+    assertRootlessUp(result, home, runtime);
+    assert.match(result.cgroupNote ?? '', /the editor runs in a login session, outside the user's systemd/);
+    assert.equal(
+      existsSync(record),
+      false,
+      `systemd-run was run: ${existsSync(record) && readFileSync(record, 'utf8')}`,
+    );
+  });
+
   it('the real systemd-run cannot reach a user manager (no bus at DBUS_SESSION_BUS_ADDRESS): berthd starts directly, the log says why', async function () {
     if (!existsSync('/usr/bin/systemd-run')) this.skip(); // Debian's systemd package ships it; .ci/setup's hosts have it
     const { home, runtime } = session('nobus');
+    linger();
     const result = await drive([
       `HOME=${home}`,
       `XDG_RUNTIME_DIR=${runtime}`,
@@ -193,26 +254,9 @@ describe('the extension starts its bundled engine rootless for a normal user', f
 
   it('with a user manager: berthd goes through systemd-run --user --scope -p Delegate=yes, and the pid the extension spawned is berthd’s supervisor (a fake systemd-run stands in for systemd, which this host lacks)', async () => {
     const { home, runtime } = session('scope');
-    const ids = userIds(user)!;
-    // The user manager's socket, as far as the starter looks: it only checks that the file exists.
-    mkdirSync(join(runtime, 'systemd'));
-    writeFileSync(join(runtime, 'systemd/private'), '');
-    chownSync(join(runtime, 'systemd'), ids.uid, ids.gid);
-    // Stands in for systemd-run --scope: records its pid and arguments, then execs the command
-    // after `--` in place (as the real one does once systemd has made the scope).
-    const fakeBin = join(work!, 'fake-bin');
-    const record = join(home, 'systemd-run.calls');
-    mkdirSync(fakeBin, { mode: 0o755 });
-    writeFileSync(
-      join(fakeBin, 'systemd-run'),
-      `#!/bin/sh\necho "$$ $*" >> '${record}'\nwhile [ $# -gt 0 ]; do a=$1; shift; [ "$a" = -- ] && break; done\nexec "$@"\n`,
-      { mode: 0o755 },
-    );
-    const result = await drive([
-      `HOME=${home}`,
-      `XDG_RUNTIME_DIR=${runtime}`,
-      `PATH=${fakeBin}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`,
-    ]);
+    linger();
+    const { record, env } = fakeSystemd(home, runtime);
+    const result = await drive(env);
     assertRootlessUp(result, home, runtime);
     assert.equal(result.cgroupNote, undefined, 'no note when the scope was made');
     assert.doesNotMatch(result.log, /no delegated cgroup/);

@@ -10,6 +10,8 @@ describe('client/engine/scope: where the extension starts a rootless berthd', ()
     delegated: false,
     managerSocket: true,
     userBus: true,
+    underUserManager: true,
+    lingering: false,
   };
   const scopeArgs = [
     '--user',
@@ -38,6 +40,17 @@ describe('client/engine/scope: where the extension starts a rootless berthd', ()
     assert.equal(only({ env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/bus' } }), 'scope');
     // The socket files mean nothing without XDG_RUNTIME_DIR: systemd-run would not look for them.
     assert.equal(only({ env: {}, managerSocket: true, userBus: true }), 'direct');
+  });
+
+  it('an editor in a login session (not under the user’s systemd): a scope only if the user lingers', () => {
+    const session = { ...desktop, underUserManager: false };
+    const plan = planBerthdLaunch(session, 'x');
+    assert.equal(plan.kind, 'direct');
+    assert.match(
+      plan.kind === 'direct' ? plan.note! : '',
+      /no limits: the editor runs in a login session, .*stops at the last logout.*loginctl enable-linger/,
+    );
+    assert.equal(planBerthdLaunch({ ...session, lingering: true }, 'x').kind, 'scope');
   });
 
   it('root: berthd directly, silently (it makes its cgroups in the host tree)', () => {
