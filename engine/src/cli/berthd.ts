@@ -24,6 +24,7 @@ import { type DriverNamespace, setUpBridgeNetworking } from '../network';
 import { dockerDefaultProfile } from '../runtime/seccomp/profile';
 import { linuxDaemonCalls } from '../runtime/linux/daemon-calls';
 import { keepMallocThresholds, releaseFreeMemory } from '../runtime/linux/memory';
+import { whenUnpackThreadStops } from '../store/layers/unpack-thread';
 import { Store } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 import { inUserNamespace } from '../runtime/linux/userns';
@@ -268,6 +269,7 @@ export async function runDaemon(
   logger: Logger,
 ): Promise<{ stop: () => Promise<void> }> {
   keepMallocThresholds();
+  whenUnpackThreadStops(releaseFreeMemory);
   mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
   takePidFile(config.pidFile);
   configureOverlayDriver(config.storageDriver);

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { ProgressSink } from '../api/backend';
 import type * as T from '../api/types';
 import { parsePlatform } from '../oci/platform';
+import { holdMemoryRelease } from '../runtime/linux/memory';
 import { familiarName, formatReference, parseReference } from '../oci/reference';
 import type { RegistryClient, RegistryError } from '../registry/client';
 import type { Credentials } from '../registry/credentials';
@@ -162,6 +163,7 @@ export class ImageService {
     await mapped(async () => {
       const ref = parseReference(reference);
       const { pullImage } = await pulling();
+      const endHold = holdMemoryRelease();
       try {
         await pullImage(this.store, await this.client(ref.domain, options.auth), ref, {
           onProgress: (m) => progress(m),
@@ -171,6 +173,8 @@ export class ImageService {
         // What arrived waits in the store's ingest dir (not an image yet): the next pull resumes.
         if (isDiskFull(err)) throw diskFull(`pulling ${familiarName(ref)} into ${this.store.root}`, err);
         throw err;
+      } finally {
+        endHold();
       }
       this.events.publish('image', 'pull', familiarName(ref), { name: familiarName(ref) });
     });

@@ -18,6 +18,7 @@ import {
 import {
   unpackLayerInWorker,
   unpackWorkerAvailable,
+  whenUnpackThreadStops,
 } from '../../../../engine/src/store/layers/unpack-thread';
 import { craftTar, type CraftedEntry } from './crafted-tar';
 import { skipBecause } from '../../../helpers/skip';
@@ -399,6 +400,43 @@ describe('layer unpacking on the worker thread', () => {
       ),
       /not empty|incorrect header|unexpected end/,
     );
+  });
+
+  it('stops the idle thread (an idle daemon keeps no thread) and starts a fresh one for the next layer', async () => {
+    const layer = () => gzipSync(craftTar([{ path: 'f', body: Buffer.alloc(1 << 20, 1) }]));
+    let stops = 0;
+    let stopped: () => void = () => {};
+    whenUnpackThreadStops(() => {
+      stops++;
+      stopped();
+    }, 50);
+    try {
+      const waitForStop = (what: string) =>
+        new Promise<void>((resolve, reject) => {
+          const deadline = setTimeout(
+            () => reject(new Error(`the idle unpack thread did not stop ${what}`)),
+            10_000,
+          );
+          stopped = () => {
+            clearTimeout(deadline);
+            resolve();
+          };
+        });
+      let stop = waitForStop('after the first layer');
+      await unpackLayerInWorker(Readable.from([layer()]), 'gzip', dest, threadOptions);
+      await stop;
+      assert.equal(stops, 1);
+      const second = join(work, 'second');
+      fs.mkdirSync(second);
+      stop = waitForStop('after the second layer');
+      const result = await unpackLayerInWorker(Readable.from([layer()]), 'gzip', second, threadOptions);
+      assert.equal(fs.statSync(join(second, 'f')).size, 1 << 20, 'the fresh thread unpacked the layer');
+      assert.equal(result.tarSize > 1 << 20, true);
+      await stop;
+      assert.equal(stops, 2);
+    } finally {
+      whenUnpackThreadStops(() => {}, 30_000);
+    }
   });
 
   it('fails with the download error when its source fails midway, once the thread stopped writing', async () => {
