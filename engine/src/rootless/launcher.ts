@@ -139,6 +139,12 @@ export function prepareUserNamespace(env: NodeJS.ProcessEnv = process.env): User
   };
 }
 
+/** This process becomes berth-userns running the same command line inside the namespace. */
+export function replaceWithUserNamespace(launch: UserNamespaceLaunch): never {
+  const command = [process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)];
+  return replaceProcess(launch.helper, [launch.helper, ...launch.args, ...command], launch.env);
+}
+
 /**
  * Started by a normal user: this process becomes berth-userns, which runs the same command line
  * again as root of a user namespace and stays as its supervisor (signals reach the command; it
@@ -152,8 +158,7 @@ export function enterUserNamespace(program: string, options: { warn?: boolean } 
         `${program}: warning: rootless with a single-id mapping, because ${launch.plan.reason}: ${singleMappingLimits}\n`,
       );
     }
-    const command = [process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)];
-    replaceProcess(launch.helper, [launch.helper, ...launch.args, ...command], launch.env);
+    replaceWithUserNamespace(launch);
   } catch (err) {
     const prefix = err instanceof RootlessError ? 'cannot run rootless: ' : '';
     process.stderr.write(`${program}: ${prefix}${(err as Error).message}\n`);
