@@ -2,6 +2,7 @@
 // its flags and calls one backend function. Exit codes: 0 ok, 1 the operation failed, 125 usage.
 import { berthVersion } from '../version';
 import { flagBool, flagList, flagString, formatFlags, parseArgs, UsageError, type FlagSpec } from './args';
+import { globalFlags } from './global-flags';
 import { LocalImageBackend } from './backend';
 import { aliases, commands } from './commands/index';
 import { subcommandEntries, type CliContext, type Command } from './commands/command';
@@ -10,38 +11,7 @@ import { DaemonConnector } from './daemon/connect';
 import { defaultStoreRoot } from '../store/store';
 import { enterUserNamespace, needsUserNamespace } from '../rootless/launcher';
 
-export const globalFlags: FlagSpec[] = [
-  {
-    name: 'root',
-    type: 'string',
-    description: 'State directory (default /var/lib/berth as root, $XDG_DATA_HOME/berth otherwise)',
-    value: 'dir',
-  },
-  {
-    name: 'host',
-    short: 'H',
-    type: 'string',
-    description:
-      "Engine socket to connect to (unix:///path; default $BERTH_HOST, $DOCKER_HOST, then berthd's)",
-    value: 'socket',
-  },
-  {
-    name: 'insecure-registry',
-    type: 'list',
-    description:
-      'Registry (host[:port], or a CIDR range of addresses) that may be reached over plain http (repeatable)',
-    value: 'host',
-  },
-  {
-    name: 'config',
-    type: 'string',
-    description:
-      'Config file (default $BERTH_CONFIG, /etc/berth/config.json as root, ~/.config/berth/config.json)',
-    value: 'file',
-  },
-  { name: 'help', short: 'h', type: 'boolean', description: 'Print usage' },
-  { name: 'version', short: 'v', type: 'boolean', description: 'Print version information and quit' },
-];
+export { globalFlags };
 
 const helpFlag: FlagSpec = { name: 'help', type: 'boolean', description: 'Print usage' };
 

@@ -7,11 +7,16 @@
 // which decides the same way with the whole picture.
 import { existsSync } from 'node:fs';
 import { defaultConfig } from '../daemon/config';
+import { globalFlags } from './global-flags';
 import { rootlessEnv } from '../rootless/mode';
 import { inUserNamespace } from '../runtime/linux/userns';
 
-/** Global flags of `berth` (berth.ts) that take a value, so the verb after them can be found. */
-const valueFlags = new Set(['--root', '--host', '-H', '--config', '--insecure-registry']);
+/** The global flags that take a value, as written: the verb is the first word after them. */
+const valueFlags = new Set(
+  globalFlags
+    .filter((f) => f.type !== 'boolean')
+    .flatMap((f) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])]),
+);
 
 export interface GlobalWords {
   verb: string | undefined;
