@@ -83,12 +83,12 @@ await Promise.all([
   // The CLI as one file: loading one bundle saves ~40 ms of module resolution on every command.
   // Three levels deep, like out/engine/src/*.js, so version.ts finds package.json the same way.
   esbuild.build({ ...common, entryPoints: ['engine/src/cli/berth.ts'], outfile: 'dist/engine/cli/berth.js' }),
-  // What bin/berth loads first for a normal user: enters the user namespace before the bundle above
-  // loads, when the command surely runs in-process (engine/src/cli/rootless-gate.ts).
+  // What bin/berth and bin/berthd load before their bundle (engine/src/cli/prestart.ts): berthd's
+  // re-execution with its memory settings, and the rootless gate for a normal user's berth.
   esbuild.build({
     ...common,
-    entryPoints: ['engine/src/cli/rootless-gate.ts'],
-    outfile: 'dist/engine/cli/rootless-gate.js',
+    entryPoints: ['engine/src/cli/prestart.ts'],
+    outfile: 'dist/engine/cli/prestart.js',
   }),
   // The layer-unpack worker thread (engine/src/store/layers/unpack-thread.ts), next to the bundles
   // above that start it.

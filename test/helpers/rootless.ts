@@ -69,6 +69,16 @@ export interface RootlessWork {
  * paths of the checkout) to `<work>/berth`, readable by everyone: the checkout may sit where the
  * user cannot read it (/root). Returns that directory.
  */
+/**
+ * The extension host's engine modules (client/src/engine, tsc's output) and the engine modules they
+ * read, for tests that run them as the user the way VS Code would; pass to stageBerthForUser.
+ */
+export const extensionEngineModules = [
+  'out/client/src/engine',
+  'out/engine/src/runtime/cgroups',
+  'out/engine/src/rootless/programs.js',
+];
+
 export function stageBerthForUser(work: string, extra: string[] = []): string {
   const stage = join(work, 'berth');
   const parts = [

@@ -7,11 +7,13 @@
 // host and asks systemd-run whether it can make a scope before berthd goes through it.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import * as path from 'node:path';
 
-import { findDelegatedCgroup } from '../../../engine/src/runtime/cgroups/delegation';
+import { findOwnDelegatedCgroup } from '../../../engine/src/runtime/cgroups/delegation';
+import { parseProcCgroup } from '../../../engine/src/runtime/cgroups/layout';
+import { findProgram } from '../../../engine/src/rootless/programs';
 import { readProcs } from '../../../engine/src/runtime/cgroups/files';
 
 export interface LaunchInputs {
@@ -109,7 +111,7 @@ export function hostLaunchInputs(env: NodeJS.ProcessEnv = process.env): LaunchIn
   return {
     uid,
     env,
-    systemdRun: findOnPath('systemd-run', env),
+    systemdRun: findProgram('systemd-run', env),
     delegated: uid !== 0 && inOwnDelegatedCgroup(uid),
     managerSocket: Boolean(runtimeDir) && existsSync(path.join(runtimeDir!, 'systemd/private')),
     userBus: Boolean(runtimeDir) && existsSync(path.join(runtimeDir!, 'bus')),
@@ -120,7 +122,7 @@ export function hostLaunchInputs(env: NodeJS.ProcessEnv = process.env): LaunchIn
 
 function underUserManager(uid: number): boolean {
   try {
-    const own = /^0::(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '';
+    const own = parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8')).get('') ?? '';
     return own.split('/').includes(`user@${uid}.service`);
   } catch {
     return false;
@@ -135,43 +137,10 @@ function lingering(): boolean {
   }
 }
 
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
 function inOwnDelegatedCgroup(uid: number): boolean {
   let check;
   try {
-    check = findDelegatedCgroup({
-      procCgroup: readFileSync('/proc/self/cgroup', 'utf8'),
-      mountinfo: readFileSync('/proc/self/mountinfo', 'utf8'),
-      uid,
-      files: {
-        owner: (p) => {
-          try {
-            return statSync(p).uid;
-          } catch {
-            return undefined;
-          }
-        },
-        read: (p) => {
-          try {
-            return readFileSync(p, 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-      },
-    });
+    check = findOwnDelegatedCgroup(uid);
   } catch {
     return false;
   }

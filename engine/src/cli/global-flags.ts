@@ -1,5 +1,5 @@
 // The flags `berth` takes before its verb, in a module of their own so that bin/berth's rootless
-// gate (rootless-gate.ts) can read them without loading the CLI.
+// gate (prestart.ts) can read them without loading the CLI.
 import type { FlagSpec } from './args';
 
 export const globalFlags: FlagSpec[] = [

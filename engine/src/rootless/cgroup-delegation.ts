@@ -4,36 +4,14 @@
 // processes — enables what controllers it can, and containers go in <delegated>/berth/<id>. Where
 // nothing is delegated, containers run without cgroups (runtime/cgroups/none.ts) and the reason, with
 // its fix, goes into the warnings that drop limits.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CgroupSupport } from '../daemon/spec/limits';
 import type { CgroupHost } from '../runtime/cgroups';
-import {
-  daemonLeaf,
-  type DelegatedCgroup,
-  type DelegationFiles,
-  findDelegatedCgroup,
-} from '../runtime/cgroups/delegation';
+import { daemonLeaf, type DelegatedCgroup, findOwnDelegatedCgroup } from '../runtime/cgroups/delegation';
 import { readCgroupFile, readProcs } from '../runtime/cgroups/files';
 import { keeperPidFile } from './launcher';
 import { effectiveUserId } from './mode';
-
-export const delegationFiles: DelegationFiles = {
-  owner(path) {
-    try {
-      return statSync(path).uid;
-    } catch {
-      return undefined;
-    }
-  },
-  read(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 export interface RootlessCgroups {
   /** For the runtime; undefined: containers get no cgroup at all. */
@@ -47,12 +25,7 @@ export interface RootlessCgroups {
 
 /** Finds berthd's delegated cgroup, if any, and moves into it (see the top of this file). */
 export function rootlessCgroups(warn: (message: string) => void): RootlessCgroups {
-  const check = findDelegatedCgroup({
-    procCgroup: readFileSync('/proc/self/cgroup', 'utf8'),
-    mountinfo: readFileSync('/proc/self/mountinfo', 'utf8'),
-    uid: process.getuid!(),
-    files: delegationFiles,
-  });
+  const check = findOwnDelegatedCgroup(process.getuid!());
   if (!check.delegated) return { controllers: [], reason: check.reason };
   const delegated = check.delegated;
   const leaf = join(delegated.dir, daemonLeaf);

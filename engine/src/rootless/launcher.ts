@@ -3,14 +3,15 @@
 // itself. Inside, the engine works as it does as root, within what the namespace allows (see
 // runtime/linux/userns.ts); BERTH_ROOTLESS (mode.ts) tells it which mode it is in.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { replaceProcess } from '../runtime/linux/execve';
 import { inUserNamespace } from '../runtime/linux/userns';
 import { rootlessEnv, rootlessUid } from './mode';
 import { mapArgument, type MappingPlan, planMapping, singleMappingLimits } from './idmap';
 import { probeFailure, readUserNamespaceSysctls, sysctlBlocker } from './preflight';
+import { findProgram } from './programs';
 
 /** A problem that keeps Berth from running rootless, with the fix in its message. */
 export class RootlessError extends Error {
@@ -44,27 +45,14 @@ export function usernsHelperPath(): string {
   );
 }
 
+const uidmapDirs = ['/usr/bin', '/usr/sbin', '/bin'];
+
 function readOptional(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
-}
-
-/** An executable on PATH (or in /usr/bin and /usr/sbin, where Debian puts uidmap's tools). */
-function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin', '/bin'];
-  for (const dir of dirs) {
-    const path = join(dir, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 function loginName(): string | undefined {
@@ -83,8 +71,9 @@ export function hostMappingPlan(env: NodeJS.ProcessEnv = process.env): MappingPl
     user: loginName(),
     subuid: readOptional('/etc/subuid'),
     subgid: readOptional('/etc/subgid'),
-    newuidmap: findProgram('newuidmap', env),
-    newgidmap: findProgram('newgidmap', env),
+    // Also in /usr/bin and /usr/sbin, where Debian puts uidmap's tools, when PATH lacks them.
+    newuidmap: findProgram('newuidmap', env, uidmapDirs),
+    newgidmap: findProgram('newgidmap', env, uidmapDirs),
   });
 }
 

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonTestsBlocked, startBerthd, type TestDaemon } from '../../helpers/berthd';
 import { makeOciLayout, skopeoPush } from '../../helpers/busybox-image';
+import { skipIfBlocked } from '../../helpers/skip';
 
 /** Every blob under the store, with whether its content matches its digest. */
 function blobs(root: string): { name: string; ok: boolean }[] {
@@ -67,11 +68,7 @@ describe('berthd when the disk fills', function () {
   }
 
   before(async function () {
-    const blocked = daemonTestsBlocked();
-    if (blocked) {
-      console.log(`skip: ${blocked}`);
-      this.skip();
-    }
+    skipIfBlocked(this, daemonTestsBlocked());
     this.timeout(120_000);
     work = mkdtempSync(join(tmpdir(), 'berth-diskfull-'));
     mnt = join(work, 'state');

@@ -20,8 +20,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { skipIfBlocked } from '../../helpers/skip';
-import { stageBerthForUser, stopKeeper, stopLink } from '../../helpers/rootless';
+import { skipBecause, skipIfBlocked } from '../../helpers/skip';
+import { extensionEngineModules, stageBerthForUser, stopKeeper, stopLink } from '../../helpers/rootless';
 
 const repo = join(__dirname, '../../../..');
 const user = process.env.BERTH_ROOTLESS_USER || 'berth-rootless';
@@ -98,7 +98,7 @@ describe('the extension starts its bundled engine rootless for a normal user', f
     work = mkdtempSync(join(tmpdir(), 'berth-ext-rootless-'));
     chmodSync(work, 0o755);
     // The user gets a copy of what the .vsix carries, plus the extension's engine modules.
-    stage = stageBerthForUser(work, ['out/client/src/engine', 'out/engine/src/runtime/cgroups']);
+    stage = stageBerthForUser(work, extensionEngineModules);
   });
 
   after(() => {
@@ -231,7 +231,8 @@ describe('the extension starts its bundled engine rootless for a normal user', f
   });
 
   it('the real systemd-run cannot reach a user manager (no bus at DBUS_SESSION_BUS_ADDRESS): berthd starts directly, the log says why', async function () {
-    if (!existsSync('/usr/bin/systemd-run')) this.skip(); // Debian's systemd package ships it; .ci/setup's hosts have it
+    if (!existsSync('/usr/bin/systemd-run'))
+      skipBecause(this, "needs /usr/bin/systemd-run (Debian's systemd package; .ci/setup's hosts have it)");
     const { home, runtime } = session('nobus');
     linger();
     const result = await drive([

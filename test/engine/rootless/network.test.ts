@@ -8,6 +8,7 @@ import { createServer, get, type Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { freePort } from '../../helpers/registry';
 import { rootlessBlocked, RootlessSession, rootlessWork, type RootlessWork } from '../../helpers/rootless';
+import { skipIfBlocked } from '../../helpers/skip';
 
 function httpGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -51,11 +52,7 @@ describe('rootless networking (as an unprivileged user)', function () {
   let image: string;
 
   before(async function () {
-    const why = blocked();
-    if (why) {
-      console.log(`skip: ${why}`);
-      this.skip();
-    }
+    skipIfBlocked(this, blocked());
     w = await rootlessWork('berth-rootless-net', 'rootless-net');
     image = w.image;
   });

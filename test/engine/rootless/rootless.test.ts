@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  extensionEngineModules,
   lookupUser,
   type Result,
   rootlessBlocked,
@@ -113,8 +114,7 @@ describe('rootless Berth (as an unprivileged user)', function () {
 
   it('with BERTH_OVERLAY=fuse-overlayfs: runs and builds on fuse-overlayfs and leaves nothing behind', async function () {
     if (!existsSync('/usr/bin/fuse-overlayfs') || !existsSync('/dev/fuse')) {
-      console.log('skip: needs fuse-overlayfs and /dev/fuse (apt-get install fuse-overlayfs)');
-      return this.skip();
+      return skipBecause(this, 'needs fuse-overlayfs and /dev/fuse (apt-get install fuse-overlayfs)');
     }
     const fuse = (...args: string[]): Promise<Result> =>
       asUser([
@@ -203,7 +203,7 @@ describe('rootless Berth (as an unprivileged user)', function () {
     // The extension host's own modules (client/src/engine), run as the user the way VS Code would.
     // With the engine's cgroup modules it reads (scope.js), at the same relative place.
     const launcherDir = join(w.stage, 'out/client/src/engine');
-    for (const dir of ['out/client/src/engine', 'out/engine/src/runtime/cgroups'])
+    for (const dir of extensionEngineModules)
       cpSync(join(repo, dir), join(w.stage, dir), { recursive: true });
     execFileSync('chmod', ['-R', 'a+rX', join(w.stage, 'out')]);
     const script = `

@@ -19,6 +19,22 @@ function storeOver(texts: Map<string, TextDocument>, burstMs?: number) {
   return { store, validated, tick: async () => (turn++, await nextTurn()) };
 }
 
+/** Opens a Dockerfile per name, one per turn of the event loop, as the connection delivers them. */
+async function openOnePerTurn(
+  names: string[],
+  texts: Map<string, TextDocument>,
+  store: DocumentStore,
+  tick: () => Promise<unknown>,
+): Promise<string[]> {
+  const uris = names.map((n) => `file:///p/${n}/Dockerfile`);
+  for (const uri of uris) {
+    texts.set(uri, TextDocument.create(uri, 'dockerfile', 1, 'FROM alpine\n'));
+    store.schedule(uri);
+    await tick();
+  }
+  return uris;
+}
+
 async function until(what: string, condition: () => boolean, turns = 1000): Promise<void> {
   for (let i = 0; i < turns && !condition(); i++) await nextTurn();
   assert.ok(condition(), `${what} did not happen within ${turns} turns of the event loop`);
@@ -29,13 +45,7 @@ describe('server/store', () => {
     const texts = new Map<string, TextDocument>();
     // A generous limit, so that a slow machine cannot split the burst.
     const { store, validated, tick } = storeOver(texts, 60_000);
-    const uris = ['a', 'b', 'c', 'd'].map((n) => `file:///p/${n}/Dockerfile`);
-    for (const uri of uris) {
-      texts.set(uri, TextDocument.create(uri, 'dockerfile', 1, 'FROM alpine\n'));
-      // As the connection does: one message per turn of the event loop.
-      store.schedule(uri);
-      await tick();
-    }
+    const uris = await openOnePerTurn(['a', 'b', 'c', 'd'], texts, store, tick);
     await until('validation of the burst', () => validated.length === uris.length);
     assert.deepEqual(
       validated.map((v) => v.uri),
@@ -47,12 +57,7 @@ describe('server/store', () => {
   it('validates what a burst already changed once it has lasted its limit', async () => {
     const texts = new Map<string, TextDocument>();
     const { store, validated, tick } = storeOver(texts, 0);
-    const uris = ['a', 'b', 'c'].map((n) => `file:///p/${n}/Dockerfile`);
-    for (const uri of uris) {
-      texts.set(uri, TextDocument.create(uri, 'dockerfile', 1, 'FROM alpine\n'));
-      store.schedule(uri);
-      await tick();
-    }
+    const uris = await openOnePerTurn(['a', 'b', 'c'], texts, store, tick);
     await until('validation of the burst', () => validated.length === uris.length);
     assert.deepEqual(
       validated.map((v) => v.turn),

@@ -1,11 +1,13 @@
 // Whether the cgroup v2 cgroup this process runs in is delegated to it: the way a normal user gets
 // cgroups (systemd's Delegate=yes hands the user a subtree, chowning the directory and its
-// cgroup.procs, cgroup.subtree_control and cgroup.threads). Pure: the caller passes the text of
-// /proc/self/cgroup and /proc/self/mountinfo and a view of the files, so tests feed fixtures.
+// cgroup.procs, cgroup.subtree_control and cgroup.threads). findDelegatedCgroup is pure: the caller
+// passes the text of /proc/self/cgroup and /proc/self/mountinfo and a view of the files, so tests
+// feed fixtures; findOwnDelegatedCgroup asks it about this process on this host.
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, posix } from 'node:path';
 import { parseCgroupMounts, parseProcCgroup } from './layout';
 
-/** The files the check looks at (the real ones: delegationFiles() in rootless/cgroup-delegation.ts). */
+/** The files the check looks at (the host's: hostDelegationFiles). */
 export interface DelegationFiles {
   /** The owner's uid, or undefined when the path does not exist. */
   owner(path: string): number | undefined;
@@ -81,4 +83,31 @@ export function findDelegatedCgroup(input: {
     .split(/\s+/)
     .filter(Boolean);
   return { delegated: { path, dir, controllers } };
+}
+
+export const hostDelegationFiles: DelegationFiles = {
+  owner(path) {
+    try {
+      return statSync(path).uid;
+    } catch {
+      return undefined;
+    }
+  },
+  read(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** findDelegatedCgroup for this process, as `uid`, on this host. */
+export function findOwnDelegatedCgroup(uid: number): DelegationCheck {
+  return findDelegatedCgroup({
+    procCgroup: readFileSync('/proc/self/cgroup', 'utf8'),
+    mountinfo: readFileSync('/proc/self/mountinfo', 'utf8'),
+    uid,
+    files: hostDelegationFiles,
+  });
 }

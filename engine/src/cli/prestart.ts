@@ -1,10 +1,14 @@
-// A normal user's `berth` runs its in-process engine as root of a user namespace, which it enters by
-// becoming berth-userns (rootless/launcher.ts) and starting again inside. Deciding that after the
-// CLI bundle has loaded costs a second full load (~65 ms of a rootless command's ~110 ms overhead),
-// so bin/berth asks this small module first. It answers only the clear case — no daemon can be
-// meant: no host named and no socket at berthd's default path — and leaves every other case (a
-// daemon, flags it does not know, help, a host where user namespaces are blocked) to the CLI,
-// which decides the same way with the whole picture.
+// What bin/berth and bin/berthd do before loading their bundle, in a bundle of its own that loads in
+// a few milliseconds: steps that either must come before Node settles (berthd's re-execution with
+// memory settings) or make the bundle's load unnecessary in this process.
+//
+// The rootless gate: a normal user's `berth` runs its in-process engine as root of a user namespace,
+// which it enters by becoming berth-userns (rootless/launcher.ts) and starting again inside. Deciding
+// that after the CLI bundle has loaded costs a second full load (~65 ms of a rootless command's
+// ~110 ms overhead), so bin/berth asks enterUserNamespaceEarly first. It answers only the clear
+// case — no daemon can be meant: no host named and no socket at berthd's default path — and leaves
+// every other case (a daemon, flags it does not know, help, a host where user namespaces are
+// blocked) to the CLI, which decides the same way with the whole picture.
 import { existsSync } from 'node:fs';
 import { defaultConfig } from '../daemon/config';
 import { globalFlags } from './global-flags';
@@ -70,4 +74,26 @@ export function enterUserNamespaceEarly(argv: readonly string[], env: NodeJS.Pro
     return; // the CLI reports it, where it applies to the command
   }
   launcher.replaceWithUserNamespace(launch);
+}
+
+/**
+ * Replaces this process (execve: the same pid, open files and arguments) with Node started with
+ * `env` added and `flags` before the script, keeping what is already set: an env variable already
+ * present, a flag whose name is already among Node's arguments. Returns when nothing is missing,
+ * or when re-executing fails (the caller then runs as it is).
+ */
+export function reexecWithNodeSettings(wanted: { env: Record<string, string>; flags: string[] }): void {
+  const env = Object.fromEntries(Object.entries(wanted.env).filter(([k]) => process.env[k] === undefined));
+  const flags = wanted.flags.filter(
+    (f) => !process.execArgv.some((given) => given.split('=')[0] === f.split('=')[0]),
+  );
+  if (Object.keys(env).length === 0 && flags.length === 0) return;
+  const argv = [process.execPath, ...process.execArgv, ...flags, ...process.argv.slice(1)];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { replaceProcess } = require('../runtime/linux/execve') as typeof import('../runtime/linux/execve');
+    replaceProcess(process.execPath, argv, { ...process.env, ...env });
+  } catch {
+    // not glibc, or no koffi: run as it is
+  }
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGlobalWords, surelyInProcess } from '../../../engine/src/cli/rootless-gate';
+import { readGlobalWords, surelyInProcess } from '../../../engine/src/cli/prestart';
 
 describe('rootless gate (bin/berth, before the CLI bundle loads)', () => {
   it('finds the verb after the global flags, in both spellings of a value', () => {
