@@ -77,6 +77,7 @@ export const extensionEngineModules = [
   'out/client/src/engine',
   'out/engine/src/runtime/cgroups',
   'out/engine/src/rootless/programs.js',
+  'out/engine/src/cli/berthd-node-settings.js',
 ];
 
 export function stageBerthForUser(work: string, extra: string[] = []): string {

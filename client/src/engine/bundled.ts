@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { berthdNodeSettings } from '../../../engine/src/cli/berthd-node-settings';
 import {
   type BerthdLaunch,
   hostLaunchInputs,
@@ -67,14 +68,21 @@ export class BundledEngine {
     mkdirSync(path.dirname(this.logFile), { recursive: true });
     // bin/berthd is a Node script: run it with the editor's own Node (Electron's, in desktop VS
     // Code, which ELECTRON_RUN_AS_NODE turns into plain Node), so no separate Node install is needed.
-    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    // Started with berthd's memory settings (a user's own MALLOC_ARENA_MAX is kept), so that it does
+    // not have to re-execute itself to get them.
+    const env = { ...berthdNodeSettings.env, ...process.env, ELECTRON_RUN_AS_NODE: '1' };
     const launch = await this.launch(env);
     const cgroupNote = launch.kind === 'direct' ? launch.note : undefined;
     if (cgroupNote) {
       const record = `time=${new Date().toISOString()} level=warn source=extension msg=${JSON.stringify(cgroupNote)}\n`;
       appendFileSync(this.logFile, record);
     }
-    const berthd = [process.execPath, this.berthdPath, ...BundledEngine.args(socketPath, settings)];
+    const berthd = [
+      process.execPath,
+      ...berthdNodeSettings.flags,
+      this.berthdPath,
+      ...BundledEngine.args(socketPath, settings),
+    ];
     // Through systemd-run --scope the pid is still berthd's: it execs berthd once the scope exists.
     const [program, ...args] = launch.kind === 'scope' ? [launch.program, ...launch.args, ...berthd] : berthd;
     const log = openSync(this.logFile, 'a');

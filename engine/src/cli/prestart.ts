@@ -10,6 +10,7 @@
 // every other case (a daemon, flags it does not know, help, a host where user namespaces are
 // blocked) to the CLI, which decides the same way with the whole picture.
 import { existsSync } from 'node:fs';
+export { berthdNodeSettings } from './berthd-node-settings';
 import { defaultConfig } from '../daemon/config';
 import { globalFlags } from './global-flags';
 import { rootlessEnv } from '../rootless/mode';

@@ -267,7 +267,7 @@ describe('the extension starts its bundled engine rootless for a normal user', f
     // First the probe (is a scope possible?), then berthd itself in a scope of its own.
     assert.match(calls[0], new RegExp(`^\\d+ ${flags} --description=Berth engine \\(berthd\\) -- true$`));
     const berthd = new RegExp(
-      `^(\\d+) ${flags} --unit=berthd-[0-9a-f]{8} --description=Berth engine \\(berthd\\) -- \\S+ ${stage}/bin/berthd --host unix://${runtime}/berth/berth.sock$`,
+      `^(\\d+) ${flags} --unit=berthd-[0-9a-f]{8} --description=Berth engine \\(berthd\\) -- \\S+ --max-semi-space-size=1 ${stage}/bin/berthd --host unix://${runtime}/berth/berth.sock$`,
     ).exec(calls[1]);
     assert.ok(berthd, `the second call: ${calls[1]}`);
     assert.equal(
