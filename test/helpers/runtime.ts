@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { defaultMaskedPaths, defaultReadonlyPaths } from '../../engine/src/oci/docker-defaults';
 import type { Spec } from '../../engine/src/oci/runtime-spec';
 import type { ExitStatus } from '../../engine/src/runtime';
 import {
@@ -94,21 +95,8 @@ export function dockerLikeSpec(script: string, id: string): Spec {
       { allow: true, type: 'b', access: 'm' },
     ],
   };
-  spec.linux!.maskedPaths = [
-    '/proc/asound',
-    '/proc/acpi',
-    '/proc/interrupts',
-    '/proc/kcore',
-    '/proc/keys',
-    '/proc/latency_stats',
-    '/proc/timer_list',
-    '/proc/timer_stats',
-    '/proc/sched_debug',
-    '/proc/scsi',
-    '/sys/firmware',
-    '/sys/devices/virtual/powercap',
-  ];
-  spec.linux!.readonlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+  spec.linux!.maskedPaths = [...defaultMaskedPaths];
+  spec.linux!.readonlyPaths = [...defaultReadonlyPaths];
   return spec;
 }
 

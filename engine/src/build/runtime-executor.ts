@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { dockerDefaultSeccomp, Runtime } from '../runtime';
 import type { StepExecutor, StepExit, StepProcess } from './executor';
-import { defaultCapabilities, stepSpec } from './step-spec';
+import { dockerDefaultCapabilities } from '../oci/docker-defaults';
+import { stepSpec } from './step-spec';
 
 export class RuntimeExecutor implements StepExecutor {
   constructor(private readonly runtime: Runtime = new Runtime()) {}
 
   async run(step: StepProcess): Promise<StepExit> {
     const spec = stepSpec(step);
-    spec.linux!.seccomp = dockerDefaultSeccomp({ capabilities: defaultCapabilities });
+    spec.linux!.seccomp = dockerDefaultSeccomp({ capabilities: dockerDefaultCapabilities });
     const bundle = mkdtempSync(join(tmpdir(), 'berth-step-'));
     try {
       const handle = await this.runtime.run(step.id, { bundle, spec, stdio: ['ignore', 'pipe', 'pipe'] });

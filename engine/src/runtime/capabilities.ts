@@ -46,24 +46,6 @@ export const capabilityNames = [
   'CAP_CHECKPOINT_RESTORE',
 ] as const;
 
-/** Docker's default set (moby daemon/pkg/oci/caps/defaults.go). */
-export const dockerDefaultCapabilities = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_FSETID',
-  'CAP_FOWNER',
-  'CAP_MKNOD',
-  'CAP_NET_RAW',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETFCAP',
-  'CAP_SETPCAP',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT',
-  'CAP_KILL',
-  'CAP_AUDIT_WRITE',
-];
-
 export function capabilityNumber(name: string): number | undefined {
   const upper = name.toUpperCase();
   const index = (capabilityNames as readonly string[]).indexOf(

@@ -27,7 +27,7 @@ export {
   expandSeccompProfile,
   type SeccompProfile,
 } from './seccomp';
-export { dockerDefaultCapabilities } from './capabilities';
+export { dockerDefaultCapabilities } from '../oci/docker-defaults';
 export { defaultSpec } from './default-spec';
 export { features } from './features';
 export { statsJson, type CgroupStats } from './cgroups/stats';

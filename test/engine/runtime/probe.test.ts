@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Runtime } from '../../../engine/src/runtime';
-import { capabilityMaskNames, dockerDefaultCapabilities } from '../../../engine/src/runtime/capabilities';
+import { dockerDefaultCapabilities } from '../../../engine/src/oci/docker-defaults';
+import { capabilityMaskNames } from '../../../engine/src/runtime/capabilities';
 import {
   dockerLikeSpec,
   fields,

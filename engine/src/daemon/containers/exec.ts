@@ -8,8 +8,8 @@ import { ReadStream } from 'node:tty';
 import type { OutputChunk, StdioSession } from '../../api/backend';
 import type * as T from '../../api/types';
 import { conflict, invalid, notFound } from '../errors';
-import { allCapabilities } from '../spec/defaults';
-import type { Process, RuntimeSpec } from '../spec/oci-runtime';
+import { capabilityNames } from '../../runtime/capabilities';
+import type { Process, Spec } from '../../oci/runtime-spec';
 import { resolveUser } from '../spec/user';
 import type { ContainerDeps } from './deps';
 import { rootfsPaths } from './rootfs';
@@ -89,9 +89,7 @@ export class ExecService {
   /** The process spec: the container's security context with the exec's own command and identity. */
   private processFor(e: ExecRecord, tty: boolean): Process {
     const rec = this.containers.get(e.containerId);
-    const spec = JSON.parse(
-      readFileSync(join(runtimeDir(this.deps, rec.Id), 'config.json'), 'utf8'),
-    ) as RuntimeSpec;
+    const spec = JSON.parse(readFileSync(join(runtimeDir(this.deps, rec.Id), 'config.json'), 'utf8')) as Spec;
     const base = spec.process!;
     const merged = rootfsPaths(this.deps.store.paths(rec.Id).dir).merged;
     const user = resolveUser(merged, e.config.User || rec.Config.User || '', rec.HostConfig.GroupAdd ?? []);
@@ -99,7 +97,7 @@ export class ExecService {
     for (const kv of [...(base.env ?? []), ...(e.config.Env ?? [])]) env.set(kv.split('=')[0], kv);
     if (!e.config.User && !rec.Config.User) env.set('HOME', `HOME=${user.home}`);
     if (tty && !env.has('TERM')) env.set('TERM', 'TERM=xterm');
-    const caps = e.config.Privileged ? allCapabilities : (base.capabilities?.bounding ?? []);
+    const caps = e.config.Privileged ? [...capabilityNames] : (base.capabilities?.bounding ?? []);
     return {
       ...base,
       terminal: tty,

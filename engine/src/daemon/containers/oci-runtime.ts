@@ -4,10 +4,9 @@
 // on first need (a container to create or to re-adopt): an idle berthd does not carry it.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Spec } from '../../oci/runtime-spec';
 import type { Runtime } from '../../runtime';
 import type { CgroupHost } from '../../runtime/cgroups';
-import type { Process, RuntimeSpec } from '../spec/oci-runtime';
+import type { Process, Spec } from '../../oci/runtime-spec';
 import type { ContainerRuntime, RuntimeExit, RuntimeProcess, RuntimeStatus, StdioFd } from './runtime-port';
 
 type RuntimeModule = typeof import('../../runtime');
@@ -48,11 +47,11 @@ export class OciRuntime implements ContainerRuntime {
   async create(
     id: string,
     bundle: string,
-    spec: RuntimeSpec,
+    spec: Spec,
     stdio: [StdioFd, StdioFd, StdioFd],
   ): Promise<RuntimeProcess> {
     await this.ready();
-    const handle = await this.lib.runtime.create(id, { bundle, spec: spec as Spec, stdio });
+    const handle = await this.lib.runtime.create(id, { bundle, spec, stdio });
     return { pid: handle.pid, consoleFd: handle.consoleFd, exited: handle.exited?.then(toExit) };
   }
 
@@ -106,7 +105,7 @@ export class OciRuntime implements ContainerRuntime {
 
   async exec(id: string, process: Process, stdio: 'pipe' | 'tty'): Promise<RuntimeProcess> {
     await this.ready();
-    const handle = await this.lib.runtime.exec(id, process as Spec['process'] & object, {
+    const handle = await this.lib.runtime.exec(id, process, {
       stdio: stdio === 'tty' ? ['ignore', 'ignore', 'ignore'] : ['pipe', 'pipe', 'pipe'],
     });
     return {

@@ -1,7 +1,7 @@
 // What the container service needs from the OCI runtime library (engine/src/runtime): the OCI
 // lifecycle in-process, with the container's first process watched by the runtime's supervisor,
 // which outlives berthd and records the exit status. Unit tests put a fake behind this.
-import type { Process, RuntimeSpec } from '../spec/oci-runtime';
+import type { Process, Spec } from '../../oci/runtime-spec';
 
 export type StdioFd = number | 'ignore';
 
@@ -33,12 +33,7 @@ export interface ContainerRuntime {
   /** Whether an earlier berthd left runtime state behind (containers to re-adopt or clean up). */
   hasState(): boolean;
   /** Creates the container from `spec` (with its rootfs at spec.root.path) and parks its process. */
-  create(
-    id: string,
-    bundle: string,
-    spec: RuntimeSpec,
-    stdio: [StdioFd, StdioFd, StdioFd],
-  ): Promise<RuntimeProcess>;
+  create(id: string, bundle: string, spec: Spec, stdio: [StdioFd, StdioFd, StdioFd]): Promise<RuntimeProcess>;
   /** Runs the user's program in a created container. */
   start(id: string): Promise<void>;
   /** undefined when the runtime has no such container. */

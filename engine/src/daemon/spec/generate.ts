@@ -9,10 +9,10 @@ import {
   defaultPath,
   defaultReadonlyPaths,
   defaultShmSize,
-} from './defaults';
+} from '../../oci/docker-defaults';
 import { type CgroupSupport, dropUnenforceable } from './limits';
 import { bindOptions, type ResolvedMount, sortMounts } from './mounts';
-import type { LinuxNamespace, Mount, RuntimeSpec } from './oci-runtime';
+import type { LinuxNamespace, Mount, Spec } from '../../oci/runtime-spec';
 import { checkSysctls, hostDevices, linuxResources, rlimits } from './resources';
 import { expandSeccompProfile, type SeccompProfile } from '../../runtime/seccomp/profile';
 import { effectiveCapabilities, parseSecurityOpts } from './security';
@@ -101,7 +101,7 @@ function namespaces(input: SpecInput): LinuxNamespace[] {
   return ns;
 }
 
-export function generateSpec(input: SpecInput): RuntimeSpec {
+export function generateSpec(input: SpecInput): Spec {
   const { config, host, user } = input;
   const privileged = !!host.Privileged;
   const security = parseSecurityOpts(host.SecurityOpt ?? []);
@@ -165,7 +165,7 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
           capabilities: caps,
         });
 
-  const spec: RuntimeSpec = {
+  const spec: Spec = {
     ociVersion: '1.2.0',
     process: {
       terminal: !!config.Tty,

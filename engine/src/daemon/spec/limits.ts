@@ -2,7 +2,7 @@
 // as Docker does where a cgroup controller is missing ("… Limitation discarded."): a limit nothing
 // enforces is never claimed. Root berthd enforces all; rootless berthd only what the host delegates
 // to it (rootless/cgroup-delegation.ts), or nothing.
-import type { LinuxResources } from './oci-runtime';
+import type { LinuxResources } from '../../oci/runtime-spec';
 
 export interface CgroupSupport {
   /** The cgroup version containers' cgroups (or the host's, without any) are. */

@@ -4,8 +4,8 @@ import { statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { HostConfig } from '../../api/types';
 import { invalid } from '../errors';
-import { defaultDeviceRules } from './defaults';
-import type { LinuxDevice, LinuxDeviceCgroup, LinuxResources, POSIXRlimit } from './oci-runtime';
+import { defaultDeviceRules } from '../../oci/docker-defaults';
+import type { LinuxDevice, LinuxDeviceCgroup, LinuxResources, POSIXRlimit } from '../../oci/runtime-spec';
 
 const minMemory = 6 * 1024 * 1024;
 const cfsPeriod = 100_000;

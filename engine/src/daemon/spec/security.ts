@@ -2,7 +2,10 @@
 // into the spec's process capabilities, no_new_privs and seccomp choice (profiles are expanded by
 // the runtime's seccomp module).
 import { invalid } from '../errors';
-import { allCapabilities, defaultCapabilities } from './defaults';
+import { dockerDefaultCapabilities } from '../../oci/docker-defaults';
+import { capabilityNames } from '../../runtime/capabilities';
+
+const allCapabilities: readonly string[] = capabilityNames;
 import type { SeccompProfile } from '../../runtime/seccomp/profile';
 
 function normaliseCap(name: string): string {
@@ -25,7 +28,7 @@ export function effectiveCapabilities(capAdd: string[], capDrop: string[], privi
   if (adds.includes('ALL')) caps = allCapabilities.filter((c) => !drops.includes(c));
   else if (drops.includes('ALL')) caps = adds.filter((c) => c !== 'ALL');
   else {
-    caps = defaultCapabilities.filter((c) => !drops.includes(c));
+    caps = dockerDefaultCapabilities.filter((c) => !drops.includes(c));
     for (const c of adds) if (!caps.includes(c)) caps.push(c);
   }
   return allCapabilities.filter((c) => caps.includes(c));

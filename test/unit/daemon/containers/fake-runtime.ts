@@ -10,7 +10,7 @@ import type {
   RuntimeStatus,
   StdioFd,
 } from '../../../../engine/src/daemon/containers/runtime-port';
-import type { Process, RuntimeSpec } from '../../../../engine/src/daemon/spec/oci-runtime';
+import type { Process, Spec } from '../../../../engine/src/oci/runtime-spec';
 
 interface FakeContainer {
   id: string;
@@ -41,7 +41,7 @@ export class FakeRuntime implements ContainerRuntime {
   async create(
     id: string,
     bundle: string,
-    spec: RuntimeSpec,
+    spec: Spec,
     stdio: [StdioFd, StdioFd, StdioFd],
   ): Promise<RuntimeProcess> {
     if (this.containers.has(id)) throw new Error(`container ${id} exists`);
@@ -55,7 +55,7 @@ export class FakeRuntime implements ContainerRuntime {
     const c: FakeContainer = {
       id,
       bundle,
-      args: spec.process!.args,
+      args: spec.process!.args ?? [],
       status: 'created',
       pid: nextPid++,
       out: typeof stdio[1] === 'number' ? open('stdout') : undefined,

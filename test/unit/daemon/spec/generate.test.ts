@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { defaultCapabilities } from '../../../../engine/src/daemon/spec/defaults';
+import { dockerDefaultCapabilities } from '../../../../engine/src/oci/docker-defaults';
 import { generateSpec, type SpecInput } from '../../../../engine/src/daemon/spec/generate';
 import type { SeccompProfile } from '../../../../engine/src/runtime/seccomp/profile';
 
@@ -36,7 +36,10 @@ function input(overrides: Partial<SpecInput> = {}): SpecInput {
 describe('spec generation', () => {
   it('applies Docker defaults: 14 capabilities, seccomp, masked and read-only paths', () => {
     const spec = generateSpec(input());
-    assert.deepEqual([...spec.process!.capabilities!.bounding!].sort(), [...defaultCapabilities].sort());
+    assert.deepEqual(
+      [...spec.process!.capabilities!.bounding!].sort(),
+      [...dockerDefaultCapabilities].sort(),
+    );
     assert.equal(spec.process!.capabilities!.bounding!.length, 14);
     assert.deepEqual(spec.process!.capabilities!.inheritable, []);
     assert.equal(spec.process!.noNewPrivileges, false);

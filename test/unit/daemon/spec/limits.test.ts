@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { dropUnenforceable, fullSupport } from '../../../../engine/src/daemon/spec/limits';
-import type { LinuxResources } from '../../../../engine/src/daemon/spec/oci-runtime';
+import type { LinuxResources } from '../../../../engine/src/oci/runtime-spec';
 
 describe('limits a berthd cannot enforce', () => {
   const asked = (): LinuxResources => ({

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { LinuxSeccomp } from '../../../../engine/src/oci/runtime-spec';
-import { dockerDefaultCapabilities } from '../../../../engine/src/runtime/capabilities';
+import { dockerDefaultCapabilities } from '../../../../engine/src/oci/docker-defaults';
 import { compileSeccomp, dockerDefaultSeccomp } from '../../../../engine/src/runtime/seccomp';
 import { compileFilter, syscallNumber } from '../../../../engine/src/runtime/seccomp/bpf';
 import { libseccomp } from '../../../../engine/src/runtime/linux/libseccomp';

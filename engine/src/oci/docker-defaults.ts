@@ -1,11 +1,12 @@
-// Docker's security defaults for a container (moby's oci defaults), the baseline every spec starts
-// from. `--privileged`, `--cap-add/--cap-drop` and `--security-opt` adjust it.
-import type { LinuxDeviceCgroup, Mount } from './oci-runtime';
+// Docker's security defaults for a container (moby's oci defaults), the baseline every container's
+// spec starts from (daemon/spec: `--privileged`, `--cap-add/--cap-drop` and `--security-opt` adjust
+// it) and a RUN step's spec is made of (build/step-spec.ts).
+import type { LinuxDeviceCgroup, Mount } from './runtime-spec';
 
 export const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** Docker's 14 default capabilities. */
-export const defaultCapabilities = [
+/** Docker's 14 default capabilities (moby daemon/pkg/oci/caps/defaults.go). */
+export const dockerDefaultCapabilities = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
   'CAP_FSETID',
@@ -20,51 +21,6 @@ export const defaultCapabilities = [
   'CAP_SYS_CHROOT',
   'CAP_KILL',
   'CAP_AUDIT_WRITE',
-];
-
-/** Every capability Linux 6.x knows, in number order (`--privileged`, `--cap-add ALL`). */
-export const allCapabilities = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_DAC_READ_SEARCH',
-  'CAP_FOWNER',
-  'CAP_FSETID',
-  'CAP_KILL',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETPCAP',
-  'CAP_LINUX_IMMUTABLE',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_NET_BROADCAST',
-  'CAP_NET_ADMIN',
-  'CAP_NET_RAW',
-  'CAP_IPC_LOCK',
-  'CAP_IPC_OWNER',
-  'CAP_SYS_MODULE',
-  'CAP_SYS_RAWIO',
-  'CAP_SYS_CHROOT',
-  'CAP_SYS_PTRACE',
-  'CAP_SYS_PACCT',
-  'CAP_SYS_ADMIN',
-  'CAP_SYS_BOOT',
-  'CAP_SYS_NICE',
-  'CAP_SYS_RESOURCE',
-  'CAP_SYS_TIME',
-  'CAP_SYS_TTY_CONFIG',
-  'CAP_MKNOD',
-  'CAP_LEASE',
-  'CAP_AUDIT_WRITE',
-  'CAP_AUDIT_CONTROL',
-  'CAP_SETFCAP',
-  'CAP_MAC_OVERRIDE',
-  'CAP_MAC_ADMIN',
-  'CAP_SYSLOG',
-  'CAP_WAKE_ALARM',
-  'CAP_BLOCK_SUSPEND',
-  'CAP_AUDIT_READ',
-  'CAP_PERFMON',
-  'CAP_BPF',
-  'CAP_CHECKPOINT_RESTORE',
 ];
 
 export const defaultMaskedPaths = [
