@@ -6,7 +6,8 @@
 // inside the rootfs, never through a link out of it.
 import * as fs from 'node:fs';
 import { join, posix } from 'node:path';
-import { mkdirAllInRoot, type Owner, realPathInRoot } from './rootfs-paths';
+import { realPathInRoot } from '../fs/resolve-in-root';
+import { mkdirAllInRoot, type Owner } from './rootfs-paths';
 
 /** One thing to copy: a file, a link or a directory tree on the host. */
 export interface CopyItem {

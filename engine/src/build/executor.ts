@@ -1,6 +1,6 @@
 // What the builder needs from a container runtime to execute a RUN step: run one process in a
 // prepared root filesystem with extra mounts, stream its output, and report how it ended.
-import type { ResolvedUser } from './users';
+import type { ResolvedUser } from '../fs/etc-passwd';
 
 /** A mount added to a step's container; sources are host paths the builder prepared. */
 export type StepMount =

@@ -1,61 +1,12 @@
-// Paths inside a step's root filesystem, resolved as if the rootfs were `/`: `..` stops at the
-// root and symlinks (absolute or relative) are followed within it, never out of it — a link in a
-// base image pointing at /etc cannot make a COPY write to the host. Nothing runs in the rootfs
-// while the builder touches it (the step's container has exited), so resolution cannot race.
+// Directories made inside a step's root filesystem, through paths resolved within it
+// (fs/resolve-in-root.ts): a link in a base image pointing at /etc cannot make a COPY write to the
+// host.
 import * as fs from 'node:fs';
 import { posix } from 'node:path';
-
-const maxLinks = 255;
-
-export class PathEscapeError extends Error {
-  override name = 'PathEscapeError';
-}
+import { realPathInRoot } from '../fs/resolve-in-root';
 
 function parts(path: string): string[] {
   return path.split('/').filter((s) => s !== '' && s !== '.');
-}
-
-/**
- * The host path of `path` inside `root`. Missing components are joined as they are (for paths
- * about to be created). With `followFinal` false the last component is not dereferenced.
- */
-export function resolveInRoot(root: string, path: string, followFinal = true): string {
-  return posix.join(root, ...resolveParts(root, path, followFinal));
-}
-
-/** `path` inside `root` with links resolved, as a clean absolute path (`/a/b`). */
-export function realPathInRoot(root: string, path: string, followFinal = true): string {
-  return `/${resolveParts(root, path, followFinal).join('/')}`;
-}
-
-function resolveParts(root: string, path: string, followFinal: boolean): string[] {
-  const pending = parts(path);
-  const resolved: string[] = [];
-  let links = 0;
-  while (pending.length > 0) {
-    const part = pending.shift()!;
-    if (part === '..') {
-      resolved.pop();
-      continue;
-    }
-    const candidate = posix.join(root, ...resolved, part);
-    let isLink = false;
-    try {
-      isLink = fs.lstatSync(candidate).isSymbolicLink();
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
-    }
-    if (!isLink || (pending.length === 0 && !followFinal)) {
-      resolved.push(part);
-      continue;
-    }
-    if (++links > maxLinks) throw new PathEscapeError(`too many levels of symbolic links in ${path}`);
-    const target = fs.readlinkSync(candidate);
-    if (target.startsWith('/')) resolved.length = 0;
-    pending.unshift(...parts(target));
-  }
-  return resolved;
 }
 
 export interface Owner {

@@ -17,7 +17,7 @@ import type { BuildContext } from './context/context';
 import type { StepMount } from './executor';
 import type { SecretSource } from './options';
 import type { MountCalls } from '../runtime/linux/mount';
-import { resolveInRoot } from './rootfs-paths';
+import { resolveInRoot } from '../fs/resolve-in-root';
 
 /** A bind source prepared on the host: a path and how to release it after the step. */
 export interface PreparedSource {

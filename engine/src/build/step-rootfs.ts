@@ -14,7 +14,8 @@ import type { LayerRef } from './cache';
 import { overlayOpaqueXattr } from '../store/layers/whiteouts';
 import { commitLayer } from './layers';
 import type { PreparedSource } from './run-mounts';
-import { mkdirAllInRoot, realPathInRoot } from './rootfs-paths';
+import { realPathInRoot } from '../fs/resolve-in-root';
+import { mkdirAllInRoot } from './rootfs-paths';
 
 interface Stub {
   /** In-root paths this stub created, parents first. */

@@ -1,59 +1,7 @@
 // `USER` and `--chown` values (`name`, `uid`, `name:group`, `uid:gid`) resolved against the
 // rootfs's own /etc/passwd and /etc/group, read inside the root. Names must exist there; numeric
 // ids need not, as in BuildKit.
-import * as fs from 'node:fs';
-import { resolveInRoot } from './rootfs-paths';
-
-export interface ResolvedUser {
-  uid: number;
-  gid: number;
-  additionalGids: number[];
-  home: string;
-}
-
-interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-}
-
-interface GroupEntry {
-  name: string;
-  gid: number;
-  members: string[];
-}
-
-const isNumeric = (s: string): boolean => /^\d+$/.test(s);
-
-function readEtc(root: string | undefined, file: string): string {
-  if (root === undefined) return '';
-  try {
-    return fs.readFileSync(resolveInRoot(root, file), 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function fields(text: string, min: number): string[][] {
-  return text
-    .split('\n')
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => l.split(':'))
-    .filter((f) => f.length >= min);
-}
-
-function passwd(root: string | undefined): PasswdEntry[] {
-  return fields(readEtc(root, '/etc/passwd'), 7)
-    .filter((f) => isNumeric(f[2]) && isNumeric(f[3]))
-    .map((f) => ({ name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5] }));
-}
-
-function groups(root: string | undefined): GroupEntry[] {
-  return fields(readEtc(root, '/etc/group'), 4)
-    .filter((f) => isNumeric(f[2]))
-    .map((f) => ({ name: f[0], gid: Number(f[2]), members: f[3] ? f[3].split(',') : [] }));
-}
+import { type GroupEntry, isNumericId, readGroups, readPasswd, type ResolvedUser } from '../fs/etc-passwd';
 
 /**
  * The user a RUN step runs as (`USER` value; empty is root), with the supplementary groups BuildKit
@@ -70,23 +18,23 @@ export function resolveUser(root: string, user: string): ResolvedUser {
 
 function lookupUser(root: string, user: string): ResolvedUser {
   const [userPart, groupPart] = splitUser(user);
-  const idOf = (s: string) => (s === 'root' ? 0 : isNumeric(s) ? Number(s) : undefined);
-  const entries = passwd(root);
+  const idOf = (s: string) => (s === 'root' ? 0 : isNumericId(s) ? Number(s) : undefined);
+  const entries = readPasswd(root);
   const fastUid = idOf(userPart);
   const fastGid = idOf(groupPart);
   if (fastUid !== undefined && fastGid !== undefined) {
     const home = entries.find((p) => p.uid === fastUid)?.home || '/';
     return { uid: fastUid, gid: fastGid, additionalGids: [], home };
   }
-  const entry = isNumeric(userPart)
+  const entry = isNumericId(userPart)
     ? entries.find((p) => p.uid === Number(userPart))
     : entries.find((p) => p.name === userPart);
-  if (!entry && !isNumeric(userPart)) {
+  if (!entry && !isNumericId(userPart)) {
     throw new Error(`unable to find user ${userPart}: no matching entries in passwd file`);
   }
   const uid = entry ? entry.uid : Number(userPart);
   let gid = entry ? entry.gid : 0;
-  const allGroups = groups(root);
+  const allGroups = readGroups(root);
   const additionalGids: number[] = [];
   if (groupPart) gid = groupId(allGroups, groupPart);
   else if (entry) {
@@ -103,21 +51,21 @@ export function resolveChown(root: string | undefined, chown: string): { uid: nu
   const [userPart, groupPart] = splitUser(chown);
   let uid: number;
   let gid: number;
-  if (isNumeric(userPart)) {
+  if (isNumericId(userPart)) {
     uid = Number(userPart);
     gid = uid;
   } else {
-    const entry = passwd(root).find((p) => p.name === userPart);
+    const entry = readPasswd(root).find((p) => p.name === userPart);
     if (!entry) throw new Error(`unable to find user ${userPart}: no matching entries in passwd file`);
     uid = entry.uid;
     gid = entry.gid;
   }
-  if (groupPart) gid = groupId(groups(root), groupPart);
+  if (groupPart) gid = groupId(readGroups(root), groupPart);
   return { uid, gid };
 }
 
 function groupId(all: GroupEntry[], group: string): number {
-  if (isNumeric(group)) return Number(group);
+  if (isNumericId(group)) return Number(group);
   const g = all.find((x) => x.name === group);
   if (!g) throw new Error(`unable to find group ${group}: no matching entries in group file`);
   return g.gid;

@@ -12,7 +12,7 @@ import { type CopyContent, type CopyItem, copyIntoRootfs } from '../copy-files';
 import { BuildError } from '../errors';
 import type { PreparedSource } from '../run-mounts';
 import type { StepEnv } from '../services';
-import { realPathInRoot } from '../rootfs-paths';
+import { realPathInRoot } from '../../fs/resolve-in-root';
 import { resolveChown } from '../users';
 import { topChainId } from '../image';
 import { mountReadOnly } from '../step-rootfs';

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DaemonCalls, MS_BIND, MS_RDONLY, MS_REC, MS_REMOUNT } from '../../runtime/linux/daemon-calls';
-import { resolveInRoot } from '../fs/resolve-in-root';
+import { resolveInRoot } from '../../fs/resolve-in-root';
 import type { PlannedMount } from '../spec/mounts';
 import type { VolumeService } from '../volumes';
 

@@ -10,7 +10,7 @@ import * as tar from 'tar';
 import type { ArchiveOptions } from '../../api/backend';
 import type { PathStat } from '../../api/types';
 import { diskFull, EngineError, invalid, isDiskFull, notFound } from '../errors';
-import { cleanContainerPath, resolveInRoot } from '../fs/resolve-in-root';
+import { cleanContainerPath, resolveInRoot } from '../../fs/resolve-in-root';
 
 /** Go's os.FileMode bits, which the docker CLI decodes from the stat header. */
 const goMode = {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import type { EndpointSettings } from '../../api/types';
 import { EngineError, invalid } from '../errors';
-import { resolveInRoot } from '../fs/resolve-in-root';
+import { resolveInRoot } from '../../fs/resolve-in-root';
 import { embeddedDnsAddress } from '../../network/dns/server';
 import { hostsFile, parseExtraHost, resolvConf } from '../../network/etc-files';
 import { type PortMapping, planPorts } from '../../network/ports';

@@ -16,7 +16,7 @@ import type { LinuxNamespace, Mount, Spec } from '../../oci/runtime-spec';
 import { checkSysctls, hostDevices, linuxResources, rlimits } from './resources';
 import { expandSeccompProfile, type SeccompProfile } from '../../runtime/seccomp/profile';
 import { effectiveCapabilities, parseSecurityOpts } from './security';
-import type { ResolvedUser } from './user';
+import type { ResolvedUser } from '../../fs/etc-passwd';
 
 /** Where `--init`'s reaper appears inside the container (Docker's path, which some images expect). */
 export const initPathInContainer = '/sbin/docker-init';

@@ -4,7 +4,7 @@
 import { isAbsolute } from 'node:path';
 import type { HostConfig, MountSpec } from '../../api/types';
 import { invalid } from '../errors';
-import { cleanContainerPath } from '../fs/resolve-in-root';
+import { cleanContainerPath } from '../../fs/resolve-in-root';
 import type { Mount } from '../../oci/runtime-spec';
 
 const propagations = ['shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate'];

@@ -1,56 +1,7 @@
 // Resolves Docker's `--user` (`name`, `uid`, `name:group`, `uid:gid`) against the image's own
 // /etc/passwd and /etc/group, read safely inside the rootfs.
-import { readFileSync } from 'node:fs';
+import { isNumericId, readGroups, readPasswd, type ResolvedUser } from '../../fs/etc-passwd';
 import { invalid } from '../errors';
-import { resolveInRoot } from '../fs/resolve-in-root';
-
-export interface ResolvedUser {
-  uid: number;
-  gid: number;
-  additionalGids: number[];
-  home: string;
-}
-
-interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-}
-
-interface GroupEntry {
-  name: string;
-  gid: number;
-  members: string[];
-}
-
-function readEtc(rootfs: string, file: string): string {
-  try {
-    return readFileSync(resolveInRoot(rootfs, file), 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-export function parsePasswd(text: string): PasswdEntry[] {
-  return text
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split(':'))
-    .filter((f) => f.length >= 7 && /^\d+$/.test(f[2]) && /^\d+$/.test(f[3]))
-    .map((f) => ({ name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5] }));
-}
-
-export function parseGroup(text: string): GroupEntry[] {
-  return text
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split(':'))
-    .filter((f) => f.length >= 4 && /^\d+$/.test(f[2]))
-    .map((f) => ({ name: f[0], gid: Number(f[2]), members: f[3] ? f[3].split(',') : [] }));
-}
-
-const isNumeric = (s: string): boolean => /^\d+$/.test(s);
 
 /**
  * `user` as given (empty = root). Names must exist in the image; numeric ids need not (as with
@@ -58,19 +9,19 @@ const isNumeric = (s: string): boolean => /^\d+$/.test(s);
  */
 export function resolveUser(rootfs: string, user: string, groupAdd: string[] = []): ResolvedUser {
   const [userPart, groupPart] = (user || '0').split(':', 2);
-  const passwd = parsePasswd(readEtc(rootfs, '/etc/passwd'));
-  const groups = parseGroup(readEtc(rootfs, '/etc/group'));
+  const passwd = readPasswd(rootfs);
+  const groups = readGroups(rootfs);
 
-  const entry = isNumeric(userPart)
+  const entry = isNumericId(userPart)
     ? passwd.find((p) => p.uid === Number(userPart))
     : passwd.find((p) => p.name === userPart);
-  if (!entry && !isNumeric(userPart)) {
+  if (!entry && !isNumericId(userPart)) {
     throw invalid(`unable to find user ${userPart}: no matching entries in passwd file`);
   }
   const uid = entry ? entry.uid : Number(userPart);
   let gid = entry ? entry.gid : 0;
   if (groupPart !== undefined && groupPart !== '') {
-    if (isNumeric(groupPart)) gid = Number(groupPart);
+    if (isNumericId(groupPart)) gid = Number(groupPart);
     else {
       const g = groups.find((x) => x.name === groupPart);
       if (!g) throw invalid(`unable to find group ${groupPart}: no matching entries in group file`);
@@ -83,7 +34,7 @@ export function resolveUser(rootfs: string, user: string, groupAdd: string[] = [
     for (const g of groups) if (g.members.includes(entry.name) && g.gid !== gid) additional.add(g.gid);
   }
   for (const extra of groupAdd) {
-    if (isNumeric(extra)) additional.add(Number(extra));
+    if (isNumericId(extra)) additional.add(Number(extra));
     else {
       const g = groups.find((x) => x.name === extra);
       if (!g) throw invalid(`unable to find group ${extra}: no matching entries in group file`);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanContainerPath, resolveInRoot } from '../../../../engine/src/daemon/fs/resolve-in-root';
+import { cleanContainerPath, resolveInRoot } from '../../../engine/src/fs/resolve-in-root';
 
 describe('resolveInRoot', () => {
   let root: string;
