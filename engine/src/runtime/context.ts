@@ -70,8 +70,23 @@ export class RuntimeContext {
     return (this.lastCapability ??= Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim()));
   }
 
+  /**
+   * The pty master the container's init sends over `consoleParent`: handed on to `consoleSocket`
+   * when the caller gave one (and closed here), else returned for the caller to keep.
+   */
+  takeConsole(consoleParent: number, consoleSocket: string | undefined): number | undefined {
+    const master = this.host.recvFd(consoleParent, 5000);
+    if (!consoleSocket) return master;
+    try {
+      this.sendConsole(consoleSocket, master);
+    } finally {
+      this.host.close(master);
+    }
+    return undefined;
+  }
+
   /** The console-socket protocol: the pty master goes to the caller's socket with SCM_RIGHTS. */
-  sendConsole(socketPath: string, master: number): void {
+  private sendConsole(socketPath: string, master: number): void {
     const sock = this.host.connectUnix(socketPath);
     try {
       this.host.sendFds(sock, [master], Buffer.from('/dev/ptmx'));

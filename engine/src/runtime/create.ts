@@ -309,19 +309,7 @@ export async function createContainer(
     });
     stdio.closeChildEnds();
 
-    let consoleFd: number | undefined;
-    if (process.terminal) {
-      const master = host.recvFd(consoleParent, 5000);
-      if (options.consoleSocket) {
-        try {
-          ctx.sendConsole(options.consoleSocket, master);
-        } finally {
-          host.close(master);
-        }
-      } else {
-        consoleFd = master;
-      }
-    }
+    const consoleFd = process.terminal ? ctx.takeConsole(consoleParent, options.consoleSocket) : undefined;
     parentFds.forEach((fd) => host.close(fd));
     parentFds.length = 0;
 

@@ -119,19 +119,7 @@ export async function execInContainer(
       onSync: () => undefined,
     });
     stdio.closeChildEnds();
-    let consoleFd: number | undefined;
-    if (proc.terminal) {
-      const master = host.recvFd(consoleParent, 5000);
-      if (options.consoleSocket) {
-        try {
-          ctx.sendConsole(options.consoleSocket, master);
-        } finally {
-          host.close(master);
-        }
-      } else {
-        consoleFd = master;
-      }
-    }
+    const consoleFd = proc.terminal ? ctx.takeConsole(consoleParent, options.consoleSocket) : undefined;
     if (options.pidFile) writeFileAtomic(options.pidFile, String(result.pid));
     return {
       pid: result.pid,
