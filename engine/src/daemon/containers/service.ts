@@ -353,6 +353,15 @@ export class ContainerService {
     this.hubs.get(rec.Id)?.disconnect();
     this.runs.delete(rec.Id);
     this.onRunStopped(rec);
+    this.recordExit(rec, exit, exit.exitedAt ?? new Date());
+    // Waiters learn the exit now; start and remove wait for the teardown (runEnded) themselves.
+    this.resolveWaiters(rec.Id, ['not-running', 'next-exit'], { StatusCode: exit.exitCode });
+    await teardown(this.deps, rec, { volumes: run.volumes, sandbox: run.sandbox, endpoints: run.endpoints });
+    this.afterExit(rec, exit.exitCode, Date.now() - run.startedAt);
+  }
+
+  /** The process ended: the record says so and no longer names a network endpoint; `die` (and `oom`). */
+  private recordExit(rec: ContainerRecord, exit: RuntimeExit, finishedAt: Date): void {
     rec.State = {
       ...rec.State,
       Status: 'exited',
@@ -362,7 +371,7 @@ export class ContainerService {
       Pid: 0,
       ExitCode: exit.exitCode,
       OOMKilled: exit.oomKilled,
-      FinishedAt: (exit.exitedAt ?? new Date()).toISOString(),
+      FinishedAt: finishedAt.toISOString(),
     };
     rec.Sandbox = undefined;
     rec.Ports = undefined;
@@ -371,10 +380,6 @@ export class ContainerService {
     this.save(rec);
     if (exit.oomKilled) this.event(rec, 'oom');
     this.event(rec, 'die', { exitCode: String(exit.exitCode) });
-    // Waiters learn the exit now; start and remove wait for the teardown (runEnded) themselves.
-    this.resolveWaiters(rec.Id, ['not-running', 'next-exit'], { StatusCode: exit.exitCode });
-    await teardown(this.deps, rec, { volumes: run.volumes, sandbox: run.sandbox, endpoints: run.endpoints });
-    this.afterExit(rec, exit.exitCode, Date.now() - run.startedAt);
   }
 
   private afterExit(rec: ContainerRecord, exitCode: number, ranForMs: number): void {
@@ -779,22 +784,7 @@ export class ContainerService {
           deps.store.delete(rec)();
           continue;
         }
-        rec.State = {
-          ...rec.State,
-          Status: 'exited',
-          Running: false,
-          Paused: false,
-          Restarting: false,
-          Pid: 0,
-          ExitCode: exit.exitCode,
-          OOMKilled: exit.oomKilled,
-          FinishedAt: new Date().toISOString(),
-        };
-        rec.Sandbox = undefined;
-        rec.Ports = undefined;
-        rec.Networks = withoutAddresses(rec.Networks);
-        this.save(rec);
-        this.event(rec, 'die', { exitCode: String(exit.exitCode) });
+        this.recordExit(rec, exit, new Date());
         if (rec.HostConfig.AutoRemove) {
           await this.remove(rec.Id, { force: true, volumes: true, link: false }).catch(() => undefined);
           continue;
