@@ -82,7 +82,19 @@ await Promise.all([
   }),
   // The CLI as one file: loading one bundle saves ~40 ms of module resolution on every command.
   // Three levels deep, like out/engine/src/*.js, so version.ts finds package.json the same way.
-  esbuild.build({ ...common, entryPoints: ['engine/src/cli/berth.ts'], outfile: 'dist/engine/cli/berth.js' }),
+  // ASCII only, so that bin/berth hands it to V8 as a one-byte string (see cli/code-cache.ts).
+  esbuild.build({
+    ...common,
+    entryPoints: ['engine/src/cli/berth.ts'],
+    outfile: 'dist/engine/cli/berth.js',
+    plugins: [asciiOnly],
+  }),
+  // What bin/berth compiles the CLI bundle with (V8's code cache).
+  esbuild.build({
+    ...common,
+    entryPoints: ['engine/src/cli/code-cache.ts'],
+    outfile: 'dist/engine/cli/code-cache.js',
+  }),
   // What bin/berth and bin/berthd load before their bundle (engine/src/cli/prestart.ts): berthd's
   // re-execution with its memory settings, and the rootless gate for a normal user's berth.
   esbuild.build({
