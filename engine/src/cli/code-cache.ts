@@ -74,15 +74,17 @@ export function writeCache(file: string, bundleHash: Buffer, v8Data: Buffer): vo
   }
 }
 
-/** Where the cache of a bundle with these bytes lives for this Node. */
+/**
+ * Where the cache of a bundle with these bytes lives for this Node and its flags: V8 refuses a cache
+ * made under other flags, and one file shared by two sets (`node --cpu-prof berth`) would be
+ * rewritten on every start.
+ */
 export function cacheFileFor(bundle: string, bundleHash: Buffer, cacheHome: string): string {
   const name = basename(bundle, '.js');
-  return join(
-    cacheHome,
-    'berth',
-    'v8',
-    `${name}-${bundleHash.toString('hex').slice(0, 32)}-${process.version}.bin`,
-  );
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0');
+  const flagsHash = createHash('sha256').update(flags).digest('hex').slice(0, 8);
+  const bundleId = bundleHash.toString('hex').slice(0, 32);
+  return join(cacheHome, 'berth', 'v8', `${name}-${bundleId}-${process.version}-${flagsHash}.bin`);
 }
 
 /**
