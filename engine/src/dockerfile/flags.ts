@@ -4,8 +4,8 @@
 import type { LogicalLine } from './logicalLine';
 import type { Flag } from './model';
 import { FlagNode, none } from './nodes';
-import type { SourceText } from './source';
-import { isGoSpace, isSplitSpace, trimSpaceBounds } from './text';
+import { endIn, type SourceText } from './source';
+import { isGoSpace, isSplitSpace } from './text';
 
 export interface SplitCommand {
   /** Joined-line index range of the keyword. */
@@ -25,18 +25,33 @@ export function splitCommand(
   src: SourceText,
 ): SplitCommand {
   const text = line.text;
-  const [start, end] = trimSpaceBounds(text, from, to);
+  // Go's strings.TrimSpace bounds, without allocating a pair.
+  let start = from;
+  let end = to;
+  while (start < end && isGoSpace(text.charCodeAt(start))) start++;
+  while (end > start && isGoSpace(text.charCodeAt(end - 1))) end--;
   let keywordEnd = start;
   while (keywordEnd < end && !isSplitSpace(text.charCodeAt(keywordEnd))) keywordEnd++;
   if (keywordEnd >= end) {
     return { keywordStart: start, keywordEnd, flags: none, argsStart: end, argsEnd: end };
   }
-  const flags: Flag[] = [];
   let rest = keywordEnd;
   while (rest < end && isSplitSpace(text.charCodeAt(rest))) rest++;
-  const argsFrom = extractFlags(line, rest, end, escape, src, flags);
-  const [argsStart, argsEnd] = trimSpaceBounds(text, argsFrom, end);
-  return { keywordStart: start, keywordEnd, flags: flags.length > 0 ? flags : none, argsStart, argsEnd };
+  let argsStart = rest;
+  while (argsStart < end && isGoSpace(text.charCodeAt(argsStart))) argsStart++;
+  // Most instructions have no flags: no list for them.
+  const flags: Flag[] | undefined = text.charCodeAt(argsStart) === 0x2d ? [] : undefined;
+  if (flags) {
+    argsStart = extractFlags(line, argsStart, end, escape, src, flags);
+    while (argsStart < end && isGoSpace(text.charCodeAt(argsStart))) argsStart++;
+  }
+  return {
+    keywordStart: start,
+    keywordEnd,
+    flags: flags && flags.length > 0 ? flags : none,
+    argsStart,
+    argsEnd: end,
+  };
 }
 
 /** Reads flag words from `from`; returns where the arguments start (`end` if the line had only flags). */
@@ -57,6 +72,16 @@ function extractFlags(
 
     // A flag word: quotes group, the escape character takes the next character literally.
     const wordStart = pos;
+    const plainEnd = plainWordEnd(text, pos, end, escape);
+    if (plainEnd >= 0) {
+      // No quotes or escapes (nearly every flag): the word is its own value.
+      const value = text.slice(pos, plainEnd);
+      const eq = text.indexOf('=', pos);
+      pos = plainEnd;
+      if (value === '--') return pos < end ? pos : end; // `--` ends the flags
+      flags.push(makeFlag(line, src, wordStart, pos, eq >= 0 && eq < pos ? eq : -1, value));
+      continue;
+    }
     let value = '';
     let eq = -1; // joined index of the first `=` of the processed word
     let quote = 0;
@@ -96,6 +121,18 @@ function extractFlags(
   }
 }
 
+/** The end of the word at `from` if it has no quotes or escape characters, else -1. */
+function plainWordEnd(text: string, from: number, end: number, escape: number): number {
+  let pos = from;
+  while (pos < end) {
+    const c = text.charCodeAt(pos);
+    if (isGoSpace(c)) break;
+    if (c === 0x27 || c === 0x22 || c === escape) return -1;
+    pos++;
+  }
+  return pos;
+}
+
 function makeFlag(
   line: LogicalLine,
   src: SourceText,
@@ -104,7 +141,8 @@ function makeFlag(
   eq: number,
   text: string,
 ): Flag {
-  const [s, e] = src.offsetsIn(line, start, end);
+  const s = line.sourceStart(start);
+  const e = endIn(line, start, end, s);
   const cut = text.indexOf('=');
   const name = (cut < 0 ? text : text.slice(0, cut)).slice(2);
   const nameEnd = eq < 0 ? end : eq;

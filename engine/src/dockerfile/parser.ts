@@ -21,7 +21,7 @@ import type {
   Stage,
 } from './model';
 import { CommentNode, ErrorNode, HeredocNode, InstructionNode } from './nodes';
-import { SourceText } from './source';
+import { endIn, SourceText } from './source';
 import { stageGraphErrors } from './stageGraph';
 import { buildStages, DockerfileImpl } from './stages';
 import { isGoSpace } from './text';
@@ -257,8 +257,8 @@ class Parser {
     let parsed: argumentParsers.ParsedArguments = { args: [], form: 'shell' };
     if (lower === 'onbuild') {
       if (argsStart < argsEnd) {
-        const [s, e] = this.src.offsetsIn(line, argsStart, argsEnd);
-        trigger = this.fromLine(line, argsStart, argsEnd, index, s, e);
+        const s = line.sourceStart(argsStart);
+        trigger = this.fromLine(line, argsStart, argsEnd, index, s, endIn(line, argsStart, argsEnd, s));
       }
     } else {
       parsed = (parsersByKeyword[lower] ?? argumentParsers.parseIgnore)(ctx, argsStart, argsEnd);
@@ -313,7 +313,8 @@ class Parser {
         }
         bodyEnd = lineEnd;
       }
-      const [markerStart, markerEnd] = this.src.offsetsIn(line, marker.start, marker.end);
+      const markerStart = line.sourceStart(marker.start);
+      const markerEnd = endIn(line, marker.start, marker.end, markerStart);
       const nameStart = Math.min(markerStart + marker.prefixLength, markerEnd);
       const heredocEnd = terminator ? terminator.endOffset : text.length;
       const contentEnd = terminator ? terminator.startOffset : text.length;

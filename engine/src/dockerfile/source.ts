@@ -21,24 +21,26 @@ export class SourceText {
     return new TokenNode(this.lines, start, end, value);
   }
 
-  /** Source offsets of the joined-line index range `[start, end)`. */
-  offsetsIn(line: LogicalLine, start: number, end: number): [number, number] {
-    const s = line.sourceStart(start);
-    return [s, end > start ? line.sourceEnd(end) : s];
-  }
+  // Start and end are mapped separately (no [start, end] pair): these run for every token of
+  // every instruction, and each pair would be one more object for the garbage collector.
 
   spanIn(line: LogicalLine, start: number, end: number): SourceSpan {
-    const [s, e] = this.offsetsIn(line, start, end);
-    return new SourceSpan(this.lines, s, e);
+    const s = line.sourceStart(start);
+    return new SourceSpan(this.lines, s, endIn(line, start, end, s));
   }
 
   tokenIn(line: LogicalLine, start: number, end: number, value: string): TokenNode {
-    const [s, e] = this.offsetsIn(line, start, end);
-    return new TokenNode(this.lines, s, e, value);
+    const s = line.sourceStart(start);
+    return new TokenNode(this.lines, s, endIn(line, start, end, s), value);
   }
 
   argumentIn(line: LogicalLine, start: number, end: number, value: string, role: ArgumentRole): ArgumentNode {
-    const [s, e] = this.offsetsIn(line, start, end);
-    return new ArgumentNode(this.lines, s, e, value, role);
+    const s = line.sourceStart(start);
+    return new ArgumentNode(this.lines, s, endIn(line, start, end, s), value, role);
   }
+}
+
+/** The source offset ending the joined-line range `[start, end)` that starts at source offset `s`. */
+export function endIn(line: LogicalLine, start: number, end: number, s: number): number {
+  return end > start ? line.sourceEnd(end) : s;
 }

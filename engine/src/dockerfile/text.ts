@@ -96,6 +96,21 @@ function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
 }
 
+/** Counts the line breaks of `text` (`\r\n`, `\n` or `\r`); with `starts`, records the line after each. */
+function visitLineBreaks(text: string, starts: Uint32Array | undefined): number {
+  const n = text.length;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d) {
+      if (i + 1 < n && text.charCodeAt(i + 1) === 0x0a) i++;
+    } else if (c !== 0x0a) continue;
+    count++;
+    if (starts) starts[count] = i + 1;
+  }
+  return count;
+}
+
 /**
  * Line starts of a text, with LSP's idea of a line break (`\n`, `\r\n` or a lone `\r`), so that
  * positions can be handed to an LSP client unchanged. Characters are UTF-16 code units, as in JS.
@@ -105,24 +120,21 @@ export class LineIndex {
   readonly lineStarts: Uint32Array;
 
   constructor(readonly text: string) {
-    const starts = [0];
-    const n = text.length;
-    let i = text.indexOf('\r');
-    if (i < 0) {
+    // Two passes (count, then fill) so the starts go straight into an array of the right size.
+    if (text.indexOf('\r') < 0) {
       // Fast path: no carriage returns at all.
-      for (let j = text.indexOf('\n'); j >= 0; j = text.indexOf('\n', j + 1)) starts.push(j + 1);
-    } else {
-      for (i = 0; i < n; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 0x0d) {
-          if (i + 1 < n && text.charCodeAt(i + 1) === 0x0a) i++;
-          starts.push(i + 1);
-        } else if (c === 0x0a) {
-          starts.push(i + 1);
-        }
-      }
+      let count = 1;
+      for (let j = text.indexOf('\n'); j >= 0; j = text.indexOf('\n', j + 1)) count++;
+      const starts = new Uint32Array(count);
+      let line = 1;
+      for (let j = text.indexOf('\n'); j >= 0; j = text.indexOf('\n', j + 1)) starts[line++] = j + 1;
+      this.lineStarts = starts;
+      return;
     }
-    this.lineStarts = Uint32Array.from(starts);
+    const count = visitLineBreaks(text, undefined);
+    const starts = new Uint32Array(count + 1);
+    visitLineBreaks(text, starts);
+    this.lineStarts = starts;
   }
 
   get lineCount(): number {

@@ -32,9 +32,12 @@ export function scanVariableReferences(
   options: ScanOptions,
   out: FoundReference[],
 ): void {
-  // Fast path: most arguments have no `$` at all.
-  const first = text.indexOf('$', start);
-  if (first < 0 || first >= end) return;
+  // Fast path: most arguments have no `$` at all. Looked for within the range only: `text` may be
+  // the whole document, and a search running on to the next `$` anywhere in it would make
+  // scanning every flag value and heredoc body quadratic in the file size.
+  let first = start;
+  while (first < end && text.charCodeAt(first) !== 0x24) first++;
+  if (first >= end) return;
   new Scanner(text, end, options, out).scan(start, -1);
 }
 

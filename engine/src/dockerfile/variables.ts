@@ -4,7 +4,7 @@
 import type { LogicalLine } from './logicalLine';
 import type { Instruction, VariableReference } from './model';
 import { none, VariableReferenceNode } from './nodes';
-import type { SourceText } from './source';
+import { endIn, type SourceText } from './source';
 import { FoundReference, scanVariableReferences } from './variableScan';
 
 /** Exec-form arguments of these are not expanded by anyone (no shell, no BuildKit expansion). */
@@ -46,8 +46,7 @@ export function argumentVariables(
     } else if (argsStart < argsEnd) {
       const found: FoundReference[] = [];
       scanVariableReferences(line.text, argsStart, argsEnd, { escapeChar, quotes: true }, found);
-      for (const ref of found)
-        out.push(toReference(ref, line.text, (s, e) => src.offsetsIn(line, s, e), src));
+      for (const ref of found) out.push(toReference(ref, line.text, line, src));
     }
   }
   return out.length > 0 ? out : none;
@@ -76,17 +75,26 @@ function scanSource(
   if (end <= start) return;
   const found: FoundReference[] = [];
   scanVariableReferences(src.text, start, end, { escapeChar, quotes }, found);
-  for (const ref of found) out.push(toReference(ref, src.text, (s, e) => [s, e], src));
+  for (const ref of found) out.push(toReference(ref, src.text, undefined, src));
 }
 
+/** A found reference as a node; `line` maps its indexes to source offsets (none: they are offsets). */
 function toReference(
   ref: FoundReference,
   scanned: string,
-  offsets: (start: number, end: number) => [number, number],
+  line: LogicalLine | undefined,
   src: SourceText,
 ): VariableReference {
-  const [start, end] = offsets(ref.start, ref.end);
-  const [nameStart, nameEnd] = offsets(ref.nameStart, ref.nameEnd);
+  let start = ref.start;
+  let end = ref.end;
+  let nameStart = ref.nameStart;
+  let nameEnd = ref.nameEnd;
+  if (line) {
+    start = line.sourceStart(ref.start);
+    end = endIn(line, ref.start, ref.end, start);
+    nameStart = line.sourceStart(ref.nameStart);
+    nameEnd = endIn(line, ref.nameStart, ref.nameEnd, nameStart);
+  }
   return new VariableReferenceNode(
     src.lines,
     start,

@@ -12,13 +12,15 @@ export const AptGetNoInstallRecommends: Rule = {
   hadolint: ['DL3015'],
   fix: 'Adds `--no-install-recommends` after `install`.',
   check(context) {
-    // APT configured earlier (an apt.conf.d snippet written by a RUN) counts too.
-    const configured = /Install-Recommends\s*"?(?:0|false)/i.test(context.text);
-    if (configured) return;
+    // APT configured earlier (an apt.conf.d snippet written by a RUN) counts too; the whole text is
+    // searched only once there is an install to report.
+    let configured: boolean | undefined;
     for (const { invocation } of context.packageInvocations()) {
       if (invocation.manager !== 'apt-get' || invocation.subcommand?.value !== 'install') continue;
       if (hasOption(invocation, undefined, '--no-install-recommends')) continue;
       if (invocation.command.words.some((w) => /Install-Recommends=(?:0|false)/i.test(w.value))) continue;
+      configured ??= /Install-Recommends\s*"?(?:0|false)/i.test(context.text);
+      if (configured) return;
       const sub = invocation.subcommand;
       context.report(
         context.span(invocation.managerWord.start, sub.end),

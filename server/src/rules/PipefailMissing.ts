@@ -30,7 +30,11 @@ export const PipefailMissing: Rule = {
     for (const run of context.runScripts()) {
       if (!run.script.hasPipe) continue;
       const text = context.text.slice(run.start, run.end);
-      if (/set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail|-o\s+pipefail/.test(text)) continue;
+      if (
+        text.includes('pipefail') &&
+        /set\s+-[a-z]*o\s+pipefail|set\s+-o\s+pipefail|-o\s+pipefail/.test(text)
+      )
+        continue;
       if (shellHasPipefail(context, run.stage, run.instruction)) continue;
       context.report(
         run.instruction.keyword,

@@ -11,10 +11,10 @@ export const UnknownCheckName: Rule = {
   severity: 'warning',
   fix: 'Replaces the name with the check it resembles.',
   check(context) {
-    const names = allRules.map((r) => r.name);
-    const known = new Set(names);
     for (const directive of context.dockerfile.directives) {
       if (directive.name !== 'check' || !parseCheckOptions(directive.value).config) continue;
+      const names = allRules.map((r) => r.name);
+      const known = new Set(names);
       const value = directive.valueToken;
       const text = context.text.slice(value.startOffset, value.endOffset);
       const list = /(?:skip|experimental)\s*=([^;]*)/g;

@@ -7,6 +7,7 @@
 // document keeps (for diagnostics and code actions), so a document that is open but not being
 // edited holds no shell tokens, and the garbage collector never has to trace them again.
 import type { Instruction, Stage } from '../../../engine/src/dockerfile/model';
+import { none } from '../../../engine/src/dockerfile/nodes';
 import {
   findPackageInvocations,
   findRunCommands,
@@ -39,6 +40,8 @@ export class SharedAnalysis {
   instructions(...keywords: string[]): readonly StagedInstruction[] {
     this.all ??= this.listInstructions();
     if (keywords.length === 0) return this.all;
+    // Listed by name in the same pass as `all`: most rules ask for one keyword.
+    if (keywords.length === 1) return this.byKeywords.get(keywords[0]) ?? none;
     const key = keywords.join(' ');
     let found = this.byKeywords.get(key);
     if (!found) {
@@ -66,10 +69,16 @@ export class SharedAnalysis {
   private listInstructions(): StagedInstruction[] {
     const dockerfile = this.document.dockerfile;
     const out: StagedInstruction[] = [];
-    for (const instruction of dockerfile.globalArgs) out.push({ instruction, stage: undefined });
+    const add = (staged: StagedInstruction) => {
+      out.push(staged);
+      const named = this.byKeywords.get(staged.instruction.name);
+      if (named) named.push(staged);
+      else this.byKeywords.set(staged.instruction.name, [staged]);
+    };
+    for (const instruction of dockerfile.globalArgs) add({ instruction, stage: undefined });
     for (const stage of dockerfile.stages) {
-      out.push({ instruction: stage.from, stage });
-      for (const instruction of stage.instructions) out.push({ instruction, stage });
+      add({ instruction: stage.from, stage });
+      for (const instruction of stage.instructions) add({ instruction, stage });
     }
     return out;
   }
