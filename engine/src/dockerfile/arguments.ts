@@ -138,16 +138,24 @@ export const parseLabel = nameValue('LABEL');
 /** FROM, EXPOSE (and the non-JSON COPY/ADD/VOLUME): words split at `[\t\v\f\r ]+`. */
 export const parseWhitespaceDelimited: ArgumentParser = (ctx, from, to) => {
   const text = ctx.line.text;
-  const args: Argument[] = [];
+  const words = scratch;
   let pos = from;
   while (pos < to) {
     const start = pos;
     while (pos < to && !isSplitSpace(text.charCodeAt(pos))) pos++;
-    args.push(slice(ctx, start, pos, 'word'));
+    words.push(slice(ctx, start, pos, 'word'));
     while (pos < to && isSplitSpace(text.charCodeAt(pos))) pos++;
   }
+  const args = words.slice();
+  words.length = 0;
   return { args, form: 'shell' };
 };
+
+/**
+ * Where parseWhitespaceDelimited gathers words before copying them into a list of the exact size
+ * (the model keeps one per FROM/COPY/ADD; a list grown by push keeps room for 17).
+ */
+const scratch: Argument[] = [];
 
 /** MAINTAINER, STOPSIGNAL, USER, WORKDIR: the whole text as one argument. */
 export const parseString: ArgumentParser = (ctx, from, to) =>

@@ -69,7 +69,7 @@ class Parser {
   private readonly instructions: Instruction[] = [];
   private readonly errors: DockerfileError[] = [];
   private readonly emptyContinuationLines: Span[] = [];
-  private pendingComments: string[] = [];
+  private readonly pendingComments: string[] = [];
   /** Instructions BuildKit's parser already refuses: the typed layer does not look at them. */
   private readonly refused = new Set<Instruction>();
 
@@ -176,7 +176,7 @@ class Parser {
     this.comments.push(new CommentNode(this.src.lines, start, end, commentText, inContinuation));
     if (inContinuation) return;
     // BuildKit's PrevComment: comments directly above an instruction; a bare `#` resets them.
-    if (commentText === '') this.pendingComments = [];
+    if (commentText === '') this.pendingComments.length = 0;
     else this.pendingComments.push(commentText);
   }
 
@@ -221,8 +221,9 @@ class Parser {
     const index = this.instructions.length;
     const instruction = this.fromLine(line, 0, line.text.length, index, start, end);
     if (this.pendingComments.length > 0) {
-      instruction.comments = this.pendingComments;
-      this.pendingComments = [];
+      // An exact copy: the list kept by the model should not carry the room push leaves.
+      instruction.comments = this.pendingComments.slice();
+      this.pendingComments.length = 0;
     }
     const trigger = instruction.trigger;
     const heredocOwner = trigger && instruction.name === 'ONBUILD' ? trigger : instruction;

@@ -22,7 +22,8 @@ export function buildStages(
   const globalArgs: Instruction[] = [];
   let current: { from: Instruction; body: Instruction[] } | undefined;
   const close = () => {
-    if (current) stages.push(makeStage(stages.length, current.from, current.body, src));
+    // body.slice(): an exact copy, without the room push left (the model keeps it).
+    if (current) stages.push(makeStage(stages.length, current.from, current.body.slice(), src));
   };
   for (const instruction of instructions) {
     if (instruction.name === 'FROM') {

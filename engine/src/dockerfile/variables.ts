@@ -49,7 +49,8 @@ export function argumentVariables(
       for (const ref of found) out.push(toReference(ref, line.text, line, src));
     }
   }
-  return out.length > 0 ? out : none;
+  // An exact copy: the model keeps this list, and one grown by push keeps room for 17.
+  return out.length > 0 ? out.slice() : none;
 }
 
 /** References in expandable heredoc bodies (RUN bodies follow shell quoting; COPY/ADD bodies do not). */

@@ -74,7 +74,7 @@ export function tokenizeShell(
 
 class Tokenizer {
   private readonly commands: ShellCommand[] = [];
-  private words: ShellWord[] = [];
+  private readonly words: ShellWord[] = [];
   private hasPipe = false;
 
   constructor(
@@ -110,7 +110,7 @@ class Tokenizer {
         const c = text[i];
         const two = i + 1 < end ? text[i + 1] : '';
         if ((c === '&' || c === '|' || c === ';') && two === c) {
-          this.finish(c + c);
+          this.finish(c === '&' ? '&&' : c === '|' ? '||' : ';;');
           i += 2;
         } else {
           if (c === '|') this.hasPipe = true;
@@ -141,9 +141,15 @@ class Tokenizer {
     return { commands: this.commands, hasPipe: this.hasPipe };
   }
 
+  /**
+   * Ends the current command. Words gather in one scratch list and each command gets an exact
+   * copy: a list grown by push keeps room for 17 words, and the commands of every RUN script live
+   * for the whole lint run.
+   */
   private finish(terminator: string): void {
-    if (this.words.length > 0) this.commands.push({ words: this.words, terminator });
-    this.words = [];
+    if (this.words.length === 0) return;
+    this.commands.push({ words: this.words.slice(), terminator });
+    this.words.length = 0;
   }
 
   /** If a Dockerfile continuation starts at `at`, the offset after it (and skipped lines), else -1. */
