@@ -34,13 +34,28 @@ function sha256(...parts: Uint8Array[]): Buffer {
   return hash.digest();
 }
 
-/** The cache's V8 data when the file is a cache of exactly `bundleHash`'s bytes, else undefined. */
+/**
+ * The cache's V8 data when the file is a cache of exactly `bundleHash`'s bytes, else undefined. The
+ * file must be this user's own and writable by no one else: V8 runs what the cache holds, and the
+ * checks above are checksums, not signatures, so root must never run a cache another user could
+ * have written (`sudo -E berth` keeps the caller's XDG_CACHE_HOME).
+ */
 export function readCache(file: string, bundleHash: Buffer): Buffer | undefined {
   let data: Buffer;
+  let fd: number;
   try {
-    data = fs.readFileSync(file);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   } catch {
     return undefined; // the first start of this bundle
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return undefined;
+    data = fs.readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
   }
   if (data.length <= headerBytes || !data.subarray(0, magic.length).equals(magic)) return undefined;
   const forBundle = data.subarray(magic.length, magic.length + hashBytes);
@@ -56,7 +71,7 @@ export function writeCache(file: string, bundleHash: Buffer, v8Data: Buffer): vo
   fs.mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temp, Buffer.concat([magic, bundleHash, sha256(v8Data), v8Data]));
+    fs.writeFileSync(temp, Buffer.concat([magic, bundleHash, sha256(v8Data), v8Data]), { mode: 0o644 });
     fs.renameSync(temp, file);
   } finally {
     fs.rmSync(temp, { force: true });

@@ -1,12 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -88,6 +92,27 @@ describe('code cache of the CLI bundle (bin/berth)', () => {
     assert.equal(load(), `A7/`);
     writeFileSync(file, 'not a cache');
     assert.equal(load(), `A7/`);
+  });
+
+  it('ignores a cache that someone else could have written: writable by group or others, or (as root) owned by another user', () => {
+    writeFileSync(bundle, bundleSource('A'));
+    load();
+    const file = cacheFile();
+    const hash = createHash('sha256').update(readFileSync(bundle)).digest();
+    assert.ok(readCache(file, hash), 'our own cache is used');
+    chmodSync(file, 0o666);
+    assert.equal(readCache(file, hash), undefined, 'a world-writable cache was trusted');
+    chmodSync(file, 0o664);
+    assert.equal(readCache(file, hash), undefined, 'a group-writable cache was trusted');
+    chmodSync(file, 0o644);
+    if (process.geteuid?.() === 0) {
+      chownSync(file, 65534, 65534);
+      assert.equal(readCache(file, hash), undefined, "root trusted another user's cache");
+    }
+    const link = `${file}.link`;
+    renameSync(file, link);
+    symlinkSync(link, file);
+    assert.equal(readCache(file, hash), undefined, 'a cache reached through a symlink was trusted');
   });
 
   it("removes other bundles' caches once they are a day old, and keeps recent ones", () => {
