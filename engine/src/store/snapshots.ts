@@ -84,9 +84,10 @@ export class SnapshotStore {
   ) {
     this.dir = join(root, 'snapshots');
     this.confirmedMarker = join(root, 'snapshots-confirmed');
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     // Each snapshot is a tree of its own: let the file system place each one afresh (see there).
-    calls.markTopDirectory?.(this.dir);
+    // Marked once, when made: the flag stays, and a store that exists needs no ioctl (nor koffi).
+    if (fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 }) !== undefined)
+      calls.markTopDirectory?.(this.dir);
   }
 
   /** Its mtime is when settle() last confirmed snapshots with a syncfs. */

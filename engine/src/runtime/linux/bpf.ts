@@ -1,6 +1,6 @@
 // Loading and attaching eBPF programs (the cgroup v2 device filter) through the bpf(2) syscall.
 import { closeSync, openSync } from 'node:fs';
-import { check, ErrnoError, koffi, lastErrno, libc } from './libc';
+import { check, ErrnoError, ffi, lastErrno, libc } from './libc';
 
 const syscall = libc.func('long syscall(long number, ...)');
 const SYS_bpf = process.arch === 'arm64' ? 280 : 321;
@@ -20,15 +20,15 @@ export function attachCgroupProgram(
   attachType: number,
   instructions: Buffer,
 ): void {
-  const insns = koffi.alloc('uint8_t', instructions.length) as bigint;
-  const license = koffi.alloc('uint8_t', 8) as bigint;
+  const insns = ffi().alloc('uint8_t', instructions.length) as bigint;
+  const license = ffi().alloc('uint8_t', 8) as bigint;
   const logSize = 65536;
-  const log = koffi.alloc('uint8_t', logSize) as bigint;
+  const log = ffi().alloc('uint8_t', logSize) as bigint;
   let progFd = -1;
   let cgroupFd = -1;
   try {
-    instructions.copy(Buffer.from(koffi.view(insns, instructions.length)));
-    Buffer.from('MIT\0').copy(Buffer.from(koffi.view(license, 8)));
+    instructions.copy(Buffer.from(ffi().view(insns, instructions.length)));
+    Buffer.from('MIT\0').copy(Buffer.from(ffi().view(license, 8)));
     const load = Buffer.alloc(72);
     load.writeUInt32LE(type, 0);
     load.writeUInt32LE(instructions.length / 8, 4);
@@ -41,7 +41,7 @@ export function attachCgroupProgram(
     progFd = Number(syscall(SYS_bpf, 'int', BPF_PROG_LOAD, 'void *', load, 'unsigned int', load.length));
     if (progFd < 0) {
       const errno = lastErrno();
-      const verifier = (koffi.decode(log, 'char', -1) as string).trim();
+      const verifier = (ffi().decode(log, 'char', -1) as string).trim();
       const err = new ErrnoError('bpf', 'BPF_PROG_LOAD, cgroup device filter', errno);
       if (verifier) err.message += `\n${verifier}`;
       throw err;
@@ -60,8 +60,8 @@ export function attachCgroupProgram(
   } finally {
     if (progFd >= 0) closeSync(progFd);
     if (cgroupFd >= 0) closeSync(cgroupFd);
-    koffi.free(insns);
-    koffi.free(license);
-    koffi.free(log);
+    ffi().free(insns);
+    ffi().free(license);
+    ffi().free(log);
   }
 }

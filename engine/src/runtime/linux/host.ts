@@ -3,7 +3,7 @@
 // the lifecycle can be unit-tested with a recording implementation.
 import { closeSync, openSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { check, ErrnoError, koffi, lastErrno, libc } from './libc';
+import { check, ErrnoError, ffi, lastErrno, libc } from './libc';
 
 export interface HostSyscalls {
   /** A connected pair of Unix stream sockets, close-on-exec. */
@@ -83,12 +83,12 @@ class FdMessage {
   ) {
     // CMSG_SPACE(4 * n): a 16-byte cmsghdr, then the ints padded to 8 bytes.
     this.controlSize = 16 + Math.ceil((4 * Math.max(maxFds, 1)) / 8) * 8;
-    this.data = koffi.alloc('uint8_t', Math.max(length, 1)) as bigint;
-    this.iov = koffi.alloc('uint8_t', 16) as bigint;
-    this.control = koffi.alloc('uint8_t', this.controlSize) as bigint;
-    this.dataView = Buffer.from(koffi.view(this.data, Math.max(length, 1)));
-    this.controlView = Buffer.from(koffi.view(this.control, this.controlSize));
-    this.iovView = Buffer.from(koffi.view(this.iov, 16));
+    this.data = ffi().alloc('uint8_t', Math.max(length, 1)) as bigint;
+    this.iov = ffi().alloc('uint8_t', 16) as bigint;
+    this.control = ffi().alloc('uint8_t', this.controlSize) as bigint;
+    this.dataView = Buffer.from(ffi().view(this.data, Math.max(length, 1)));
+    this.controlView = Buffer.from(ffi().view(this.control, this.controlSize));
+    this.iovView = Buffer.from(ffi().view(this.iov, 16));
     this.iovView.writeBigUInt64LE(this.data, 0);
     this.iovView.writeBigUInt64LE(BigInt(length), 8);
     this.header.writeBigUInt64LE(this.iov, 16); // msg_iov
@@ -127,9 +127,9 @@ class FdMessage {
   }
 
   free(): void {
-    koffi.free(this.data);
-    koffi.free(this.iov);
-    koffi.free(this.control);
+    ffi().free(this.data);
+    ffi().free(this.iov);
+    ffi().free(this.control);
   }
 }
 

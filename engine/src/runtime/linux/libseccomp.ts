@@ -2,7 +2,7 @@
 // kernel loads (seccomp_export_bpf). Nothing is loaded here: berth-init loads the program.
 import { fstatSync, readSync } from 'node:fs';
 import type { LinuxSeccomp } from '../../oci/runtime-spec';
-import { check, ErrnoError, koffi, lastErrno, libc } from './libc';
+import { check, ErrnoError, ffi, lastErrno, libc } from './libc';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -23,8 +23,8 @@ let loaded: Libseccomp | null | undefined;
 export function libseccomp(): Libseccomp | null {
   if (loaded !== undefined) return loaded;
   try {
-    const lib = koffi.load('libseccomp.so.2');
-    koffi.struct('scmp_arg_cmp', {
+    const lib = ffi().load('libseccomp.so.2');
+    ffi().struct('scmp_arg_cmp', {
       arg: 'uint32_t',
       op: 'uint32_t',
       datum_a: 'uint64_t',
