@@ -71,7 +71,11 @@ export function writeCache(file: string, bundleHash: Buffer, v8Data: Buffer): vo
   fs.mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temp, Buffer.concat([magic, bundleHash, sha256(v8Data), v8Data]), { mode: 0o644 });
+    // O_EXCL: never written through a link someone put at the temp name (root under sudo -E).
+    fs.writeFileSync(temp, Buffer.concat([magic, bundleHash, sha256(v8Data), v8Data]), {
+      mode: 0o644,
+      flag: 'wx',
+    });
     fs.renameSync(temp, file);
   } finally {
     fs.rmSync(temp, { force: true });

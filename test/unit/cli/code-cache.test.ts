@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
+  mkdirSync,
   chmodSync,
   chownSync,
   existsSync,
@@ -15,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheFileFor, loadWithCodeCache, readCache } from '../../../engine/src/cli/code-cache';
 
 /** A bundle whose answer depends on its bytes; both variants have the same length. */
@@ -113,6 +114,17 @@ describe('code cache of the CLI bundle (bin/berth)', () => {
     renameSync(file, link);
     symlinkSync(link, file);
     assert.equal(readCache(file, hash), undefined, 'a cache reached through a symlink was trusted');
+  });
+
+  it('never writes through a link put at its temp name', () => {
+    writeFileSync(bundle, bundleSource('A'));
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'untouched');
+    const file = cacheFile();
+    mkdirSync(dirname(file), { recursive: true });
+    symlinkSync(victim, `${file}.${process.pid}.tmp`);
+    assert.equal(load(), 'A7/');
+    assert.equal(readFileSync(victim, 'utf8'), 'untouched');
   });
 
   it("removes other bundles' caches once they are a day old, and keeps recent ones", () => {
