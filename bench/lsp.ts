@@ -51,6 +51,8 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 interface Iterations {
+  /** Opens of a large file that was not open (no earlier version to build on). */
+  cold: number;
   diagnostics: number;
   requests: number;
   tokens: number;
@@ -61,12 +63,12 @@ interface Iterations {
 
 const iterations: Record<string, Iterations> = {
   berth: quick
-    ? { diagnostics: 10, requests: 200, tokens: 5, corpusWarmup: 2, corpusRounds: 5 }
-    : { diagnostics: 30, requests: 1000, tokens: 20, corpusWarmup: 3, corpusRounds: 10 },
+    ? { cold: 5, diagnostics: 10, requests: 200, tokens: 5, corpusWarmup: 2, corpusRounds: 5 }
+    : { cold: 10, diagnostics: 30, requests: 1000, tokens: 20, corpusWarmup: 3, corpusRounds: 10 },
   // The peer is 30–1000× slower on these; fewer iterations keep the run short and its medians stable.
   [peer.name]: quick
-    ? { diagnostics: 3, requests: 10, tokens: 1, corpusWarmup: 2, corpusRounds: 3 }
-    : { diagnostics: 10, requests: 50, tokens: 1, corpusWarmup: 3, corpusRounds: 5 },
+    ? { cold: 2, diagnostics: 3, requests: 10, tokens: 1, corpusWarmup: 2, corpusRounds: 3 }
+    : { cold: 3, diagnostics: 10, requests: 50, tokens: 1, corpusWarmup: 3, corpusRounds: 5 },
 };
 
 type Metrics = Record<string, Sample | number>;
@@ -86,6 +88,32 @@ function lastInstructionLine(text: string): number {
   return 0;
 }
 
+/**
+ * Diagnostics after each of `n` edits alternating between two texts (so that a server cannot
+ * answer from a cache keyed on content), and the server's CPU time per edit.
+ */
+async function benchEdits(
+  client: LspClient,
+  uri: string,
+  texts: readonly [string, string],
+  label: string,
+  metrics: Metrics,
+  n: number,
+): Promise<void> {
+  const diagnostics: number[] = [];
+  const cpuBefore = client.cpuTime();
+  for (let i = 0; i < n; i++) diagnostics.push(await diagnose(client, uri, texts[i % 2]));
+  metrics[label] = summarize(diagnostics);
+  metrics[`${label}: server CPU per run (ms)`] = round((client.cpuTime() - cpuBefore) / n);
+}
+
+/** A blank line inserted at the start of the middle line: an edit in the middle of the file. */
+function withMiddleLine(text: string): string {
+  let middle = text.indexOf('\n', Math.floor(text.length / 2)) + 1;
+  if (middle <= 0) middle = text.length;
+  return `${text.slice(0, middle)}\n${text.slice(middle)}`;
+}
+
 async function benchLargeFile(
   client: LspClient,
   file: string,
@@ -95,20 +123,30 @@ async function benchLargeFile(
   const name = path.basename(file, '.Dockerfile');
   const uri = pathToFileURL(file).href;
   const text = readFileSync(file, 'utf8');
+
+  // Opening a file: everything computed from scratch, with no earlier version to build on.
+  const cold: number[] = [];
+  for (let i = 0; i < n.cold; i++) {
+    cold.push(
+      await time(async () => {
+        const opened = client.nextDiagnostics(uri);
+        await client.open(uri, text);
+        await opened;
+      }),
+    );
+    const cleared = client.nextDiagnostics(uri);
+    await client.close(uri);
+    await cleared;
+  }
+  metrics[`diagnostics ${name}, on open (from scratch)`] = summarize(cold);
   const opened = client.nextDiagnostics(uri);
   await client.open(uri, text);
   await opened;
 
-  const diagnostics: number[] = [];
-  const cpuBefore = client.cpuTime();
-  for (let i = 0; i < n.diagnostics; i++) {
-    // Alternate between two texts so a server cannot answer from a cache keyed on content.
-    diagnostics.push(await diagnose(client, uri, i % 2 ? text : `${text}\n`));
-  }
-  metrics[`diagnostics ${name}`] = summarize(diagnostics);
-  metrics[`diagnostics ${name}: server CPU per run (ms)`] = round(
-    (client.cpuTime() - cpuBefore) / n.diagnostics,
-  );
+  // Typing: at the end of the file, and in its middle.
+  await benchEdits(client, uri, [`${text}\n`, text], `diagnostics ${name}`, metrics, n.diagnostics);
+  const middle = withMiddleLine(text);
+  await benchEdits(client, uri, [middle, text], `diagnostics ${name}, edit mid-file`, metrics, n.diagnostics);
 
   const line = lastInstructionLine(text);
   const position = { line, character: 1 };

@@ -9,15 +9,29 @@ export class DockerfileDocument {
   private symbolTable: Symbols | undefined;
   /** Derived values cached by the service modules (lint results, semantic tokens…), by key. */
   private readonly memo = new Map<unknown, unknown>();
+  /** The last parse of an earlier version, until this version is parsed (see parseDockerfile). */
+  private previousParse: Dockerfile | undefined;
 
+  /**
+   * `previous`: the document this version replaces. The parse reads again only what follows the
+   * first change and takes the instructions before it over from the previous version's parse,
+   * which then belongs to this one: the previous document must not be used any more.
+   */
   constructor(
     readonly uri: string,
     readonly version: number,
     readonly text: string,
-  ) {}
+    previous?: DockerfileDocument,
+  ) {
+    this.previousParse = previous && (previous.parsed ?? previous.previousParse);
+  }
 
   get dockerfile(): Dockerfile {
-    return (this.parsed ??= parseDockerfile(this.text));
+    if (!this.parsed) {
+      this.parsed = parseDockerfile(this.text, this.previousParse);
+      this.previousParse = undefined;
+    }
+    return this.parsed;
   }
 
   get symbols(): Symbols {
@@ -47,5 +61,6 @@ export class DockerfileDocument {
     this.memo.clear();
     this.symbolTable = undefined;
     this.parsed = undefined;
+    this.previousParse = undefined;
   }
 }

@@ -38,7 +38,7 @@ export class DocumentStore {
     if (!text) return undefined;
     let model = this.models.get(uri);
     if (model?.version !== text.version) {
-      model = new DockerfileDocument(uri, text.version, text.getText());
+      model = new DockerfileDocument(uri, text.version, text.getText(), model);
       this.models.set(uri, model);
     }
     this.markActive(uri);

@@ -2,7 +2,8 @@
  * Berth's one Dockerfile parser, shared by the language server and the image builder so the two
  * never disagree about a Dockerfile. docs/dockerfile-parser.md is the guide.
  *
- * `parseDockerfile(text)` returns a read-only {@link Dockerfile}:
+ * `parseDockerfile(text)` returns a read-only {@link Dockerfile} (`parseDockerfile(text, previous)`
+ * builds on the parse of the version before an edit: docs/dockerfile-parser.md):
  *
  * - `directives` (`# syntax=`, `# escape=`, `# check=`), `comments`;
  * - `instructions`, each with its `keyword`, `flags` (name and value spans), `args` exactly as

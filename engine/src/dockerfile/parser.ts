@@ -21,6 +21,7 @@ import type {
   Stage,
 } from './model';
 import { CommentNode, ErrorNode, HeredocNode, InstructionNode } from './nodes';
+import { ParseReuse } from './reuse';
 import { endIn, SourceText } from './source';
 import { stageGraphErrors } from './stageGraph';
 import { buildStages, DockerfileImpl } from './stages';
@@ -53,9 +54,17 @@ const heredocKeywords = new Set(['add', 'copy', 'run']);
 /** bufio.Scanner's limit in BuildKit: longer lines fail the parse. */
 const MAX_LINE_BYTES = 65535;
 
-/** Parses a Dockerfile. Never throws; everything BuildKit would refuse is in `errors`. */
-export function parseDockerfile(text: string): Dockerfile {
-  return new Parser(text).parse();
+/**
+ * Parses a Dockerfile. Never throws; everything BuildKit would refuse is in `errors`.
+ *
+ * Given the parse of the text before an edit (`previous`), takes over the instructions before the
+ * edit instead of reading them again (see reuse.ts); the result is the same as a parse from
+ * scratch. `previous` then shares its nodes and line table with the new parse and must not be
+ * used any more; a parse can be taken over once (later attempts parse from scratch).
+ */
+export function parseDockerfile(text: string, previous?: Dockerfile): Dockerfile {
+  const reuse = previous instanceof DockerfileImpl ? previous.reuse : undefined;
+  return new Parser(text, reuse).parse();
 }
 
 class Parser {
@@ -72,9 +81,51 @@ class Parser {
   private readonly pendingComments: string[] = [];
   /** Instructions BuildKit's parser already refuses: the typed layer does not look at them. */
   private readonly refused = new Set<Instruction>();
+  /** Per instruction, for the next version's parse (see reuse.ts). */
+  private readonly resumeAt: number[] = [];
+  private readonly commentsAfter: number[] = [];
+  private readonly emptyLinesAfter: number[] = [];
+  private readonly scanErrorsAfter: number[] = [];
+  private readonly instructionErrors = new Map<number, DockerfileError>();
+  /** Leading instructions taken over from the previous version's parse. */
+  private readonly taken: number;
 
-  constructor(private readonly text: string) {
-    this.src = new SourceText(text);
+  constructor(
+    private readonly text: string,
+    private readonly previous: ParseReuse | undefined,
+  ) {
+    this.taken = previous?.reusableCount(text) ?? 0;
+    if (previous && this.taken > 0) {
+      previous.consumed = true;
+      previous.lines.reset(text, previous.unchangedLength(text));
+      this.src = new SourceText(text, previous.lines);
+      this.takeOver(previous, this.taken);
+    } else {
+      this.src = new SourceText(text);
+    }
+  }
+
+  /** Starts after the first `count` instructions of the previous parse, with its state there. */
+  private takeOver(previous: ParseReuse, count: number): void {
+    const last = count - 1;
+    this.pos = previous.resumeAt[last];
+    this.escape = previous.escape;
+    this.directivesDone = true; // the first instruction ended them
+    this.directives.push(...previous.directives);
+    for (const name of previous.seenDirectives) this.seenDirectives.add(name);
+    this.comments.push(...previous.comments.slice(0, previous.commentsAfter[last]));
+    this.emptyContinuationLines.push(
+      ...previous.emptyContinuationLines.slice(0, previous.emptyLinesAfter[last]),
+    );
+    this.errors.push(...previous.scanErrors.slice(0, previous.scanErrorsAfter[last]));
+    for (let i = 0; i < count; i++) {
+      this.instructions.push(previous.instructions[i]);
+      this.resumeAt.push(previous.resumeAt[i]);
+      this.commentsAfter.push(previous.commentsAfter[i]);
+      this.emptyLinesAfter.push(previous.emptyLinesAfter[i]);
+      this.scanErrorsAfter.push(previous.scanErrorsAfter[i]);
+      if (previous.refused[i]) this.refused.add(previous.instructions[i]);
+    }
   }
 
   parse(): Dockerfile {
@@ -99,12 +150,30 @@ class Parser {
       this.error('file with no instructions', 'no-instructions', 'parse', this.src.span(n, n));
     }
     const escapeChar = this.escape === 0x60 ? '`' : '\\';
+    const scanErrors = this.errors.slice();
     this.typeInstructions();
     const { stages, globalArgs } = buildStages(this.instructions, this.src);
     for (const e of stageGraphErrors(stages, escapeChar))
       this.error(e.message, e.code, 'instruction', e.span);
     this.errors.sort((a, b) => a.startOffset - b.startOffset);
-    return new DockerfileImpl(this.src, {
+    const reuse = new ParseReuse(
+      this.text,
+      this.src.lines,
+      this.escape,
+      this.directives,
+      this.seenDirectives,
+      this.instructions,
+      this.comments,
+      this.emptyContinuationLines,
+      scanErrors,
+      Uint32Array.from(this.resumeAt),
+      Uint32Array.from(this.commentsAfter),
+      Uint32Array.from(this.emptyLinesAfter),
+      Uint32Array.from(this.scanErrorsAfter),
+      Uint8Array.from(this.instructions, (i) => (this.isRefused(i) ? 1 : 0)),
+      this.instructionErrors,
+    );
+    return new DockerfileImpl(this.src, reuse, {
       escapeChar,
       directives: this.directives,
       comments: this.comments,
@@ -238,6 +307,10 @@ class Parser {
       instruction.variables = [...instruction.variables, ...heredocVariables(instruction, this.src)];
     }
     this.instructions.push(instruction);
+    this.resumeAt.push(this.pos);
+    this.commentsAfter.push(this.comments.length);
+    this.emptyLinesAfter.push(this.emptyContinuationLines.length);
+    this.scanErrorsAfter.push(this.errors.length);
   }
 
   /** BuildKit's newNodeFromLine over `line.text[from, to)`: keyword, flags, arguments. */
@@ -349,23 +422,54 @@ class Parser {
   /** BuildKit's instructions.Parse over every instruction, reporting each one's error. */
   private typeInstructions(): void {
     let inStage = false;
-    for (const instruction of this.instructions as InstructionNode[]) {
-      if (this.refused.has(instruction) || (instruction.trigger && this.refused.has(instruction.trigger)))
+    const instructions = this.instructions as InstructionNode[];
+    for (let index = 0; index < instructions.length; index++) {
+      const instruction = instructions[index];
+      if (this.isRefused(instruction)) continue;
+      if (index < this.taken) {
+        // Taken over with its command and its error: only the stage context needs replaying.
+        const error = this.previous!.instructionErrors.get(index);
+        if (error) this.instructionError(index, error);
+        if (instruction.command?.kind === 'FROM') inStage = true;
         continue;
+      }
       const result = parseCommand(instruction);
       if ('error' in result) {
-        this.error(result.error.message, result.error.code, 'instruction', result.error.span);
+        const { message, code, span } = result.error;
+        this.instructionError(index, this.makeError(message, code, 'instruction', span));
         continue;
       }
       instruction.command = result.command;
       if (result.command.kind === 'FROM') inStage = true;
       else if (!inStage && result.command.kind !== 'ARG') {
-        this.error('no build stage in current context', 'no-stage', 'instruction', instruction.keyword);
+        const message = 'no build stage in current context';
+        this.instructionError(index, this.makeError(message, 'no-stage', 'instruction', instruction.keyword));
       }
     }
   }
 
+  private isRefused(instruction: Instruction): boolean {
+    return (
+      this.refused.has(instruction) ||
+      (instruction.trigger !== undefined && this.refused.has(instruction.trigger))
+    );
+  }
+
+  private instructionError(index: number, error: DockerfileError): void {
+    this.errors.push(error);
+    this.instructionErrors.set(index, error);
+  }
+
   private error(message: string, code: DockerfileErrorCode, phase: DockerfileError['phase'], at: Span): void {
-    this.errors.push(new ErrorNode(this.src.lines, at.startOffset, at.endOffset, message, code, phase));
+    this.errors.push(this.makeError(message, code, phase, at));
+  }
+
+  private makeError(
+    message: string,
+    code: DockerfileErrorCode,
+    phase: DockerfileError['phase'],
+    at: Span,
+  ): ErrorNode {
+    return new ErrorNode(this.src.lines, at.startOffset, at.endOffset, message, code, phase);
   }
 }

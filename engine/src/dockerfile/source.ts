@@ -9,8 +9,12 @@ import { LineIndex } from './text';
 export class SourceText {
   readonly lines: LineIndex;
 
-  constructor(readonly text: string) {
-    this.lines = new LineIndex(text);
+  /** `lines`: a line table to take over (already reset to `text`), else one is made. */
+  constructor(
+    readonly text: string,
+    lines?: LineIndex,
+  ) {
+    this.lines = lines ?? new LineIndex(text);
   }
 
   span(start: number, end: number): SourceSpan {

@@ -12,6 +12,7 @@ import type {
   Stage,
 } from './model';
 import { StageNode } from './nodes';
+import type { ParseReuse } from './reuse';
 import type { SourceText } from './source';
 
 export function buildStages(
@@ -81,6 +82,8 @@ export class DockerfileImpl implements Dockerfile {
 
   constructor(
     private readonly src: SourceText,
+    /** For the parse of the next version of this text (see reuse.ts); not part of the model. */
+    readonly reuse: ParseReuse,
     parts: DockerfileParts,
   ) {
     this.text = src.text;

@@ -117,9 +117,25 @@ function visitLineBreaks(text: string, starts: Uint32Array | undefined): number 
  */
 export class LineIndex {
   /** Offset of the first character of each line (a typed array: half the memory of an array). */
-  readonly lineStarts: Uint32Array;
+  declare lineStarts: Uint32Array;
+  declare text: string;
 
-  constructor(readonly text: string) {
+  constructor(text: string) {
+    this.reset(text);
+  }
+
+  /**
+   * Makes this the line table of `text`. A parse that takes over the nodes of the previous
+   * version's parse (reuse.ts) takes over its line table too: the nodes find their ranges through
+   * it, and for the unchanged text they cover every position stays the same. `unchanged`: how many
+   * leading characters `text` shares with the current text (their line starts are kept).
+   */
+  reset(text: string, unchanged = 0): void {
+    if (unchanged > 0) {
+      this.resetAfter(text, unchanged);
+      return;
+    }
+    this.text = text;
     // Two passes (count, then fill) so the starts go straight into an array of the right size.
     if (text.indexOf('\r') < 0) {
       // Fast path: no carriage returns at all.
@@ -134,6 +150,25 @@ export class LineIndex {
     const count = visitLineBreaks(text, undefined);
     const starts = new Uint32Array(count + 1);
     visitLineBreaks(text, starts);
+    this.lineStarts = starts;
+  }
+
+  /** Keeps the starts that the first `unchanged` characters decide and finds the others in `text`. */
+  private resetAfter(text: string, unchanged: number): void {
+    const old = this.lineStarts;
+    // A start q is decided by the characters before it and, after a '\r', by the one at q: the
+    // starts below `unchanged` are the same in both texts.
+    let kept = old.length;
+    while (kept > 0 && old[kept - 1] >= unchanged) kept--;
+    const from = unchanged - 1; // a break there starts a line at `unchanged` or later
+    const rest = text.slice(from);
+    const added = visitLineBreaks(rest, undefined);
+    const starts = new Uint32Array(kept + added);
+    starts.set(old.subarray(0, kept));
+    const tail = new Uint32Array(added + 1);
+    visitLineBreaks(rest, tail);
+    for (let i = 1; i <= added; i++) starts[kept + i - 1] = tail[i] + from;
+    this.text = text;
     this.lineStarts = starts;
   }
 

@@ -22,6 +22,23 @@ function isPosixShell(shell: readonly string[]): boolean {
   return !/(?:^|[\\/])(?:cmd|powershell|pwsh)(?:\.exe)?$/i.test(shell[0] ?? '');
 }
 
+/**
+ * Scripts already tokenized, by the node they come from (a RUN instruction for its command line, a
+ * heredoc for its body). Nodes are read-only and a parse takes one over from the previous version
+ * only when its text is unchanged (parseDockerfile), so after an edit only the RUNs it touched are
+ * tokenized again. Entries go with their nodes: a document trimmed of its parse keeps none.
+ */
+const tokenized = new WeakMap<object, ShellScript>();
+
+function tokenizeOnce(node: object, text: string, start: number, end: number, escape?: string): ShellScript {
+  let script = tokenized.get(node);
+  if (!script) {
+    script = tokenizeShell(text, start, end, escape);
+    tokenized.set(node, script);
+  }
+  return script;
+}
+
 /** The POSIX shell scripts of the document's RUN instructions, tokenized. */
 export function findRunScripts(document: DockerfileDocument): RunScript[] {
   const dockerfile = document.dockerfile;
@@ -39,7 +56,7 @@ export function findRunScripts(document: DockerfileDocument): RunScript[] {
         scripts.push({
           instruction,
           stage,
-          script: tokenizeShell(text, startOffset, endOffset, dockerfile.escapeChar),
+          script: tokenizeOnce(instruction, text, startOffset, endOffset, dockerfile.escapeChar),
           start: startOffset,
           end: endOffset,
         });
@@ -58,7 +75,7 @@ export function findRunScripts(document: DockerfileDocument): RunScript[] {
         scripts.push({
           instruction,
           stage,
-          script: tokenizeShell(text, body.startOffset, body.endOffset),
+          script: tokenizeOnce(heredoc, text, body.startOffset, body.endOffset),
           start: body.startOffset,
           end: body.endOffset,
           heredoc,

@@ -4,8 +4,9 @@
 // rules would walk the whole document again, and a dozen of them tokenize the same scripts.
 //
 // It lives as long as the run, not as long as the document: the lint results are what the
-// document keeps (for diagnostics and code actions), so a document that is open but not being
-// edited holds no shell tokens, and the garbage collector never has to trace them again.
+// document keeps (for diagnostics and code actions). The tokenized scripts stay with the parse
+// (analysis/runScripts.ts), so that after an edit only the RUNs it touched are tokenized again;
+// a document open but not worked on is trimmed of its parse, and of them with it.
 import type { Instruction, Stage } from '../../../engine/src/dockerfile/model';
 import { none } from '../../../engine/src/dockerfile/nodes';
 import {

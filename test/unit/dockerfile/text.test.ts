@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { goQuote, goTrimSpace, isGoSpace, LineIndex } from '../../../engine/src/dockerfile/text';
+import { random } from '../../helpers/mutate';
 
 describe('text helpers', () => {
   it("quotes like Go's strconv.Quote", () => {
@@ -22,5 +23,25 @@ describe('text helpers', () => {
     assert.equal(lines.offsetAt({ line: 1, character: 0 }), 3);
     assert.equal(lines.offsetAt({ line: 0, character: 99 }), 1); // clamped before the line break
     assert.equal(lines.offsetAt({ line: 9, character: 0 }), 8);
+  });
+
+  it('keeps the line starts of an unchanged prefix when reset to an edited text', () => {
+    const next = random(0x11e5);
+    const alphabet = ['a', '\n', '\r', '\r\n', ' '];
+    const make = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(next() * 5)]).join('');
+    for (let i = 0; i < 2000; i++) {
+      const before = make(Math.floor(next() * 30));
+      const cut = Math.floor(next() * (before.length + 1));
+      const after =
+        before.slice(0, cut) + make(Math.floor(next() * 6)) + before.slice(cut + Math.floor(next() * 4));
+      let unchanged = 0;
+      while (unchanged < Math.min(before.length, after.length) && before[unchanged] === after[unchanged])
+        unchanged++;
+      const lines = new LineIndex(before);
+      lines.reset(after, unchanged);
+      const label = `${JSON.stringify(before)} -> ${JSON.stringify(after)}`;
+      assert.deepEqual([...lines.lineStarts], [...new LineIndex(after).lineStarts], label);
+      assert.equal(lines.text, after);
+    }
   });
 });
