@@ -417,6 +417,7 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'images',
     date: new Date().toISOString(),
+    commit: sourceCommit(),
     machine: {
       cpus: cpus().length,
       node: process.version,
@@ -433,6 +434,19 @@ async function main(): Promise<void> {
     console.log(
       `${c.name}: berth ${c.berth.toFixed(1)} ${c.unit}; ${peers}; ratio vs ${c.ratio.peer} ${c.ratio.value.toFixed(2)}`,
     );
+  }
+}
+
+/** The commit measured, with `+` when the work tree has changes (then the figures are of those too). */
+function sourceCommit(): string | undefined {
+  try {
+    const git = (args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    return (
+      git(['rev-parse', '--short', 'HEAD']) +
+      (git(['status', '--porcelain', '--untracked-files=no']) ? '+' : '')
+    );
+  } catch {
+    return undefined; // not a git checkout
   }
 }
 
