@@ -116,6 +116,12 @@ describe('code cache of the CLI bundle (bin/berth)', () => {
     assert.equal(readCache(file, hash), undefined, 'a cache reached through a symlink was trusted');
   });
 
+  it('reads a bundle that is not ASCII as UTF-8 (only an ASCII one is read as latin1)', () => {
+    writeFileSync(bundle, `exports.answer = () => 'caf\u00e9 \u2192 ' + 'x'.length;\n`);
+    assert.equal(load(), 'caf\u00e9 \u2192 1');
+    assert.equal(load(), 'caf\u00e9 \u2192 1', 'from its cache');
+  });
+
   it('never writes through a link put at its temp name', () => {
     writeFileSync(bundle, bundleSource('A'));
     const victim = join(dir, 'victim');
