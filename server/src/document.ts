@@ -4,6 +4,16 @@
 import { parseDockerfile, type Dockerfile } from '../../engine/src/dockerfile';
 import { Symbols } from './analysis/symbols';
 
+/** Memo keys whose values a new version receives from the one it replaces (see `carried`). */
+const carriedKeys = new Set<symbol>();
+
+/** A memo key whose value the next version of the document receives, to build on. */
+export function carriedKey(description: string): symbol {
+  const key = Symbol(description);
+  carriedKeys.add(key);
+  return key;
+}
+
 export class DockerfileDocument {
   private parsed: Dockerfile | undefined;
   private symbolTable: Symbols | undefined;
@@ -11,6 +21,8 @@ export class DockerfileDocument {
   private readonly memo = new Map<unknown, unknown>();
   /** The last parse of an earlier version, until this version is parsed (see parseDockerfile). */
   private previousParse: Dockerfile | undefined;
+  /** The previous version's values under carried keys, until this version remembers its own. */
+  private readonly fromPrevious = new Map<symbol, unknown>();
 
   /**
    * `previous`: the document this version replaces. The parse reads again only what follows the
@@ -24,6 +36,20 @@ export class DockerfileDocument {
     previous?: DockerfileDocument,
   ) {
     this.previousParse = previous && (previous.parsed ?? previous.previousParse);
+    if (previous) {
+      for (const key of carriedKeys) {
+        const value = previous.memo.get(key) ?? previous.fromPrevious.get(key);
+        if (value !== undefined) this.fromPrevious.set(key, value);
+      }
+    }
+  }
+
+  /**
+   * What the previous version cached under a carried key (`carriedKey`), for building this
+   * version's value on; gone once this version remembers its own.
+   */
+  carried<T>(key: symbol): T | undefined {
+    return this.fromPrevious.get(key) as T | undefined;
   }
 
   get dockerfile(): Dockerfile {
@@ -49,6 +75,7 @@ export class DockerfileDocument {
   /** Replaces a cached value (for caches that depend on more than the document). */
   remember(key: unknown, value: unknown): void {
     this.memo.set(key, value);
+    if (typeof key === 'symbol') this.fromPrevious.delete(key);
   }
 
   /**
@@ -62,5 +89,6 @@ export class DockerfileDocument {
     this.symbolTable = undefined;
     this.parsed = undefined;
     this.previousParse = undefined;
+    this.fromPrevious.clear();
   }
 }

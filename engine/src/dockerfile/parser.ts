@@ -124,7 +124,7 @@ class Parser {
       this.commentsAfter.push(previous.commentsAfter[i]);
       this.emptyLinesAfter.push(previous.emptyLinesAfter[i]);
       this.scanErrorsAfter.push(previous.scanErrorsAfter[i]);
-      if (previous.refused[i]) this.refused.add(previous.instructions[i]);
+      if (previous.refused.has(i)) this.refused.add(previous.instructions[i]);
     }
   }
 
@@ -166,11 +166,11 @@ class Parser {
       this.comments,
       this.emptyContinuationLines,
       scanErrors,
-      Uint32Array.from(this.resumeAt),
-      Uint32Array.from(this.commentsAfter),
-      Uint32Array.from(this.emptyLinesAfter),
-      Uint32Array.from(this.scanErrorsAfter),
-      Uint8Array.from(this.instructions, (i) => (this.isRefused(i) ? 1 : 0)),
+      this.resumeAt,
+      this.commentsAfter,
+      this.emptyLinesAfter,
+      this.scanErrorsAfter,
+      this.refusedIndexes(),
       this.instructionErrors,
     );
     return new DockerfileImpl(this.src, reuse, {
@@ -446,6 +446,14 @@ class Parser {
         this.instructionError(index, this.makeError(message, 'no-stage', 'instruction', instruction.keyword));
       }
     }
+  }
+
+  private refusedIndexes(): Set<number> {
+    const indexes = new Set<number>();
+    this.instructions.forEach((instruction, index) => {
+      if (this.isRefused(instruction)) indexes.add(index);
+    });
+    return indexes;
   }
 
   private isRefused(instruction: Instruction): boolean {

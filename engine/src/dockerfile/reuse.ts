@@ -27,13 +27,16 @@ export class ParseReuse {
     readonly emptyContinuationLines: readonly Span[],
     /** Errors found while reading the text, in the order found (before the typed layer's). */
     readonly scanErrors: readonly DockerfileError[],
-    /** Per instruction: the offset the parser read up to, and how long each list was then. */
-    readonly resumeAt: Uint32Array,
-    readonly commentsAfter: Uint32Array,
-    readonly emptyLinesAfter: Uint32Array,
-    readonly scanErrorsAfter: Uint32Array,
+    /**
+     * Per instruction: the offset the parser read up to, and how long each list was then. Plain
+     * arrays: small typed arrays cost more to make (a backing store each) than they save.
+     */
+    readonly resumeAt: readonly number[],
+    readonly commentsAfter: readonly number[],
+    readonly emptyLinesAfter: readonly number[],
+    readonly scanErrorsAfter: readonly number[],
     /** Instructions BuildKit's parser refuses (the typed layer skips them), by index. */
-    readonly refused: Uint8Array,
+    readonly refused: ReadonlySet<number>,
     /** The typed layer's error for an instruction, by index. */
     readonly instructionErrors: ReadonlyMap<number, DockerfileError>,
   ) {}

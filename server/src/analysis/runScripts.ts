@@ -3,7 +3,7 @@
 // run: see rules/shared.ts). Windows shells (SHELL ["cmd"…]/["powershell"…] or a backtick escape) are left
 // out: the rules speak POSIX shell.
 import type { Heredoc, Instruction, Stage } from '../../../engine/src/dockerfile/model';
-import type { DockerfileDocument } from '../document';
+import { carriedKey, type DockerfileDocument } from '../document';
 import { packageInvocation, type PackageInvocation } from './packages';
 import { commandIndex, commandName, tokenizeShell, type ShellCommand, type ShellScript } from './shell';
 
@@ -23,21 +23,14 @@ function isPosixShell(shell: readonly string[]): boolean {
 }
 
 /**
- * Scripts already tokenized, by the node they come from (a RUN instruction for its command line, a
- * heredoc for its body). Nodes are read-only and a parse takes one over from the previous version
- * only when its text is unchanged (parseDockerfile), so after an edit only the RUNs it touched are
- * tokenized again. Entries go with their nodes: a document trimmed of its parse keeps none.
+ * The scripts a document version tokenized, by the node they come from (a RUN instruction for its
+ * command line, a heredoc for its body). The next version receives them (DockerfileDocument's
+ * carried values): its parse takes a node over from this one only when the node's text is
+ * unchanged (parseDockerfile), so after an edit only the RUNs it touched are tokenized again. A
+ * plain map handed from version to version, not a WeakMap: weak keys cost every garbage collection
+ * (a third more time on the corpus). Trimming a document drops them with its parse.
  */
-const tokenized = new WeakMap<object, ShellScript>();
-
-function tokenizeOnce(node: object, text: string, start: number, end: number, escape?: string): ShellScript {
-  let script = tokenized.get(node);
-  if (!script) {
-    script = tokenizeShell(text, start, end, escape);
-    tokenized.set(node, script);
-  }
-  return script;
-}
+const tokenizedKey = carriedKey('tokenized RUN scripts');
 
 /** The POSIX shell scripts of the document's RUN instructions, tokenized. */
 export function findRunScripts(document: DockerfileDocument): RunScript[] {
@@ -45,6 +38,14 @@ export function findRunScripts(document: DockerfileDocument): RunScript[] {
   const text = document.text;
   const scripts: RunScript[] = [];
   if (dockerfile.escapeChar === '`') return scripts;
+  const before = document.carried<Map<object, ShellScript>>(tokenizedKey);
+  const tokenized = new Map<object, ShellScript>();
+  document.remember(tokenizedKey, tokenized);
+  const tokenizeOnce = (node: object, start: number, end: number, escape?: string): ShellScript => {
+    const script = before?.get(node) ?? tokenizeShell(text, start, end, escape);
+    tokenized.set(node, script);
+    return script;
+  };
   for (const stage of dockerfile.stages) {
     let posix = true; // each stage starts with /bin/sh; SHELL changes it for what follows
     for (const instruction of stage.instructions) {
@@ -56,7 +57,7 @@ export function findRunScripts(document: DockerfileDocument): RunScript[] {
         scripts.push({
           instruction,
           stage,
-          script: tokenizeOnce(instruction, text, startOffset, endOffset, dockerfile.escapeChar),
+          script: tokenizeOnce(instruction, startOffset, endOffset, dockerfile.escapeChar),
           start: startOffset,
           end: endOffset,
         });
@@ -75,7 +76,7 @@ export function findRunScripts(document: DockerfileDocument): RunScript[] {
         scripts.push({
           instruction,
           stage,
-          script: tokenizeOnce(heredoc, text, body.startOffset, body.endOffset),
+          script: tokenizeOnce(heredoc, body.startOffset, body.endOffset),
           start: body.startOffset,
           end: body.endOffset,
           heredoc,

@@ -16,11 +16,14 @@ export interface LintResult {
 }
 
 const lintKey = Symbol('lint');
+const nothing = () => undefined;
+/** A `# check=` comment above an instruction. */
+const checkComment = /check\s*=/i;
 
 export function lint(document: DockerfileDocument, environment: ServiceEnvironment): readonly LintResult[] {
   const cached = document.cached<{ environment: ServiceEnvironment; results: LintResult[] } | undefined>(
     lintKey,
-    () => undefined,
+    nothing,
   );
   if (cached?.environment === environment) return cached.results;
   const results = run(document, environment);
@@ -33,7 +36,9 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
   const dockerfile = document.dockerfile;
   const fileConfig = fileCheckConfig(dockerfile.directives);
   // Per-instruction `# check=` comments are rare: look findings up only when there are some.
-  const scoped = dockerfile.instructions.some((i) => i.comments.some((c) => /check\s*=/i.test(c)));
+  const scoped = dockerfile.instructions.some(
+    (i) => i.comments.length > 0 && i.comments.some((c) => checkComment.test(c)),
+  );
   const results: LintResult[] = [];
   const shared = new SharedAnalysis(document);
   for (const rule of allRules) {
