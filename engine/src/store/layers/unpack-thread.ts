@@ -26,7 +26,7 @@ export interface UnpackJobInput {
 
 /** Messages to the worker, per job: start, compressed chunks (transferred), then end or cancel. */
 export type UnpackThreadRequest =
-  | { type: 'start'; job: number; input: UnpackJobInput }
+  | { type: 'start'; job: number; input: UnpackJobInput; collectWhenIdle: boolean }
   | { type: 'chunk'; job: number; chunk: Uint8Array }
   | { type: 'end'; job: number }
   | { type: 'cancel'; job: number };
@@ -64,12 +64,21 @@ let idleStopMs = 30_000;
 let onStopped: (() => void) | undefined;
 
 /**
+ * Whether the worker collects its garbage when its last job ends: only for a process that lives on
+ * after its pulls (berthd, which asks through whenUnpackThreadStops). A CLI exits instead, and the
+ * collection needs V8's --expose-gc set at run time, which changes the flags V8 checks a code cache
+ * against: bin/berth's cache written after a big pull was refused at every next start (~30 ms).
+ */
+let collectWhenIdle = false;
+
+/**
  * `listener` is called each time the worker has stopped after `idleMs` without a job (berthd then
- * hands the memory it freed back to the kernel).
+ * hands the memory it freed back to the kernel); the worker also collects its garbage when idle.
  */
 export function whenUnpackThreadStops(listener: () => void, idleMs = idleStopMs): void {
   onStopped = listener;
   idleStopMs = idleMs;
+  collectWhenIdle = true;
 }
 
 export function unpackWorkerAvailable(): boolean {
@@ -141,7 +150,7 @@ class UnpackThread {
       });
     });
     const post = (m: UnpackThreadRequest, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
-    post({ type: 'start', job, input });
+    post({ type: 'start', job, input, collectWhenIdle });
     let sourceError: unknown;
     try {
       // Network chunks (64 KiB) are gathered into batches: one message per batch, not per chunk.

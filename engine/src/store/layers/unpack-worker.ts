@@ -33,6 +33,8 @@ interface Job {
 const jobs = new Map<number, Job>();
 
 let collect: (() => void) | undefined;
+/** As the last job started asked (see collectWhenIdle in unpack-thread.ts). */
+let collectWhenIdle = false;
 
 /**
  * With no job left, this thread's garbage (the inflated 1 MiB chunks, the batches it was sent) is
@@ -41,7 +43,7 @@ let collect: (() => void) | undefined;
  * long as the idle thread lives). Twice: V8 frees dead Buffers on a job the next collection awaits.
  */
 function collectIfIdle(): void {
-  if (jobs.size > 0) return;
+  if (jobs.size > 0 || !collectWhenIdle) return;
   if (!collect) {
     setFlagsFromString('--expose-gc');
     collect = runInNewContext('gc') as () => void;
@@ -87,7 +89,10 @@ function start(job: number, input: UnpackJobInput): void {
 }
 
 port.on('message', (m: UnpackThreadRequest) => {
-  if (m.type === 'start') return start(m.job, m.input);
+  if (m.type === 'start') {
+    collectWhenIdle = m.collectWhenIdle;
+    return start(m.job, m.input);
+  }
   const state = jobs.get(m.job);
   if (!state) return; // already finished (it failed before all its bytes came)
   if (m.type === 'chunk') {

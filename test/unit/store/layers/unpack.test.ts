@@ -402,6 +402,35 @@ describe('layer unpacking on the worker thread', () => {
     );
   });
 
+  it("collects its garbage when idle only for a daemon: a CLI's V8 flags stay as they started", () => {
+    // The collection sets V8's --expose-gc at run time, which changes the flags a code cache is
+    // checked against (bin/berth's cache written after a big pull was refused at every start).
+    // Whether it was set shows in a new context's `gc`. Two layers in a row: the thread handles the
+    // second's start only after the first's idle step ran. A process of its own: the setting is
+    // process-wide and for good.
+    const layerFile = join(work, 'layer.tar.gz');
+    fs.writeFileSync(layerFile, gzipSync(craftTar([{ path: 'f', body: 'x' }])));
+    const thread = join(__dirname, '../../../../engine/src/store/layers/unpack-thread.js');
+    const script = `
+      const { unpackLayerInWorker, whenUnpackThreadStops } = require(${JSON.stringify(thread)});
+      const fs = require('node:fs');
+      const { Readable } = require('node:stream');
+      if (process.argv[1] === 'daemon') whenUnpackThreadStops(() => {});
+      const unpack = (dir) => {
+        fs.mkdirSync(dir);
+        const layer = Readable.from([fs.readFileSync(${JSON.stringify(layerFile)})]);
+        return unpackLayerInWorker(layer, 'gzip', dir, { asRoot: false, whiteouts: 'oci' });
+      };
+      const base = ${JSON.stringify(work)} + '/' + process.argv[1];
+      unpack(base + '-1')
+        .then(() => unpack(base + '-2'))
+        .then(() => process.stdout.write(require('node:vm').runInNewContext('typeof gc')));`;
+    const gcAfter = (mode: string) =>
+      execFileSync(process.execPath, ['-e', script, mode], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(gcAfter('cli'), 'undefined', 'a CLI pull changed V8 flags');
+    assert.equal(gcAfter('daemon'), 'function', 'the daemon no longer collects when idle');
+  });
+
   it('stops the idle thread (an idle daemon keeps no thread) and starts a fresh one for the next layer', async () => {
     const layer = () => gzipSync(craftTar([{ path: 'f', body: Buffer.alloc(1 << 20, 1) }]));
     let stops = 0;
