@@ -1,14 +1,13 @@
-// Loads a CommonJS bundle through V8's code cache, kept on disk beside nothing the user sees
-// ($XDG_CACHE_HOME/berth/v8): compiling the CLI bundle from source takes ~35 ms, from the cache
-// ~7 ms, on every `berth` command. bin/berth loads this small module (its own bundle, so that it
-// loads in a millisecond) before the CLI's.
+// Loads a CommonJS bundle through V8's code cache, kept in $XDG_CACHE_HOME/berth/v8: compiling the
+// CLI bundle from source takes ~35 ms, from the cache ~7 ms, on every `berth` command. bin/berth
+// loads this small module (its own bundle, so that it loads in a millisecond) before the CLI's.
 //
 // A cache is only ever used for the very bytes it was made from: its file is named by the bundle's
-// sha256 with the Node version, and starts with that hash and a checksum of the V8 data, both checked
-// before V8 sees anything. V8 itself checks only its version, its flags and the source's *length*,
-// and in release builds it does not checksum the data: a cache from other source of the same length,
-// or a damaged file, would be trusted. Anything that does not check out is ignored (the bundle is
-// compiled from source, and a fresh cache written after the command).
+// sha256 with Node's version and flags, and starts with that hash and a checksum of the V8 data,
+// both checked before V8 sees anything. V8 itself checks only its version, its flags and the
+// source's *length*, and in release builds it does not checksum the data: a cache from other source
+// of the same length, or a damaged file, would be trusted. Anything that does not check out is
+// ignored (the bundle is compiled from source, and a fresh cache written after the command).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { isAscii } from 'node:buffer';
