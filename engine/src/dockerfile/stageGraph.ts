@@ -23,7 +23,11 @@ export function stageGraphErrors(stages: readonly Stage[], escapeChar: '\\' | '`
       const command = instruction.command;
       if (command?.kind === 'COPY' && command.from !== '') {
         const at = instruction.flags.find((f) => f.name === 'from') ?? instruction;
-        const expanded = processShellWord(command.from, undefined, { escapeChar });
+        // Without quotes, escapes or `$` the lexer returns the word as it is: skip it (most files).
+        const plain = !/[$'"]/.test(command.from) && !command.from.includes(escapeChar);
+        const expanded = plain
+          ? { value: command.from, error: undefined }
+          : processShellWord(command.from, undefined, { escapeChar });
         if (expanded.error !== undefined) {
           errors.push({ message: expanded.error, code: 'flag-value', span: at });
           continue;
