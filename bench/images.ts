@@ -1,5 +1,6 @@
 // Images benchmark, Berth side by side with its peers in one run, on a local docker-registry:
-//   1. cold pull of the busybox test image: berth pull vs podman pull vs skopeo copy (to an OCI dir),
+//   1. cold pull of the busybox test image: berth pull (into its store, the image removed before each,
+//      as podman's are; and into a fresh store) vs podman pull vs skopeo copy (to an OCI dir),
 //      and a pull through a running berthd (the docker CLI on its API, the image removed before each)
 //   2. a generated ~200 MB, 4-layer image: pull throughput, berth vs skopeo (and podman), and like
 //      for like: skopeo copy followed by `tar -xzf` of each layer (pulled and unpacked, as berth does)
@@ -7,7 +8,7 @@
 //      pull's downloadBlob in a process of its own (images-fetch.ts) vs skopeo copy
 //   4. unpacking one ~50 MB gzip layer: berth's unpackLayer vs `tar -xzf`
 // Medians go to bench/results/images.json. Run: npm run build && node out/bench/images.js [--runs N]
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   createReadStream,
@@ -180,20 +181,34 @@ async function main(): Promise<void> {
     skopeoPush(busybox, small);
     const times: Record<string, number[]> = {
       berth: [],
+      berthFreshStore: [],
       berthCaCerts: [],
       berthd: [],
       podman: [],
       skopeo: [],
     };
-    const cpu: Record<string, number[]> = { berth: [], podman: [], skopeo: [] };
+    const cpu: Record<string, number[]> = { berth: [], berthFreshStore: [], podman: [], skopeo: [] };
+    // A cold pull as podman's and berthd's are measured: the store exists, the image (its blobs and
+    // its layer's snapshot with it) was removed just before. A pull into a store made for it, which
+    // also creates the store, is timed apart.
+    const keptRoot = join(work, 'berth-small');
+    const berthPull = (root: string) => [berthBin, '--root', root, 'pull', '-q', small];
+    const berthRmi = () =>
+      spawnSync(process.execPath, [berthBin, '--root', keptRoot, 'rmi', '-f', small], {
+        env: berthEnv,
+        stdio: 'ignore',
+      });
     for (let i = 0; i < runs; i++) {
-      const root = join(work, `berth-small-${i}`);
-      const pull = [berthBin, '--root', root, 'pull', '-q', small];
-      times.berth.push(await timeCommand(process.execPath, pull, berthEnv, cpu.berth));
-      rmSync(root, { recursive: true, force: true });
+      berthRmi();
+      times.berth.push(await timeCommand(process.execPath, berthPull(keptRoot), berthEnv, cpu.berth));
+      const freshRoot = join(work, `berth-small-${i}`);
+      times.berthFreshStore.push(
+        await timeCommand(process.execPath, berthPull(freshRoot), berthEnv, cpu.berthFreshStore),
+      );
+      rmSync(freshRoot, { recursive: true, force: true });
       if (sandboxCaCerts) {
-        times.berthCaCerts.push(await timeCommand(process.execPath, pull));
-        rmSync(root, { recursive: true, force: true });
+        berthRmi();
+        times.berthCaCerts.push(await timeCommand(process.execPath, berthPull(keptRoot)));
       }
       // Through the daemon: its image (and so its only layer's snapshot and blobs) removed first.
       removeFromBerthd(berthd.env, small);
@@ -226,6 +241,7 @@ async function main(): Promise<void> {
         podman: smallMedians.podman,
         skopeo: smallMedians.skopeo,
         'docker CLI → berthd (berth through its daemon)': smallMedians.berthd,
+        'berth CLI into a store made for this pull (creates the store too)': smallMedians.berthFreshStore,
         ...(sandboxCaCerts && {
           'berth CLI with the sandbox NODE_EXTRA_CA_CERTS (Node builds its CA store at start)':
             smallMedians.berthCaCerts,
