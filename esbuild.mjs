@@ -1,6 +1,8 @@
 // Bundles the extension's two entry points into dist/. tsc -b still type-checks and
 // emits out/ (used by tests and the CLIs); these bundles are what VS Code loads.
 import * as esbuild from 'esbuild';
+import { readFile, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 
 const production = process.argv.includes('--production');
 
@@ -34,49 +36,40 @@ const client = {
   },
 };
 
+/** A plugin that rewrites the bundle esbuild has just written (after a build without errors). */
+function rewriteBundle(name, transform) {
+  return {
+    name,
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (result.errors.length > 0) return;
+        const file = build.initialOptions.outfile;
+        const text = await readFile(file, 'utf8');
+        const rewritten = transform(text);
+        if (rewritten !== text) await writeFile(file, rewritten);
+      });
+    },
+  };
+}
+
 // esbuild escapes non-ASCII characters in code but keeps them in the comments it carries over
 // (`…`, `→`): one of them makes V8 hold the whole source as a two-byte string, twice the memory
 // (1 MiB more for the idle daemon, 0.7 MiB for the language server). In a comment a `?` in its
 // place changes nothing else.
-const asciiOnly = {
-  name: 'ascii-only',
-  setup(build) {
-    build.onEnd(async (result) => {
-      if (result.errors.length > 0) return;
-      const { readFile, writeFile } = await import('node:fs/promises');
-      const file = build.initialOptions.outfile;
-      const text = await readFile(file, 'utf8');
-      const ascii = text.replace(/[\u0080-\uffff]/g, '?');
-      if (ascii !== text) await writeFile(file, ascii);
-    });
-  },
-};
+const asciiOnly = rewriteBundle('ascii-only', (text) => text.replace(/[\u0080-\uffff]/g, '?'));
 
 // esbuild turns each `import * as fs from 'node:fs'` into `__toESM(require("node:fs"))`, which copies
 // every property of the module onto a fresh object as a getter: the CLI's ~30 such imports of fs,
 // path and zlib cost ~10 ms of every start. A built-in module already is the plain object those
 // imports read from, so where the bundle never reads the copy's `default` (what a default import
 // reads), the module itself takes the copy's place.
-const plainBuiltins = {
-  name: 'plain-builtins',
-  setup(build) {
-    build.onEnd(async (result) => {
-      if (result.errors.length > 0) return;
-      const { readFile, writeFile } = await import('node:fs/promises');
-      const { isBuiltin } = await import('node:module');
-      const file = build.initialOptions.outfile;
-      const text = await readFile(file, 'utf8');
-      const plain = text.replace(
-        /^var ([\w$]+) = __toESM\(require\("([\w:/]+)"\)(?:, 1)?\);$/gm,
-        (line, name, id) =>
-          isBuiltin(id) && !text.includes(`${name}.default`) && !text.includes(`${name}["default"]`)
-            ? `var ${name} = require("${id}");`
-            : line,
-      );
-      if (plain !== text) await writeFile(file, plain);
-    });
-  },
-};
+const plainBuiltins = rewriteBundle('plain-builtins', (text) =>
+  text.replace(/^var ([\w$]+) = __toESM\(require\("([\w:/]+)"\)(?:, 1)?\);$/gm, (line, name, id) =>
+    isBuiltin(id) && !text.includes(`${name}.default`) && !text.includes(`${name}["default"]`)
+      ? `var ${name} = require("${id}");`
+      : line,
+  ),
+);
 
 await Promise.all([
   esbuild.build({ ...client, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js' }),

@@ -5,10 +5,6 @@ import * as fs from 'node:fs';
 import { posix } from 'node:path';
 import { realPathInRoot } from '../fs/resolve-in-root';
 
-function parts(path: string): string[] {
-  return path.split('/').filter((s) => s !== '' && s !== '.');
-}
-
 export interface Owner {
   uid: number;
   gid: number;
@@ -23,7 +19,8 @@ export function mkdirAllInRoot(root: string, path: string, mode: number, owner: 
   const real = realPathInRoot(root, path);
   const created: string[] = [];
   let current = '';
-  for (const part of parts(real)) {
+  // `real` is clean (`/a/b`, or `/` for the root itself): its components need no filtering but the empty.
+  for (const part of real.split('/').filter(Boolean)) {
     current = `${current}/${part}`;
     const host = posix.join(root, current);
     let st: fs.Stats | undefined;

@@ -40,7 +40,18 @@ function sha256(...parts: Uint8Array[]): Buffer {
  * have written (`sudo -E berth` keeps the caller's XDG_CACHE_HOME).
  */
 export function readCache(file: string, bundleHash: Buffer): Buffer | undefined {
-  let data: Buffer;
+  const data = readOwnFile(file);
+  if (!data) return undefined;
+  if (data.length <= headerBytes || !data.subarray(0, magic.length).equals(magic)) return undefined;
+  const forBundle = data.subarray(magic.length, magic.length + hashBytes);
+  const checksum = data.subarray(magic.length + hashBytes, headerBytes);
+  const v8Data = data.subarray(headerBytes);
+  if (!forBundle.equals(bundleHash) || !checksum.equals(sha256(v8Data))) return undefined;
+  return v8Data;
+}
+
+/** `file`'s bytes when it is a regular file (not a link) of this user's that no one else may write. */
+function readOwnFile(file: string): Buffer | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
@@ -50,18 +61,12 @@ export function readCache(file: string, bundleHash: Buffer): Buffer | undefined 
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return undefined;
-    data = fs.readFileSync(fd);
+    return fs.readFileSync(fd);
   } catch {
     return undefined;
   } finally {
     fs.closeSync(fd);
   }
-  if (data.length <= headerBytes || !data.subarray(0, magic.length).equals(magic)) return undefined;
-  const forBundle = data.subarray(magic.length, magic.length + hashBytes);
-  const checksum = data.subarray(magic.length + hashBytes, headerBytes);
-  const v8Data = data.subarray(headerBytes);
-  if (!forBundle.equals(bundleHash) || !checksum.equals(sha256(v8Data))) return undefined;
-  return v8Data;
 }
 
 /** Writes a cache atomically (a reader sees the old file or the whole new one), then drops stale ones. */
