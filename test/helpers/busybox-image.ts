@@ -140,7 +140,8 @@ export function skopeoPush(
   if (options.format) args.push('--format', options.format);
   if (options.creds) args.push('--dest-creds', options.creds);
   args.push(`oci:${image.layoutDir}:${image.tag}`, `docker://${destination}`);
-  execFileSync('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], env: skopeoEnv() });
+  // A deadline under the hooks' 60 s: a stalled copy fails with skopeo's stderr, not a bare timeout.
+  execFileSync('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], env: skopeoEnv(), timeout: 45_000 });
 }
 
 /** Environment for skopeo/podman that keeps their config out of the user's home. */
