@@ -30,7 +30,11 @@ describe('network cleanup after rm and after a berthd crash', function () {
     assert.equal(linksOnBridge(d.net.bridge).length, 1);
     assert.equal(netnsFiles(d).length, 2);
     assert.ok(netfilterRules().includes(a1), 'the NAT rules name c1 while it runs');
-    assert.throws(() => assertNoRules([], [port]), /portmap rule still names port/, 'the port check sees c1 while it runs');
+    assert.throws(
+      () => assertNoRules([], [port]),
+      /portmap rule still names port/,
+      'the port check sees c1 while it runs',
+    );
     assert.equal(await portIsFree(port), false);
 
     await ok(d, ['rm', '-f', 'c1', 'c2']);
