@@ -29,6 +29,8 @@ export interface RegistryOptions {
   tokenAuth?: { realm: string; service: string; issuer: string; certFile: string };
   /** Serve https only, with a self-signed certificate made here (openssl). */
   tls?: boolean;
+  /** Listen on this port (a registry restarted in place); default: a free one. */
+  port?: number;
 }
 
 /** A port nobody listens on right now (the kernel's pick). */
@@ -67,7 +69,7 @@ export async function waitForPort(port: number, deadlineMs: number, child?: Chil
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const address = `127.0.0.1:${port}`;
   let auth = '';
   if (options.basicAuth) {

@@ -12,6 +12,7 @@ import { lookupCredentials, storeCredentials, type Credentials } from '../regist
 import type { ProgressListener } from '../registry/progress';
 import { pullImage } from '../registry/pull';
 import { pushImage } from '../registry/push';
+import { storeSchemeMemory } from '../registry/schemes';
 import { loadImages } from '../store/archive/load';
 import { saveImages } from '../store/archive/save';
 import { Store } from '../store/store';
@@ -65,7 +66,11 @@ export class LocalImageBackend implements ImageBackend {
   }
 
   private client(domain: string): RegistryClient {
-    return new RegistryClient(domain, { credentials: (d) => lookupCredentials(d), ...this.registryOptions });
+    return new RegistryClient(domain, {
+      credentials: (d) => lookupCredentials(d),
+      schemeMemory: storeSchemeMemory(this.store.root),
+      ...this.registryOptions,
+    });
   }
 
   async pull(reference: string, options: { platform?: string }, onProgress: ProgressListener) {

@@ -24,6 +24,7 @@ import { matchLabels } from './volumes';
 
 // The registry client and the archive code load on first use (berthd stays small when idle).
 const registry = () => import('../registry/client.js');
+const schemes = () => import('../registry/schemes.js');
 const pulling = () => import('../registry/pull.js');
 const pushing = () => import('../registry/push.js');
 const loading = () => import('../store/archive/load.js');
@@ -92,9 +93,10 @@ export class ImageService {
 
   private async client(domain: string, auth?: T.AuthConfig): Promise<RegistryClient> {
     const credentials = toCredentials(auth);
-    const { RegistryClient } = await registry();
+    const [{ RegistryClient }, { storeSchemeMemory }] = await Promise.all([registry(), schemes()]);
     return new RegistryClient(domain, {
       insecureRegistries: this.insecureRegistries,
+      schemeMemory: storeSchemeMemory(this.store.root),
       credentials: () => credentials,
       userAgent: 'berthd',
     });

@@ -8,6 +8,7 @@ import { registryHost } from '../oci/reference';
 import { AuthError, AuthSession } from './auth';
 import { type HttpClient, type HttpRequest, httpRequest, type HttpResponse } from './http';
 import { isInsecureRegistry } from './insecure';
+import { isTlsPortAnswer, type SchemeMemory, schemeOrder } from './schemes';
 import type { Credentials } from './credentials';
 
 export interface RegistryOptions {
@@ -16,6 +17,8 @@ export interface RegistryOptions {
   /** Credentials for a registry domain; default: none (anonymous). */
   credentials?: (domain: string) => Credentials | undefined;
   userAgent?: string;
+  /** Which scheme each insecure registry answered on last time, tried first (see schemes.ts). */
+  schemeMemory?: SchemeMemory;
   /** Overridable for tests. */
   http?: HttpClient;
 }
@@ -73,11 +76,12 @@ export class RegistryClient {
     const host = registryHost(this.domain);
     const insecure = await isInsecureRegistry(this.domain, this.options.insecureRegistries);
     // Docker's rules for an insecure registry: https first, without verifying its certificate,
-    // then plain http.
+    // then plain http; unless plain http is what it answered on last time.
     if (insecure) this.insecureTlsHost = new URL(`https://${host}/`).host;
-    const schemes = insecure ? ['https', 'http'] : ['https'];
+    const memory = insecure ? this.options.schemeMemory : undefined;
+    const schemes = schemeOrder(insecure, memory?.get(host));
     let lastError: unknown;
-    for (const scheme of schemes) {
+    for (const [i, scheme] of schemes.entries()) {
       const base = `${scheme}://${host}`;
       let res: HttpResponse;
       try {
@@ -87,6 +91,10 @@ export class RegistryClient {
         continue;
       }
       await res.discard();
+      if (isTlsPortAnswer(scheme, res.status) && i < schemes.length - 1) {
+        lastError = new Error(`${host} answered plain http with ${res.status}: it serves https`);
+        continue;
+      }
       if (res.status === 401) this.auth.setChallenge(res.headers.get('www-authenticate'));
       else if (!res.ok && res.status !== 404) {
         throw new RegistryError(
@@ -95,6 +103,7 @@ export class RegistryClient {
         );
       }
       this.base = base;
+      memory?.set(host, scheme);
       return;
     }
     const cause = lastError as { code?: string; message?: string } | undefined;

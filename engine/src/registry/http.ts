@@ -3,7 +3,7 @@
 // bodies as Node streams. Used instead of fetch(): loading undici costs ~30 ms per CLI start and
 // its web streams are slower on large blobs.
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Https from 'node:https';
 import { Readable } from 'node:stream';
 
 export interface HttpRequest {
@@ -33,15 +33,26 @@ export interface HttpResponse {
 
 export type HttpClient = (url: string, request?: HttpRequest) => Promise<HttpResponse>;
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
-};
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
 /**
- * For insecure registries. `ca: []`: nothing is verified, so Node need not build its root
- * certificate store, which costs 50-100 ms of CPU on first use (a CLI pays it on every start).
+ * node:https (and tls under it) loaded on the first https request only: a pull from a plain http
+ * registry (a local one, see schemes.ts) never pays for loading them.
  */
-const unverifiedTls = new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false, ca: [] });
+let tlsParts: { https: typeof Https; verified: Https.Agent; unverified: Https.Agent } | undefined;
+function tls(): NonNullable<typeof tlsParts> {
+  if (tlsParts) return tlsParts;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const https = require('node:https') as typeof Https;
+  tlsParts = {
+    https,
+    verified: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+    // For insecure registries. `ca: []`: nothing is verified, so Node need not build its root
+    // certificate store, which costs 50-100 ms of CPU on first use (a CLI pays it on every start).
+    unverified: new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false, ca: [] }),
+  };
+  return tlsParts;
+}
 
 const maxRedirects = 10;
 
@@ -80,24 +91,20 @@ function send(
   headers: Record<string, string>,
   request: HttpRequest,
 ): Promise<HttpResponse> {
-  const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-  if (!transport) return Promise.reject(new Error(`unsupported URL scheme in ${url.href}`));
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return Promise.reject(new Error(`unsupported URL scheme in ${url.href}`));
+  const secure = url.protocol === 'https:' ? tls() : undefined;
+  const transport = secure ? secure.https : http;
+  const agent = !secure
+    ? httpAgent
+    : url.host === request.insecureTlsHost
+      ? secure.unverified
+      : secure.verified;
   return new Promise((resolve, reject) => {
-    const req = transport.request(
-      url,
-      {
-        method,
-        headers,
-        agent:
-          url.protocol === 'https:' && url.host === request.insecureTlsHost
-            ? unverifiedTls
-            : agents[url.protocol as 'http:' | 'https:'],
-      },
-      (res) => {
-        req.setTimeout(0);
-        resolve(wrap(url.href, res));
-      },
-    );
+    const req = transport.request(url, { method, headers, agent }, (res) => {
+      req.setTimeout(0);
+      resolve(wrap(url.href, res));
+    });
     req.on('error', reject);
     if (request.timeoutMs) {
       req.setTimeout(request.timeoutMs, () =>

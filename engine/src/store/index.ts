@@ -15,6 +15,7 @@
 //   <root>/snapshots/<chain hex>/fs      one layer's files (overlay whiteouts as root)
 //   <root>/snapshots/<chain hex>/snapshot.json   { chainId, diffId, parent, size, whiteouts }
 //   <root>/holds.json                    GC roots besides image records (containers, builds)
+//   <root>/registry-schemes.json         the scheme each insecure registry answered on (a hint)
 //
 // A rootfs for a container: mount overlay with lowerdir=store.snapshots.lowerDirs(image.chainIds.at(-1)).join(':')
 // and hold the snapshots (store.hold(containerId, { snapshots: [topChainId], images: [image.id] }))

@@ -24,6 +24,7 @@ import { lookupCredentials } from '../../../engine/src/registry/credentials';
 import { httpRequest } from '../../../engine/src/registry/http';
 import { pullImage } from '../../../engine/src/registry/pull';
 import { pushImage } from '../../../engine/src/registry/push';
+import { storeSchemeMemory } from '../../../engine/src/registry/schemes';
 import { loadImages } from '../../../engine/src/store/archive/load';
 import { Store } from '../../../engine/src/store/store';
 import {
@@ -263,6 +264,38 @@ describe('registry client against docker-registry', function () {
         httpRequest(`https://localhost:${port}/v2/`, { insecureTlsHost: registry.address }),
         /self[- ]signed certificate/,
       );
+    });
+  });
+
+  describe('a local registry that moves from plain http to https on the same port', () => {
+    let registry: TestRegistry | undefined;
+    after(async () => registry?.stop());
+
+    it('pulls over the remembered scheme, then falls back to https and remembers that', async () => {
+      const store = Store.open(join(work, 'store-moves'));
+      const memoryFile = join(store.root, 'registry-schemes.json');
+      registry = await startRegistry();
+      const { address } = registry;
+      const ref = parseReference(`${address}/lib/busybox:1`);
+      const pull = () =>
+        pullImage(
+          store,
+          new RegistryClient(ref.domain, { schemeMemory: storeSchemeMemory(store.root) }),
+          ref,
+        );
+      skopeoPush(image, `${address}/lib/busybox:1`);
+      const first = await pull();
+      assert.deepEqual(JSON.parse(readFileSync(memoryFile, 'utf8')), { [address]: 'http' });
+
+      await registry.stop();
+      registry = undefined;
+      registry = await startRegistry({ tls: true, port: Number(address.split(':')[1]) });
+      skopeoPush(image, `${address}/lib/busybox:1`);
+      store.remove(`${address}/lib/busybox:1`, { force: true });
+      const second = await pull();
+      assert.equal(second.digest, first.digest);
+      assert.ok(store.snapshots.has(second.image.chainIds[0]));
+      assert.deepEqual(JSON.parse(readFileSync(memoryFile, 'utf8')), { [address]: 'https' });
     });
   });
 
