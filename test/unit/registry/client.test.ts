@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { RegistryClient } from '../../../engine/src/registry/client';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../engine/src/registry/http';
+import type { HttpClient, HttpRequest } from '../../../engine/src/registry/http';
+import { fakeResponse } from './fake-response';
 
 /** A registry that answers https only when `https` is set, else plain http; records every request. */
 function fakeRegistry(https: boolean) {
@@ -11,18 +11,7 @@ function fakeRegistry(https: boolean) {
     if (url.startsWith('https:') !== https)
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     const body = url.endsWith('/v2/') ? '{}' : '{"tags":[]}';
-    const response: HttpResponse = {
-      status: 200,
-      statusText: 'OK',
-      ok: true,
-      url,
-      headers: { get: () => null },
-      body: Readable.from([Buffer.from(body)]),
-      json: async () => JSON.parse(body),
-      arrayBuffer: async () => Buffer.from(body),
-      discard: async () => {},
-    };
-    return response;
+    return fakeResponse(url, 200, 'OK', body);
   };
   return { http, seen };
 }

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { RegistryClient } from '../../../engine/src/registry/client';
 import type { HttpClient, HttpResponse } from '../../../engine/src/registry/http';
 import {
@@ -12,20 +11,12 @@ import {
   schemeOrder,
   storeSchemeMemory,
 } from '../../../engine/src/registry/schemes';
+import { fakeResponse } from './fake-response';
 
 function response(url: string, status: number): HttpResponse {
-  const body = status === 400 ? 'Client sent an HTTP request to an HTTPS server.\n' : '{}';
-  return {
-    status,
-    statusText: status === 400 ? 'Bad Request' : 'OK',
-    ok: status === 200,
-    url,
-    headers: { get: () => null },
-    body: Readable.from([Buffer.from(body)]),
-    json: async () => JSON.parse(body),
-    arrayBuffer: async () => Buffer.from(body),
-    discard: async () => {},
-  };
+  return status === 400
+    ? fakeResponse(url, 400, 'Bad Request', 'Client sent an HTTP request to an HTTPS server.\n')
+    : fakeResponse(url, status, 'OK', '{}');
 }
 
 /**
