@@ -138,7 +138,7 @@ documents.onDidClose((event) => {
  */
 function withModel<P extends { textDocument: { uri: string } }, R>(
   compute: (model: DockerfileDocument, params: P) => R,
-  diagnosticsFirst = false,
+  { diagnosticsFirst = false } = {},
 ) {
   return (params: P): R | null => {
     if (diagnosticsFirst) store.validatePending(params.textDocument.uri);
@@ -160,9 +160,11 @@ connection.onCodeAction(
 connection.onCompletion(withModel((m, p) => computeCompletion(m, p.position, env())));
 connection.onHover(withModel((m, p) => computeHover(m, p.position, env())));
 connection.onSignatureHelp(withModel((m, p) => computeSignatureHelp(m, p.position)));
-connection.languages.semanticTokens.on(withModel((m) => computeSemanticTokens(m), true));
-connection.onDocumentSymbol(withModel((m) => computeDocumentSymbols(m), true));
-connection.onFoldingRanges(withModel((m) => computeFoldingRanges(m), true));
+connection.languages.semanticTokens.on(
+  withModel((m) => computeSemanticTokens(m), { diagnosticsFirst: true }),
+);
+connection.onDocumentSymbol(withModel((m) => computeDocumentSymbols(m), { diagnosticsFirst: true }));
+connection.onFoldingRanges(withModel((m) => computeFoldingRanges(m), { diagnosticsFirst: true }));
 connection.onDocumentFormatting(withModel((m) => computeFormatting(m)));
 connection.onDocumentRangeFormatting(withModel((m, p) => computeFormatting(m, p.range)));
 connection.onPrepareRename(withModel((m, p) => computePrepareRename(m, p.position)));
@@ -170,7 +172,7 @@ connection.onRenameRequest(withModel((m, p) => computeRename(m, p.position, p.ne
 connection.onDefinition(withModel((m, p) => computeDefinition(m, p.position)));
 connection.onReferences(withModel((m, p) => computeReferences(m, p.position, p.context.includeDeclaration)));
 connection.onDocumentHighlight(withModel((m, p) => computeHighlights(m, p.position)));
-connection.onDocumentLinks(withModel((m) => computeDocumentLinks(m), true));
+connection.onDocumentLinks(withModel((m) => computeDocumentLinks(m), { diagnosticsFirst: true }));
 
 documents.listen(connection);
 connection.listen();

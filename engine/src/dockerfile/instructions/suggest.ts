@@ -58,8 +58,11 @@ function distanceBelow(a: Int32Array, n: number, b: Int32Array, m: number, limit
   return Math.min(prev[m], limit);
 }
 
-/** The closest option to `value`, or undefined (also when `value` is itself an option). */
-export function suggest(
+/**
+ * The closest option to `value`, or undefined (also when `value` is itself an option), in the
+ * case the caller gave it. Rule messages quote it as it is listed.
+ */
+export function closestOption(
   value: string,
   options: Iterable<string>,
   caseSensitive: boolean,
@@ -78,11 +81,24 @@ export function suggest(
     if (Math.abs(n - m) >= minDistance) continue;
     const distance = distanceBelow(valuePoints.points, n, optionPoints.points, m, minDistance);
     if (distance < minDistance) {
-      match = caseSensitive ? opt : matchCase(opt, value);
+      match = option;
       minDistance = distance;
     }
   }
   return match;
+}
+
+/**
+ * BuildKit's suggestion: the closest option, and without case sensitivity in the case of `value`
+ * (all lower, all upper, or the option's lower case).
+ */
+export function suggest(
+  value: string,
+  options: Iterable<string>,
+  caseSensitive: boolean,
+): string | undefined {
+  const match = closestOption(value, options, caseSensitive);
+  return match === undefined || caseSensitive ? match : matchCase(match.toLowerCase(), value);
 }
 
 function matchCase(option: string, original: string): string {
