@@ -15,12 +15,22 @@ const activeDocuments = 8;
  */
 const maxBurstMs = 5;
 
+/**
+ * The longest validation runs without letting the event loop turn. A burst of hundreds of files
+ * is validated in slices of this length: between them the server reads what the client sent
+ * meanwhile (otherwise the pipe fills and the client stalls until the whole burst is done) and
+ * answers requests (a completion during a 274-file burst waited for all of it).
+ */
+const sliceMs = 8;
+
 export class DocumentStore {
   private readonly models = new Map<string, DockerfileDocument>();
   /** The most recently used documents, oldest first. */
   private readonly active: string[] = [];
   private readonly pending = new Set<string>();
   private scheduled = false;
+  /** Whether pending documents are being validated slice by slice. */
+  private draining = false;
   /** Whether a document was scheduled since the last turn of the event loop looked. */
   private arrived = false;
   private burstStart = 0;
@@ -88,12 +98,20 @@ export class DocumentStore {
     }
     this.scheduled = false;
     this.arrived = false;
-    const uris = [...this.pending];
-    this.pending.clear();
-    for (const u of uris) {
-      const model = this.get(u);
+    if (!this.draining) this.validateSlice();
+  }
+
+  /** Validates pending documents, oldest first, for one slice; the rest on the next turn. */
+  private validateSlice(): void {
+    const until = performance.now() + sliceMs;
+    for (const uri of this.pending) {
+      this.pending.delete(uri);
+      const model = this.get(uri);
       if (model) this.validate(model);
+      if (performance.now() >= until) break;
     }
+    this.draining = this.pending.size > 0 && !this.scheduled;
+    if (this.draining) setImmediate(() => this.validateSlice());
   }
 
   /**

@@ -117,6 +117,44 @@ describe('server/store', () => {
     assert.ok(before.length >= 3);
   });
 
+  it('validates a long burst in slices, turning the event loop between them, each document once', async () => {
+    const texts = new Map<string, TextDocument>();
+    let turn = 0;
+    const validated: { uri: string; version: number; turn: number }[] = [];
+    const store = new DocumentStore(
+      (uri) => texts.get(uri),
+      (model) => {
+        // Each validation takes 2 ms, so the 20 take several slices.
+        const busyUntil = performance.now() + 2;
+        while (performance.now() < busyUntil);
+        validated.push({ uri: model.uri, version: model.version, turn });
+      },
+      0,
+    );
+    const uris = Array.from({ length: 20 }, (_, i) => `file:///p/${i}/Dockerfile`);
+    for (const uri of uris) {
+      texts.set(uri, TextDocument.create(uri, 'dockerfile', 1, 'FROM alpine\n'));
+      store.schedule(uri);
+    }
+    const last = uris[uris.length - 1];
+    for (; turn < 1000 && validated.length < uris.length; turn++) {
+      await nextTurn();
+      // The last file changes again while the first ones are being validated.
+      if (validated.length > 0 && texts.get(last)!.version === 1) {
+        texts.set(last, TextDocument.create(last, 'dockerfile', 2, 'FROM alpine\nRUN true\n'));
+        store.schedule(last);
+      }
+    }
+    assert.deepEqual(
+      validated.map((v) => v.uri),
+      uris,
+      'each document once, in the order they changed',
+    );
+    assert.equal(validated[validated.length - 1].version, 2, 'the last one at its latest version');
+    const turns = new Set(validated.map((v) => v.turn)).size;
+    assert.ok(turns >= 3, `40 ms of validation ran in ${turns} turn(s) of the event loop`);
+  });
+
   it('reports an edit in one stage that changes the diagnostics of another, in a burst', async () => {
     const uri = 'file:///p/app/Dockerfile';
     const stages = (name: string) =>
