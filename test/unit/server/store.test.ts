@@ -124,12 +124,13 @@ describe('server/store', () => {
     const store = new DocumentStore(
       (uri) => texts.get(uri),
       (model) => {
-        // Each validation takes 2 ms, so the 20 take several slices.
+        // Each validation takes 2 ms, so the 20 take several slices of 8 ms.
         const busyUntil = performance.now() + 2;
         while (performance.now() < busyUntil);
         validated.push({ uri: model.uri, version: model.version, turn });
       },
       0,
+      8,
     );
     const uris = Array.from({ length: 20 }, (_, i) => `file:///p/${i}/Dockerfile`);
     for (const uri of uris) {
