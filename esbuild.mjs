@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 
 const production = process.argv.includes('--production');
+const { version } = JSON.parse(await readFile('package.json', 'utf8'));
 
 const common = {
   bundle: true,
@@ -16,6 +17,8 @@ const common = {
   logLevel: 'warning',
   // koffi ships a native addon that must be loaded from node_modules, not bundled.
   external: ['vscode', 'koffi'],
+  // engine/src/version.ts: the version is part of the bundle, not read from package.json at start.
+  define: { BERTH_BUNDLED_VERSION: JSON.stringify(version) },
 };
 
 // The client's heavy parts are separate bundles loaded on first use (client/src/lazy.ts), so that

@@ -2,9 +2,11 @@
 // dir): the library in-process, over the store and the registry client. With a daemon, the verbs
 // make the same calls over the Engine API (engine/src/cli/daemon/).
 import type { Readable } from 'node:stream';
-import { buildImage, type BuildRequest, type BuildResult, type ProgressSink } from '../build';
-import { RuntimeExecutor } from '../build/runtime-executor';
-import { type LocalRunIo, type LocalRunOptions, runLocal } from './local-run';
+import type * as Builder from '../build';
+import type { BuildRequest, BuildResult, ProgressSink } from '../build';
+import type * as Executor from '../build/runtime-executor';
+import type * as LocalRun from './local-run';
+import type { LocalRunIo, LocalRunOptions } from './local-run';
 import { formatPlatform, parsePlatform } from '../oci/platform';
 import { formatReference, parseReference } from '../oci/reference';
 import { RegistryClient, type RegistryOptions } from '../registry/client';
@@ -27,6 +29,14 @@ import {
   listImageSummaries,
   pruneImages,
 } from '../store/views';
+
+// The builder and the runtime load when a build or a run needs them: evaluating them on every
+// `berth` start (a pull, `images`) cost ~5 ms.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const builder = () => require('../build') as typeof Builder;
+const executor = () => new (require('../build/runtime-executor') as typeof Executor).RuntimeExecutor();
+const localRun = () => require('./local-run') as typeof LocalRun;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface ImageBackend {
   pull(
@@ -126,9 +136,9 @@ export class LocalImageBackend implements ImageBackend {
   }
 
   build(request: BuildRequest, onEvent: ProgressSink, signal?: AbortSignal): Promise<BuildResult> {
-    return buildImage(request, {
+    return builder().buildImage(request, {
       store: this.store,
-      executor: new RuntimeExecutor(),
+      executor: executor(),
       pull: async (reference, platform) => {
         await this.pull(reference, { platform: formatPlatform(platform) }, () => {});
       },
@@ -138,7 +148,7 @@ export class LocalImageBackend implements ImageBackend {
   }
 
   run(options: LocalRunOptions, io: LocalRunIo): Promise<number> {
-    return runLocal(this.store, new RuntimeExecutor(), options, io);
+    return localRun().runLocal(this.store, executor(), options, io);
   }
 }
 

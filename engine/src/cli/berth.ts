@@ -67,7 +67,11 @@ export function resolveCommand(words: string[]): { command?: Command; path: stri
 export async function main(
   argv: string[],
   io: Pick<CliContext, 'stdin' | 'stdout' | 'stderr'> = {
-    stdin: process.stdin,
+    // process.stdin is made on first read only: on /dev/null or a file it is an fs stream, whose
+    // modules (node:fs/promises, readline) took ~4 ms of every command, most of which never read it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
   },
@@ -129,7 +133,11 @@ export async function main(
     });
     const status = await command.run(
       {
-        ...io,
+        get stdin() {
+          return io.stdin;
+        },
+        stdout: io.stdout,
+        stderr: io.stderr,
         backend,
         daemon: () => connector.daemon(),
         daemonIfRunning: () => connector.daemonIfRunning(),

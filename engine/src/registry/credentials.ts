@@ -1,11 +1,15 @@
 // Registry credentials as the docker CLI keeps them: ~/.docker/config.json (or $DOCKER_CONFIG),
 // `auths` entries (base64 user:password, or an identity token), and credential helpers
 // (`credHelpers` per registry, `credsStore` for all) run as `docker-credential-<name> get|store|erase`.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultDomain } from '../oci/reference';
+
+// node:child_process (with dgram under it) loads when a credential helper runs, not on every start.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = () => require('node:child_process') as typeof ChildProcess;
 
 export interface Credentials {
   username: string;
@@ -119,7 +123,7 @@ export function storeCredentials(
 }
 
 function helperGet(helper: string, serverUrl: string): Credentials | undefined {
-  const result = spawnSync(`docker-credential-${helper}`, ['get'], {
+  const result = childProcess().spawnSync(`docker-credential-${helper}`, ['get'], {
     input: serverUrl,
     encoding: 'utf8',
     timeout: 30_000,
@@ -141,7 +145,7 @@ function helperGet(helper: string, serverUrl: string): Credentials | undefined {
 }
 
 function runHelper(helper: string, verb: string, input: string): void {
-  const result = spawnSync(`docker-credential-${helper}`, [verb], {
+  const result = childProcess().spawnSync(`docker-credential-${helper}`, [verb], {
     input,
     encoding: 'utf8',
     timeout: 30_000,

@@ -2,14 +2,19 @@
 // (localhost, 127.0.0.0/8, [::1]) always; then those named in insecure-registries by host or
 // host:port; then those whose address lies in an insecure-registries CIDR range (`10.0.0.0/8`,
 // `fd00::/8`): the host itself when it is an IP address, else any address its name resolves to.
-import { lookup } from 'node:dns/promises';
+import type * as Dns from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { isLocalRegistry } from '../oci/reference';
 
 /** Addresses a host name resolves to; overridable for tests. */
 export type Resolver = (host: string) => Promise<string[]>;
 
-const resolveAll: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+// node:dns loads for a registry named by host in an insecure CIDR range only (~0.7 ms of a start).
+const resolveAll: Resolver = async (host) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { lookup } = require('node:dns/promises') as typeof Dns;
+  return (await lookup(host, { all: true })).map((a) => a.address);
+};
 
 /** The host of a registry domain, without port or IPv6 brackets. */
 function hostOf(domain: string): string {

