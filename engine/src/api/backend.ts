@@ -79,6 +79,17 @@ export interface CommitOptions {
   config?: T.ContainerConfig;
 }
 
+/** `docker import`: a root filesystem tarball made an image (POST /images/create?fromSrc=-). */
+export interface ImportOptions {
+  repo?: string;
+  tag?: string;
+  /** The comment of the image's history entry (Docker's default: "Imported from -"). */
+  message?: string;
+  changes: string[];
+  /** `os/arch[/variant]`; the host's platform when absent. */
+  platform?: string;
+}
+
 export interface BuildOptions {
   tags: string[];
   dockerfile: string;
@@ -173,6 +184,7 @@ export interface ImagesBackend {
   save(names: string[]): Promise<Readable>;
   load(tar: Readable, progress: ProgressSink): Promise<void>;
   commit(options: CommitOptions): Promise<{ Id: string }>;
+  importTarball(tarball: Readable, options: ImportOptions): Promise<{ Id: string }>;
   build(context: Readable, options: BuildOptions, progress: ProgressSink, signal: AbortSignal): Promise<void>;
   buildPrune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }>;
 }

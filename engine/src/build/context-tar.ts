@@ -9,9 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join, posix } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Digest } from '../oci/digest';
-import { sniffCompression } from '../store/layers/compression';
+import { withSniffedCompression } from '../store/layers/compression';
 import { type HeldFile, unpackLayer } from '../store/layers/unpack';
 import { buildImage, type BuildDependencies, type BuildResult } from './builder';
 import { FileDigests } from './context/file-digests';
@@ -23,29 +23,6 @@ export type ContextTarRequest = Omit<BuildRequest, 'contextDir' | 'dockerfile'> 
   /** The Dockerfile's path inside the context (the /build `dockerfile` parameter). */
   dockerfile?: string;
 };
-
-/** Reads the first bytes to tell the compression, then hands on the whole stream. */
-async function withCompression(
-  source: Readable,
-): Promise<{ stream: Readable; compression: 'none' | 'gzip' | 'zstd' }> {
-  const out = new PassThrough();
-  const head = await new Promise<Buffer>((resolve, reject) => {
-    const onReadable = () => {
-      const chunk = source.read() as Buffer | null;
-      if (chunk === null) return;
-      source.off('readable', onReadable);
-      source.off('end', onEnd);
-      resolve(chunk);
-    };
-    const onEnd = () => resolve(Buffer.alloc(0));
-    source.on('readable', onReadable);
-    source.once('end', onEnd);
-    source.once('error', reject);
-  });
-  out.write(head);
-  source.pipe(out);
-  return { stream: out, compression: sniffCompression(head) };
-}
 
 /** Files from this size on are held in memory, until the budget is spent. */
 const holdFromBytes = 64 * 1024;
@@ -110,7 +87,7 @@ export async function buildFromContextTar(
   const dir = join(deps.store.root, 'build', 'contexts', `${process.pid}-${randomBytes(6).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
-    const { stream, compression } = await withCompression(tar);
+    const { stream, compression } = await withSniffedCompression(tar);
     const dockerfile = request.dockerfile ?? 'Dockerfile';
     const dockerfileRel = posix.normalize(`/${dockerfile}`).slice(1);
     // Files are hashed as they arrive, so the build does not read them again for its cache keys.

@@ -298,6 +298,8 @@ export async function runDaemon(
     builder: (d) => classicBuilder(d, config.execRoot, rootless?.host),
     // The builder's modules (Dockerfile parser, layers) load with the first commit.
     commit: async (d, o) => (await import('../daemon/commit.js')).commitContainer(d, o),
+    importTarball: async (d, tarball, o) =>
+      (await import('../daemon/import.js')).importTarball(d, tarball, o),
     host: {
       hostname: hostname(),
       nofileHard: hostNofileHard(),

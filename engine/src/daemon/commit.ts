@@ -11,14 +11,11 @@ import type { ContainerConfig } from '../api/types';
 import { imageFromStored, topChainId, writeImage } from '../build/image';
 import { commitLayer } from '../build/layers';
 import { StageState } from '../build/stage-state';
-import { dispatchMetadata } from '../build/steps/metadata';
-import { parseDockerfile } from '../dockerfile';
-import { formatReference, parseReference } from '../oci/reference';
 import { commandText } from './containers/record';
 import { rootfsPaths } from './containers/rootfs';
 import { isActive } from './containers/state';
 import type { Daemon } from './daemon';
-import { invalid } from './errors';
+import { applyChanges, newImageReference, parseChanges } from './new-image';
 
 const execFileAsync = promisify(execFile);
 
@@ -43,41 +40,14 @@ function imageConfigOf(c: ContainerConfig): ContainerConfig {
   return out as ContainerConfig;
 }
 
-const allowedChanges = [
-  'CMD',
-  'ENTRYPOINT',
-  'ENV',
-  'EXPOSE',
-  'LABEL',
-  'ONBUILD',
-  'USER',
-  'VOLUME',
-  'WORKDIR',
-  'STOPSIGNAL',
-  'HEALTHCHECK',
-  'SHELL',
-];
-
 export async function commitContainer(daemon: Daemon, options: CommitOptions): Promise<{ Id: string }> {
   const rec = daemon.containerService.get(options.container);
   const store = daemon.imageService.store;
   const base = daemon.imageService.resolve(rec.Image);
 
-  // Check the changes before touching anything.
-  const parsed = parseDockerfile(`FROM scratch\n${options.changes.join('\n')}\n`);
-  if (parsed.errors.length) throw invalid(`invalid change: ${parsed.errors[0].message}`);
-  const changes = parsed.instructions.slice(1);
-  for (const i of changes) {
-    if (!allowedChanges.includes(i.name)) {
-      throw invalid(`${i.name} is not a valid change command: use one of ${allowedChanges.join(', ')}`);
-    }
-  }
-  let reference: string | undefined;
-  if (options.repo) {
-    reference = formatReference(
-      parseReference(options.tag ? `${options.repo}:${options.tag}` : options.repo),
-    );
-  }
+  // Check the changes and the name before touching anything.
+  const changes = parseChanges(options.changes);
+  const reference = newImageReference(options.repo, options.tag);
 
   // A copy of the upper dir on the store's file system becomes the layer's snapshot.
   const work = join(store.root, 'build', 'commit', randomBytes(6).toString('hex'));
@@ -99,10 +69,7 @@ export async function commitContainer(daemon: Daemon, options: CommitOptions): P
     if (options.author) image.author = options.author;
     const layer = await commitLayer(store, work, topChainId(image));
     const state = StageState.fromImage(image, '', '\\');
-    for (const i of changes) {
-      if (!i.command) throw invalid(`invalid change: ${i.argsText}`);
-      dispatchMetadata(state, i.command, { buildArgs: {}, metaArgs: new Map(), consumed: new Set() });
-    }
+    applyChanges(state, changes);
     // The changes are in the config; history has one entry for the commit, as Docker writes it.
     state.image.history = state.image.history.filter((h) => h.created !== undefined || !h.empty_layer);
     const created = new Date().toISOString();

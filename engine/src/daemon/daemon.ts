@@ -57,6 +57,7 @@ export interface DaemonOptions {
   host: HostFacts;
   builder?: (daemon: Daemon) => Builder;
   commit?: (daemon: Daemon, options: B.CommitOptions) => Promise<{ Id: string }>;
+  importTarball?: (daemon: Daemon, tarball: Readable, options: B.ImportOptions) => Promise<{ Id: string }>;
 }
 
 export class Daemon implements B.EngineBackend {
@@ -386,6 +387,13 @@ export class Daemon implements B.EngineBackend {
     commit: async (o) => {
       if (!this.options.commit) throw notImplemented('commit is not available in this build');
       return this.options.commit(this, o);
+    },
+    importTarball: async (tarball, o) => {
+      if (!this.options.importTarball) {
+        tarball.resume();
+        throw notImplemented('import is not available in this build');
+      }
+      return this.options.importTarball(this, tarball, o);
     },
     build: async (context, o, progress, signal) => {
       if (!this.builder) {

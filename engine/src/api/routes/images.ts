@@ -43,6 +43,31 @@ function stringMap(ctx: RouteContext, name: string): Record<string, string> {
   return out;
 }
 
+/** `docker import`: the tarball is the request body (`fromSrc=-`); the answer ends with its id. */
+async function importTarball(ctx: RouteContext, images: EngineBackend['images']): Promise<void> {
+  const source = ctx.query.string('fromSrc');
+  if (source !== '-') {
+    ctx.bodyStream().resume();
+    throw notImplemented(
+      `importing from ${JSON.stringify(source)} is not supported: download the tarball and import it from a file or stdin (docker import FILE or -)`,
+    );
+  }
+  const tarball = ctx.bodyStream();
+  await streamProgress(ctx, async (progress) => {
+    const { Id } = await images.importTarball(tarball, {
+      repo: ctx.query.string('repo') || undefined,
+      tag: ctx.query.string('tag') || undefined,
+      message: ctx.query.string('message') || undefined,
+      changes: ctx.query
+        .all('changes')
+        .flatMap((c) => c.split('\n'))
+        .filter(Boolean),
+      platform: ctx.query.string('platform') || undefined,
+    });
+    progress({ status: Id });
+  });
+}
+
 export function registerImageRoutes(router: Router, backend: EngineBackend): void {
   const images = backend.images;
   router
@@ -57,7 +82,8 @@ export function registerImageRoutes(router: Router, backend: EngineBackend): voi
     )
     .post('/images/create', async (ctx) => {
       if (ctx.query.has('fromSrc')) {
-        throw notImplemented('importing a root filesystem tarball (docker import) is not supported yet');
+        await importTarball(ctx, images);
+        return;
       }
       const reference = pullReference(ctx);
       const auth = decodeRegistryAuth(ctx.header('x-registry-auth'));

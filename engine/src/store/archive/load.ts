@@ -11,7 +11,7 @@ import { type Digest, DigestHasher, digestHex, isDigest, sha256 } from '../../oc
 import { type Descriptor, parseImageConfig, parseManifestOrIndex } from '../../oci/image-spec';
 import { MediaType } from '../../oci/media-types';
 import { formatReference, parseReference } from '../../oci/reference';
-import { decompress, sniffCompression } from '../layers/compression';
+import { decompress, sniffCompression, withSniffedCompression } from '../layers/compression';
 import { TarReader } from '../layers/tar-format';
 import { safeComponents } from '../layers/unpack';
 import type { StoredImage, Store } from '../store';
@@ -115,14 +115,9 @@ async function readArchive(source: Readable, dir: string): Promise<Archive> {
     };
   });
   // The archive itself may be compressed (`docker save | gzip`): look at its first bytes.
-  const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) throw new ArchiveFormatError('the archive is empty');
-  const rest = (async function* () {
-    yield first.value as Buffer;
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value as Buffer;
-  })();
-  const stream = decompress(Readable.from(rest), sniffCompression(first.value as Buffer));
+  const { stream: archiveBytes, compression, empty } = await withSniffedCompression(source);
+  if (empty) throw new ArchiveFormatError('the archive is empty');
+  const stream = decompress(archiveBytes, compression);
   for await (const chunk of stream as AsyncIterable<Buffer>) reader.write(chunk);
   reader.end();
   if (archive.files.size === 0)

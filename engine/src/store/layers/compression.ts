@@ -19,6 +19,44 @@ export function sniffCompression(head: Uint8Array): LayerCompression {
   return 'none';
 }
 
+/**
+ * Reads a stream's first bytes to tell its compression (for a tarball a request body brings, whose
+ * media type nobody declared), then hands on the whole stream. `empty`: it had no bytes at all.
+ */
+export async function withSniffedCompression(
+  source: Readable,
+): Promise<{ stream: Readable; compression: LayerCompression; empty: boolean }> {
+  const head: Buffer[] = [];
+  let bytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    const done = () => {
+      source.off('readable', onReadable);
+      source.off('end', done);
+      source.off('error', reject);
+      resolve();
+    };
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while (bytes < 4 && (chunk = source.read() as Buffer | null) !== null) {
+        head.push(chunk);
+        bytes += chunk.length;
+      }
+      if (bytes >= 4) done();
+    };
+    source.on('readable', onReadable);
+    source.on('end', done);
+    source.on('error', reject);
+  });
+  const stream = new PassThrough();
+  for (const chunk of head) stream.write(chunk);
+  if (source.readableEnded) stream.end();
+  else {
+    source.on('error', (err) => stream.destroy(err));
+    source.pipe(stream);
+  }
+  return { stream, compression: sniffCompression(Buffer.concat(head)), empty: bytes === 0 };
+}
+
 export function decompress(source: Readable, compression: LayerCompression): Readable {
   if (compression === 'none') return source;
   if (compression === 'gzip') return pipeWithErrors(source, zlib.createGunzip({ chunkSize: 1024 * 1024 }));
