@@ -323,7 +323,9 @@ describe('docker CLI against berthd', function () {
     assert.equal(inside.trim(), hostNs);
     const none = await ok(['run', '--rm', '--network', 'none', 'busybox', 'cat', '/proc/net/dev']);
     assert.ok(!/eth0|ens|enp/.test(none), none);
-    // Loopback is up in a none container: a server inside answers on 127.0.0.1.
+    // Loopback is up in a none container: a server inside gets what is sent to 127.0.0.1. The
+    // client sends and the server prints (not the other way round): a busybox nc client whose stdin
+    // is at its end may quit before the server's answer arrives, which printed nothing under load.
     const served = await ok([
       'run',
       '--rm',
@@ -332,7 +334,7 @@ describe('docker CLI against berthd', function () {
       'busybox',
       'sh',
       '-c',
-      'echo ok | nc -l -p 7000 & until nc 127.0.0.1 7000; do usleep 50000; done',
+      'nc -l -p 7000 > /received & until echo ok | nc 127.0.0.1 7000; do usleep 50000; done; wait; cat /received',
     ]);
     assert.equal(served.trim(), 'ok');
   });
