@@ -64,6 +64,18 @@ export function resolveCommand(words: string[]): { command?: Command; path: stri
   return { command, path, rest };
 }
 
+/** The command `argv` runs (`pull`, `volume ls`), or undefined: bin/berth names its code cache's runs by it. */
+export function commandName(argv: string[]): string | undefined {
+  try {
+    const { command, path } = resolveCommand(
+      parseArgs(argv, globalFlags, { stopAtPositional: true }).positional,
+    );
+    return command ? path.join(' ') : undefined;
+  } catch {
+    return undefined; // flags the command itself refuses
+  }
+}
+
 export async function main(
   argv: string[],
   io: Pick<CliContext, 'stdin' | 'stdout' | 'stderr'> = {

@@ -8,6 +8,11 @@
 // source's *length*, and in release builds it does not checksum the data: a cache from other source
 // of the same length, or a damaged file, would be trusted. Anything that does not check out is
 // ignored (the bundle is compiled from source, and a fresh cache written after the command).
+//
+// V8 puts in a cache the functions compiled so far: the top level, and those the command that wrote
+// it ran. A pull with a cache written by `rmi` compiled the pull's functions from source on every
+// start (~10 ms of a cold pull, 24 pulls each, load ~3). So the cache lists the commands whose runs
+// it holds, and a run of another command writes it again: the functions it had and the new ones.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { isAscii } from 'node:buffer';
@@ -15,7 +20,7 @@ import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
-const magic = Buffer.from('berth-v8-cache/1\n');
+const magic = Buffer.from('berth-v8-cache/2\n');
 const hashBytes = 32;
 const headerBytes = magic.length + 2 * hashBytes;
 /** Caches of other bundles (earlier builds, other versions) are removed once this old. */
@@ -23,8 +28,17 @@ const staleAfterMs = 24 * 3600_000;
 
 export interface LoadedBundle {
   exports: Record<string, unknown>;
-  /** Writes the cache when none was used; call once the command ran (its functions are then in it). */
-  save(): void;
+  /**
+   * Writes the cache when none was used, or when it holds no run of `command` (a name without
+   * commas or newlines); call once the command ran (its functions are then compiled).
+   */
+  save(command?: string): void;
+}
+
+/** A cache that checks out: V8's data, and the commands whose runs compiled what it holds. */
+export interface CodeCache {
+  v8Data: Buffer;
+  commands: string[];
 }
 
 function sha256(...parts: Uint8Array[]): Buffer {
@@ -34,20 +48,23 @@ function sha256(...parts: Uint8Array[]): Buffer {
 }
 
 /**
- * The cache's V8 data when the file is a cache of exactly `bundleHash`'s bytes, else undefined. The
+ * The cache when the file is a cache of exactly `bundleHash`'s bytes, else undefined. The
  * file must be this user's own and writable by no one else: V8 runs what the cache holds, and the
  * checks above are checksums, not signatures, so root must never run a cache another user could
  * have written (`sudo -E berth` keeps the caller's XDG_CACHE_HOME).
  */
-export function readCache(file: string, bundleHash: Buffer): Buffer | undefined {
+export function readCache(file: string, bundleHash: Buffer): CodeCache | undefined {
   const data = readOwnFile(file);
   if (!data) return undefined;
   if (data.length <= headerBytes || !data.subarray(0, magic.length).equals(magic)) return undefined;
   const forBundle = data.subarray(magic.length, magic.length + hashBytes);
   const checksum = data.subarray(magic.length + hashBytes, headerBytes);
-  const v8Data = data.subarray(headerBytes);
-  if (!forBundle.equals(bundleHash) || !checksum.equals(sha256(v8Data))) return undefined;
-  return v8Data;
+  const body = data.subarray(headerBytes); // the commands' line, then V8's data
+  if (!forBundle.equals(bundleHash) || !checksum.equals(sha256(body))) return undefined;
+  const newline = body.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const line = body.subarray(0, newline).toString('latin1');
+  return { v8Data: body.subarray(newline + 1), commands: line ? line.split(',') : [] };
 }
 
 /** `file`'s bytes when it is a regular file (not a link) of this user's that no one else may write. */
@@ -70,13 +87,14 @@ function readOwnFile(file: string): Buffer | undefined {
 }
 
 /** Writes a cache atomically (a reader sees the old file or the whole new one), then drops stale ones. */
-export function writeCache(file: string, bundleHash: Buffer, v8Data: Buffer): void {
+export function writeCache(file: string, bundleHash: Buffer, v8Data: Buffer, commands: string[] = []): void {
   const dir = dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   try {
     // O_EXCL: never written through a link someone put at the temp name (root under sudo -E).
-    fs.writeFileSync(temp, Buffer.concat([magic, bundleHash, sha256(v8Data), v8Data]), {
+    const body = Buffer.concat([Buffer.from(`${commands.join(',')}\n`, 'latin1'), v8Data]);
+    fs.writeFileSync(temp, Buffer.concat([magic, bundleHash, sha256(body), body]), {
       mode: 0o644,
       flag: 'wx',
     });
@@ -118,7 +136,8 @@ export function loadWithCodeCache(file: string, parent: NodeModule, cacheHome: s
   const bytes = fs.readFileSync(file);
   const bundleHash = sha256(bytes);
   const cacheFile = cacheFileFor(file, bundleHash, cacheHome);
-  const cachedData = readCache(cacheFile, bundleHash);
+  const cache = readCache(cacheFile, bundleHash);
+  const cachedData = cache?.v8Data;
   // An ASCII bundle (esbuild's output with the ascii-only step) decodes 4x faster as latin1, and V8
   // keeps it as a one-byte string.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
@@ -132,10 +151,13 @@ export function loadWithCodeCache(file: string, parent: NodeModule, cacheHome: s
   wrapper.call(mod.exports, mod.exports, (id: string) => mod.require(id), mod, file, dirname(file));
   return {
     exports: mod.exports as Record<string, unknown>,
-    save() {
-      if (cachedData && !script.cachedDataRejected) return;
+    save(command) {
+      const name = command !== undefined && !/[,\n]/.test(command) ? command : undefined;
+      const used = cache !== undefined && !script.cachedDataRejected;
+      const known = used ? cache.commands : [];
+      if (used && (name === undefined || known.includes(name))) return;
       try {
-        writeCache(cacheFile, bundleHash, script.createCachedData());
+        writeCache(cacheFile, bundleHash, script.createCachedData(), name ? [...known, name] : known);
       } catch {
         // A read-only or full home: the next start compiles from source again.
       }

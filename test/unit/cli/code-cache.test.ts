@@ -41,12 +41,13 @@ describe('code cache of the CLI bundle (bin/berth)', () => {
     const bytes = readFileSync(bundle);
     return cacheFileFor(bundle, createHash('sha256').update(bytes).digest(), cacheHome);
   };
-  const load = () => {
+  const load = (command?: string) => {
     const loaded = loadWithCodeCache(bundle, module, cacheHome);
     const answer = (loaded.exports.answer as () => string)();
-    loaded.save();
+    loaded.save(command);
     return answer;
   };
+  const bundleHash = () => createHash('sha256').update(readFileSync(bundle)).digest();
 
   it('writes a cache after the first run and uses it on the next (the file is left alone)', () => {
     writeFileSync(bundle, bundleSource('A'));
@@ -59,6 +60,28 @@ describe('code cache of the CLI bundle (bin/berth)', () => {
     assert.equal(readdirSync(join(cacheHome, 'berth', 'v8')).length, 1);
     // Not written again: V8 took it (a rejected cache is replaced after the run).
     assert.equal(Math.round(statSync(file).mtimeMs / 1000), Math.round(old.getTime() / 1000));
+  });
+
+  it('is written again by a run of a command it holds no run of, and then holds both', () => {
+    writeFileSync(bundle, bundleSource('A'));
+    assert.equal(load('images'), 'A7/');
+    const file = cacheFile();
+    assert.deepEqual(readCache(file, bundleHash())?.commands, ['images']);
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(file, old, old);
+    assert.equal(load('images'), 'A7/');
+    assert.equal(load(), 'A7/', 'a run that names no command');
+    assert.equal(Math.round(statSync(file).mtimeMs / 1000), Math.round(old.getTime() / 1000));
+    assert.equal(load('volume ls'), 'A7/');
+    assert.deepEqual(readCache(file, bundleHash())?.commands, ['images', 'volume ls']);
+    assert.equal(load('images'), 'A7/', 'from the rewritten cache');
+    assert.equal(load('bad,name'), 'A7/');
+    assert.deepEqual(readCache(file, bundleHash())?.commands, ['images', 'volume ls']);
+    // The list is under the checksum: an edited one makes the whole cache void.
+    const edited = readFileSync(file);
+    edited[edited.indexOf('images')] = 'I'.charCodeAt(0);
+    writeFileSync(file, edited);
+    assert.equal(readCache(file, bundleHash()), undefined);
   });
 
   it('never uses the cache of other bytes, even of the same length under the same name', () => {
