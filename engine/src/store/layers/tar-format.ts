@@ -334,11 +334,32 @@ export function decodeHeader(b: Buffer): DecodedHeader {
     h.path = path;
   }
   // The checksum field counts as spaces; it is read over 12 bytes, as `tar` reads it.
-  let sum = 8 * 32;
-  for (let i = 0; i < 148; i++) sum += b[i];
-  for (let i = 156; i < 512; i++) sum += b[i];
-  h.cksumValid = sum === octal(b, 148, 12);
+  h.cksumValid = headerSum(b) === octal(b, 148, 12);
   return h;
+}
+
+const sumBytes = new Uint8Array(512);
+const sumWords = new Uint32Array(sumBytes.buffer);
+
+/**
+ * The sum of the block's bytes with the checksum field as eight spaces. Summed four bytes at a time
+ * (two lanes of 16 bits in each of two sums) from an aligned copy: the header of every entry goes
+ * through here while V8 still interprets it, where a byte loop was ~3.9 ms for busybox's 285
+ * entries and this ~2.1 (fresh processes, medians of 12). A lane adds at most 128 bytes (32640),
+ * so no carry crosses into the next one.
+ */
+function headerSum(b: Buffer): number {
+  sumBytes.set(b.subarray(0, 512));
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < 128; i++) {
+    const w = sumWords[i];
+    low += w & 0x00ff00ff;
+    high += (w >>> 8) & 0x00ff00ff;
+  }
+  let sum = (low & 0xffff) + (low >>> 16) + (high & 0xffff) + (high >>> 16) + 8 * 32;
+  for (let i = 148; i < 156; i++) sum -= b[i];
+  return sum;
 }
 
 /** A NUL-terminated string field. */

@@ -131,6 +131,23 @@ describe('tar header decoding', () => {
     }
   });
 
+  it('sums any bytes right: all 0xff, random, and a header inside a larger buffer at an odd offset', () => {
+    const blocks = [Buffer.alloc(512, 0xff), ...Array.from({ length: 100 }, () => randomBytes(512))];
+    for (const block of blocks) {
+      // Numeric fields that start with a high bit other than base-256's are errors, not sums.
+      for (const at of [100, 108, 116, 124, 136, 329, 337, 476, 488]) block[at] &= 0x7f;
+      resum(block);
+      const inside = Buffer.alloc(1024 + 3);
+      block.copy(inside, 3);
+      for (const b of [block, inside.subarray(3)]) {
+        assert.equal(decodeHeader(b).cksumValid, true, `its own sum: ${b.toString('hex')}`);
+        assert.equal(new Header(b).cksumValid, true);
+      }
+      block[300] ^= 0x01;
+      assert.equal(decodeHeader(block).cksumValid, false, `one bit changed: ${block.toString('hex')}`);
+    }
+  });
+
   it('ends a string at its first NUL, where tar keeps what follows a line break after it', () => {
     const b = encoded({ path: 'x', mode: 0o644, mtime, type: 'File' });
     b.write('a\0junk\nmore', 0, 'latin1');
