@@ -65,14 +65,22 @@ const asciiOnly = rewriteBundle('ascii-only', (text) => text.replace(/[\u0080-\u
 // every property of the module onto a fresh object as a getter: the CLI's ~30 such imports of fs,
 // path and zlib cost ~10 ms of every start. A built-in module already is the plain object those
 // imports read from, so where the bundle never reads the copy's `default` (what a default import
-// reads), the module itself takes the copy's place.
+// reads), the module itself takes the copy's place. Also inside the init function of a module
+// esbuild evaluates lazily (`  fs = __toESM(...)`): the store's modules are such, as the builder,
+// which is loaded on first use, imports them too.
 const plainBuiltins = rewriteBundle('plain-builtins', (text) =>
-  text.replace(/^var ([\w$]+) = __toESM\(require\("([\w:/]+)"\)(?:, 1)?\);$/gm, (line, name, id) =>
-    isBuiltin(id) && !text.includes(`${name}.default`) && !text.includes(`${name}["default"]`)
-      ? `var ${name} = require("${id}");`
-      : line,
+  text.replace(
+    /^(var |\s+)([\w$]+) = __toESM\(require\("([\w:/]+)"\)(?:, 1)?\);$/gm,
+    (line, start, name, id) =>
+      isBuiltin(id) && !readsDefault(text, name) ? `${start}${name} = require("${id}");` : line,
   ),
 );
+
+/** Whether the bundle reads `name.default` (the whole name: `fs3` is not `import_fs3`). */
+function readsDefault(text, name) {
+  const escaped = name.replace(/\$/g, '\\$');
+  return new RegExp(`(?<![\\w$])${escaped}(?:\\.default\\b|\\["default"\\])`).test(text);
+}
 
 await Promise.all([
   esbuild.build({ ...client, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js' }),
