@@ -165,7 +165,7 @@ export class Daemon implements B.EngineBackend {
     changes: (id) => this.containerService.changes(id),
     export: async (id) => {
       const { exportTar } = await archiveCode();
-      return this.withRoot(id, false, async (root) => exportTar(root), true);
+      return this.withLayersRoot(id, exportTar);
     },
     // The record is looked up before the stream starts, so an unknown name is a 404, not an empty 200.
     stats: (id, stream, signal) => this.stats(this.containerService.get(id), stream, signal),
@@ -216,6 +216,56 @@ export class Daemon implements B.EngineBackend {
     },
     prune: (filters) => this.containerService.prune(filters),
   };
+
+  /**
+   * Runs `work` (which streams) on the container's root filesystem as its layers make it: the
+   * overlay the host mounts for it (for the occasion when it is not running), not the process's
+   * view, whose /proc, /sys and volumes `docker export` leaves out. A running container is frozen
+   * until the stream has been read, as for cp: nothing inside can swap a directory for a link to
+   * a host path between tar's checks and its reads.
+   */
+  private async withLayersRoot(id: string, work: (root: string) => Readable): Promise<Readable> {
+    const rec = this.containerService.get(id);
+    const paths = rootfsPaths(this.deps.store.paths(rec.Id).dir);
+    const cleanups: (() => void)[] = [];
+    let cleaned = false;
+    const cleanup = (): void => {
+      if (!cleaned) for (const c of cleanups) c();
+      cleaned = true;
+    };
+    try {
+      if (!isMounted(paths.merged)) {
+        const image = this.imageService.resolve(rec.Image);
+        mountRootfs(paths, await this.imageService.lowerDirs(image), this.options.calls);
+        cleanups.push(() => {
+          if (!isActive(this.containerService.get(rec.Id).State.Status))
+            unmountRootfs(paths, this.options.calls);
+        });
+      }
+      if (rec.State.Status === 'running') {
+        try {
+          this.options.runtime.pause(rec.Id);
+          cleanups.push(() => {
+            try {
+              this.options.runtime.resume(rec.Id);
+            } catch {
+              // exited meanwhile
+            }
+          });
+        } catch {
+          // exited meanwhile, or no freezer (rootless without a delegated cgroup), as for cp
+        }
+      }
+      const stream = work(paths.merged);
+      stream.once('end', cleanup);
+      stream.once('close', cleanup);
+      stream.once('error', cleanup);
+      return stream;
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
+  }
 
   /**
    * Runs `work` with the container's root directory: /proc/<pid>/root while it runs (frozen unless

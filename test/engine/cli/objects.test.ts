@@ -220,6 +220,74 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     assert.match(again.stderr, /not found|no such/i);
   });
 
+  it('diff, commit, export and import: the changes of a container become images, its files a tarball and back', async () => {
+    const name = `fs-${suffix}`;
+    await ok([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'none',
+      'busybox',
+      'sh',
+      '-c',
+      'echo made > /made; rm /bin/vi; touch /ready; exec sleep 1000',
+    ]);
+    try {
+      const deadline = Date.now() + 20_000;
+      while ((await berth(['exec', name, 'test', '-e', '/ready'])).status !== 0) {
+        assert.ok(Date.now() < deadline, 'the container never made /ready');
+      }
+      const changes = (await ok(['diff', name])).trim().split('\n').sort();
+      assert.deepEqual(changes, ['A /made', 'A /ready', 'C /bin', 'D /bin/vi']);
+
+      const committed = (
+        await ok(['commit', '-c', 'CMD ["cat", "/made"]', name, `committed-${suffix}:1`])
+      ).trim();
+      assert.match(committed, /^sha256:[0-9a-f]{64}$/);
+      assert.equal(await ok(['run', '--rm', '--network', 'none', `committed-${suffix}:1`]), 'made\n');
+
+      const tarball = join(work, 'exported.tar');
+      await ok(['export', '-o', tarball, name]);
+      const imported = (
+        await ok([
+          'import',
+          '-c',
+          'CMD ["cat", "/made"]',
+          '-m',
+          'from export',
+          tarball,
+          `imported-${suffix}:1`,
+        ])
+      ).trim();
+      assert.match(imported, /^sha256:[0-9a-f]{64}$/);
+      assert.equal(await ok(['run', '--rm', '--network', 'none', `imported-${suffix}:1`]), 'made\n');
+      assert.equal(
+        (await docker(['history', '--format', '{{.Comment}}', `imported-${suffix}:1`])).trim(),
+        'from export',
+      );
+      // From stdin, as `berth export NAME | berth import - REF` pipes it.
+      await ok(['import', '-', `imported-${suffix}:stdin`], readFileSync(tarball));
+      assert.equal(
+        await ok([
+          'run',
+          '--rm',
+          '--network',
+          'none',
+          `imported-${suffix}:stdin`,
+          'test',
+          '!',
+          '-e',
+          '/bin/vi',
+        ]),
+        '',
+      );
+    } finally {
+      await berth(['rm', '-f', name]);
+    }
+  });
+
   it('cp copies files and directories both ways, and tars on stdin/stdout', async () => {
     const c = `cp-${suffix}`;
     await docker(['run', '-d', '--name', c, 'busybox', 'sleep', '600']);

@@ -17,6 +17,7 @@ import { rmi } from './rmi';
 import { create, run } from './run';
 import { events } from './containers/events';
 import { exec } from './containers/exec';
+import { commit, diff, exportContainer, importTarball } from './containers/filesystem';
 import { kill, pause, rename, restart, rm, start, stop, top, unpause, wait } from './containers/lifecycle';
 import { logs } from './containers/logs';
 import { ps } from './containers/ps';
@@ -47,6 +48,9 @@ export const commands: Command[] = [
   top,
   stats,
   port,
+  diff,
+  exportContainer,
+  commit,
   pull,
   push,
   images,
@@ -56,6 +60,7 @@ export const commands: Command[] = [
   inspect,
   save,
   load,
+  importTarball,
   login,
   version,
   info,
@@ -83,6 +88,7 @@ export const aliases: Record<string, string[]> = {
   'image load': ['load'],
   'image build': ['build'],
   'image history': ['history'],
+  'image import': ['import'],
   'container ls': ['ps'],
   'container list': ['ps'],
   'container run': ['run'],
@@ -103,6 +109,9 @@ export const aliases: Record<string, string[]> = {
   'container port': ['port'],
   'container inspect': ['inspect', '--type', 'container'],
   'container cp': ['cp'],
+  'container diff': ['diff'],
+  'container export': ['export'],
+  'container commit': ['commit'],
   'system info': ['info'],
   'system events': ['events'],
 };
