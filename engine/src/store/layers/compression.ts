@@ -46,6 +46,7 @@ export async function withSniffedCompression(
     source.on('readable', onReadable);
     source.on('end', done);
     source.on('error', reject);
+    if (source.readableEnded) done(); // nothing more will come, nor any event to say so
   });
   const stream = new PassThrough();
   for (const chunk of head) stream.write(chunk);
