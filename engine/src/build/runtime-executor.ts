@@ -31,6 +31,9 @@ export class RuntimeExecutor implements StepExecutor {
         }
       };
       step.signal?.addEventListener('abort', abort, { once: true });
+      // An abort while the container was starting (a parallel stage failed meanwhile) has fired
+      // before there was a listener: act on it now, or the step would run to its end.
+      if (step.signal?.aborted) abort();
       try {
         const status = await handle.exited!;
         await drained;
