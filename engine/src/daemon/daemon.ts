@@ -60,6 +60,19 @@ export interface DaemonOptions {
   importTarball?: (daemon: Daemon, tarball: Readable, options: B.ImportOptions) => Promise<{ Id: string }>;
 }
 
+/** Runs `cleanup` once, when `stream` has been read to its end, closed or failed; returns it. */
+function releasedWhenRead<S extends Readable>(stream: S, cleanup: () => void): S {
+  let done = false;
+  const finish = (): void => {
+    if (!done) cleanup();
+    done = true;
+  };
+  stream.once('end', finish);
+  stream.once('close', finish);
+  stream.once('error', finish);
+  return stream;
+}
+
 export class Daemon implements B.EngineBackend {
   readonly events = new EventBus();
   readonly id: string;
@@ -221,46 +234,19 @@ export class Daemon implements B.EngineBackend {
    * Runs `work` (which streams) on the container's root filesystem as its layers make it: the
    * overlay the host mounts for it (for the occasion when it is not running), not the process's
    * view, whose /proc, /sys and volumes `docker export` leaves out. A running container is frozen
-   * until the stream has been read, as for cp: nothing inside can swap a directory for a link to
-   * a host path between tar's checks and its reads.
+   * until the stream has been read, as for cp.
    */
   private async withLayersRoot(id: string, work: (root: string) => Readable): Promise<Readable> {
     const rec = this.containerService.get(id);
     const paths = rootfsPaths(this.deps.store.paths(rec.Id).dir);
-    const cleanups: (() => void)[] = [];
-    let cleaned = false;
+    const unmount = await this.mountRootUnlessMounted(rec, paths);
+    const thaw = this.freeze(rec);
     const cleanup = (): void => {
-      if (!cleaned) for (const c of cleanups) c();
-      cleaned = true;
+      thaw();
+      unmount?.();
     };
     try {
-      if (!isMounted(paths.merged)) {
-        const image = this.imageService.resolve(rec.Image);
-        mountRootfs(paths, await this.imageService.lowerDirs(image), this.options.calls);
-        cleanups.push(() => {
-          if (!isActive(this.containerService.get(rec.Id).State.Status))
-            unmountRootfs(paths, this.options.calls);
-        });
-      }
-      if (rec.State.Status === 'running') {
-        try {
-          this.options.runtime.pause(rec.Id);
-          cleanups.push(() => {
-            try {
-              this.options.runtime.resume(rec.Id);
-            } catch {
-              // exited meanwhile
-            }
-          });
-        } catch {
-          // exited meanwhile, or no freezer (rootless without a delegated cgroup), as for cp
-        }
-      }
-      const stream = work(paths.merged);
-      stream.once('end', cleanup);
-      stream.once('close', cleanup);
-      stream.once('error', cleanup);
-      return stream;
+      return releasedWhenRead(work(paths.merged), cleanup);
     } catch (err) {
       cleanup();
       throw err;
@@ -269,8 +255,9 @@ export class Daemon implements B.EngineBackend {
 
   /**
    * Runs `work` with the container's root directory: /proc/<pid>/root while it runs (frozen unless
-   * `freeze` is false), its overlayfs root otherwise (mounted for the occasion). With `untilRead`,
-   * the result is a stream (or holds one) and the cleanup waits until it has been read.
+   * `freeze` is false), its overlayfs root otherwise (mounted for the occasion, with its volumes).
+   * With `untilRead`, the result is a stream (or holds one) and the cleanup waits until it has
+   * been read.
    */
   private async withRoot<R>(
     id: string,
@@ -283,36 +270,21 @@ export class Daemon implements B.EngineBackend {
     let root: string;
     if (isActive(rec.State.Status) && rec.State.Pid) {
       root = `/proc/${rec.State.Pid}/root`;
-      if (freeze && rec.State.Status === 'running') {
-        try {
-          this.options.runtime.pause(rec.Id);
-          cleanup = () => {
-            try {
-              this.options.runtime.resume(rec.Id);
-            } catch {
-              // exited meanwhile
-            }
-          };
-        } catch {
-          // exited meanwhile: the path checks still hold
-        }
-      }
+      if (freeze) cleanup = this.freeze(rec);
     } else {
       const paths = rootfsPaths(this.deps.store.paths(rec.Id).dir);
-      if (!isMounted(paths.merged)) {
-        const image = this.imageService.resolve(rec.Image);
-        mountRootfs(paths, await this.imageService.lowerDirs(image), this.options.calls);
+      const unmount = await this.mountRootUnlessMounted(rec, paths);
+      if (unmount) {
         let releaseVolumes: () => void;
         try {
           releaseVolumes = mountForArchive(paths.merged, rec.Mounts, this.volumeService, this.options.calls);
         } catch (err) {
-          unmountRootfs(paths, this.options.calls);
+          unmount();
           throw err;
         }
         cleanup = () => {
           // The volumes' binds go with the root (a lazy unmount takes the mounts under it).
-          if (!isActive(this.containerService.get(rec.Id).State.Status))
-            unmountRootfs(paths, this.options.calls);
+          unmount();
           releaseVolumes();
         };
       }
@@ -323,14 +295,7 @@ export class Daemon implements B.EngineBackend {
       const stream =
         (result as { tar?: Readable })?.tar ?? (untilRead ? (result as unknown as Readable) : undefined);
       if (untilRead && stream && typeof stream.once === 'function') {
-        let done = false;
-        const finish = (): void => {
-          if (!done) cleanup();
-          done = true;
-        };
-        stream.once('end', finish);
-        stream.once('close', finish);
-        stream.once('error', finish);
+        releasedWhenRead(stream, cleanup);
         return result;
       }
       cleanup();
@@ -339,6 +304,45 @@ export class Daemon implements B.EngineBackend {
       cleanup();
       throw err;
     }
+  }
+
+  /**
+   * Mounts the container's overlay root on the host unless it is mounted (a running container's
+   * is); returns what unmounts it again once the container is not running, or undefined when
+   * there was nothing to mount.
+   */
+  private async mountRootUnlessMounted(
+    rec: ContainerRecord,
+    paths: ReturnType<typeof rootfsPaths>,
+  ): Promise<(() => void) | undefined> {
+    if (isMounted(paths.merged)) return undefined;
+    const image = this.imageService.resolve(rec.Image);
+    mountRootfs(paths, await this.imageService.lowerDirs(image), this.options.calls);
+    return () => {
+      if (!isActive(this.containerService.get(rec.Id).State.Status)) unmountRootfs(paths, this.options.calls);
+    };
+  }
+
+  /**
+   * Freezes a running container, so that nothing inside can swap a directory for a link to a
+   * host path between the checks on a path and its use; returns what thaws it. When it cannot be
+   * frozen (exited meanwhile, or no freezer: rootless without a delegated cgroup) the path checks
+   * still hold.
+   */
+  private freeze(rec: ContainerRecord): () => void {
+    if (rec.State.Status !== 'running') return () => undefined;
+    try {
+      this.options.runtime.pause(rec.Id);
+    } catch {
+      return () => undefined;
+    }
+    return () => {
+      try {
+        this.options.runtime.resume(rec.Id);
+      } catch {
+        // exited meanwhile
+      }
+    };
   }
 
   private async *stats(

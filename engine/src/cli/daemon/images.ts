@@ -5,7 +5,7 @@ import { formatReference, parseReference } from '../../oci/reference';
 import { configuredRegistries, lookupCredentials } from '../../registry/credentials';
 import type { ProgressListener, ProgressMessage } from '../../registry/progress';
 import type { DeleteResponseItem, ImageSummary } from '../../store/views';
-import { DaemonError, errorMessage, type DaemonApi } from './client';
+import { DaemonError, errorMessage, type DaemonApi, type Query } from './client';
 import { jsonLines } from './streams';
 
 function authBody(domain: string): Record<string, string> {
@@ -137,12 +137,14 @@ export function removeOnDaemon(
   });
 }
 
+/** `REPOSITORY[:TAG]` as the `repo` and `tag` query the API takes (tag, commit, import). */
+export function repoAndTag(reference: string): { repo: string; tag?: string } {
+  const ref = parseReference(reference, { defaultToLatest: true });
+  return { repo: formatReference({ ...ref, tag: undefined, digest: undefined }), tag: ref.tag };
+}
+
 export async function tagOnDaemon(daemon: DaemonApi, source: string, target: string): Promise<void> {
-  const ref = parseReference(target, { defaultToLatest: true });
-  await daemon.post(`/images/${encodeURIComponent(source)}/tag`, undefined, {
-    repo: formatReference({ ...ref, tag: undefined, digest: undefined }),
-    tag: ref.tag,
-  });
+  await daemon.post(`/images/${encodeURIComponent(source)}/tag`, undefined, repoAndTag(target));
 }
 
 /** GET /images/get: the images as one docker-archive tar stream. */
@@ -152,16 +154,42 @@ export async function saveOnDaemon(daemon: DaemonApi, names: string[]): Promise<
   return res.body;
 }
 
+/** GET /containers/{id}/export: the container's files as a tar stream. */
+export async function exportOnDaemon(daemon: DaemonApi, container: string): Promise<Readable> {
+  const res = await daemon.raw('GET', `/containers/${encodeURIComponent(container)}/export`);
+  if (res.status >= 400) await followJsonLines(res, () => {});
+  return res.body;
+}
+
 /** POST /images/load: the archive goes up as it is read, the daemon's messages come back. */
-export async function loadOnDaemon(
+export function loadOnDaemon(
   daemon: DaemonApi,
   archive: Readable,
   quiet: boolean,
   onMessage: (m: StreamMessage) => void,
 ): Promise<void> {
-  const res = await daemon.raw('POST', '/images/load', { quiet: quiet || undefined }, archive, {
-    'Content-Type': 'application/x-tar',
-  });
+  return uploadTar(daemon, '/images/load', { quiet: quiet || undefined }, archive, onMessage);
+}
+
+/** POST /images/create?fromSrc=-: a root filesystem tarball made an image (docker import). */
+export function importOnDaemon(
+  daemon: DaemonApi,
+  tarball: Readable,
+  query: Query,
+  onMessage: (m: StreamMessage) => void,
+): Promise<void> {
+  return uploadTar(daemon, '/images/create', { ...query, fromSrc: '-' }, tarball, onMessage);
+}
+
+/** Sends a tar as a request body and follows the JSON messages that answer it. */
+async function uploadTar(
+  daemon: DaemonApi,
+  path: string,
+  query: Query,
+  tar: Readable,
+  onMessage: (m: StreamMessage) => void,
+): Promise<void> {
+  const res = await daemon.raw('POST', path, query, tar, { 'Content-Type': 'application/x-tar' });
   try {
     await followJsonLines(res, onMessage);
   } catch (err) {

@@ -1,22 +1,13 @@
 // Verbs on a container's filesystem and images made from one: diff, export, commit, and import (a
 // root filesystem tarball, such as export writes, made an image). All go through the daemon.
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { formatReference, parseReference } from '../../../oci/reference';
+import { createReadStream } from 'node:fs';
 import { flagBool, flagList, flagString } from '../../args';
-import { DaemonError } from '../../daemon/client';
-import { followJsonLines, StreamError } from '../../daemon/images';
+import { exportOnDaemon, importOnDaemon, repoAndTag } from '../../daemon/images';
+import { archiveOutputAllowed, writeArchive } from '../archive-output';
 import type { Command } from '../command';
 
 const containerPath = (id: string, action: string): string =>
   `/containers/${encodeURIComponent(id)}${action}`;
-
-/** `REPOSITORY[:TAG]` as the `repo` and `tag` query of commit and import. */
-function repoAndTag(reference: string | undefined): { repo?: string; tag?: string } {
-  if (!reference) return {};
-  const ref = parseReference(reference, { defaultToLatest: true });
-  return { repo: formatReference({ ...ref, tag: undefined, digest: undefined }), tag: ref.tag };
-}
 
 const changeFlag = {
   name: 'change',
@@ -71,26 +62,9 @@ export const exportContainer: Command = {
   complete: ['container'],
   async run(ctx, args) {
     const output = flagString(args, 'output');
-    if (!output && ctx.stdout.isTTY) {
-      ctx.stderr.write('cowardly refusing to save to a terminal. Use the -o flag or redirect\n');
-      return 1;
-    }
+    if (!archiveOutputAllowed(ctx, output)) return 1;
     const daemon = await ctx.daemon();
-    const res = await daemon.raw('GET', containerPath(args.positional[0], '/export'));
-    if (res.status >= 400) await followJsonLines(res, () => {});
-    if (!output) {
-      await pipeline(res.body, ctx.stdout, { end: false });
-      return;
-    }
-    // Written beside the target and renamed, so a failed export leaves no half archive behind.
-    const tmp = `${output}.berth-tmp`;
-    try {
-      await pipeline(res.body, createWriteStream(tmp, { mode: 0o644 }));
-      renameSync(tmp, output);
-    } catch (err) {
-      rmSync(tmp, { force: true });
-      throw err;
-    }
+    await writeArchive(ctx, await exportOnDaemon(daemon, args.positional[0]), output);
   },
 };
 
@@ -119,7 +93,7 @@ export const commit: Command = {
       {},
       {
         container,
-        ...repoAndTag(reference),
+        ...(reference && repoAndTag(reference)),
         comment: flagString(args, 'message'),
         author: flagString(args, 'author'),
         pause: flagBool(args, 'no-pause') ? 'false' : undefined,
@@ -156,26 +130,15 @@ export const importTarball: Command = {
       return 1;
     }
     const daemon = await ctx.daemon();
-    const res = await daemon.raw(
-      'POST',
-      '/images/create',
-      {
-        fromSrc: '-',
-        ...repoAndTag(reference),
-        message: flagString(args, 'message'),
-        changes: flagList(args, 'change'),
-        platform: flagString(args, 'platform'),
-      },
-      file === '-' ? ctx.stdin : createReadStream(file),
-      { 'Content-Type': 'application/x-tar' },
-    );
-    try {
-      await followJsonLines(res, (m) => {
-        if (m.status) ctx.stdout.write(`${m.status}\n`);
-      });
-    } catch (err) {
-      if (err instanceof StreamError) throw new DaemonError(500, err.message);
-      throw err;
-    }
+    const query = {
+      ...(reference && repoAndTag(reference)),
+      message: flagString(args, 'message'),
+      changes: flagList(args, 'change'),
+      platform: flagString(args, 'platform'),
+    };
+    const tarball = file === '-' ? ctx.stdin : createReadStream(file);
+    await importOnDaemon(daemon, tarball, query, (m) => {
+      if (m.status) ctx.stdout.write(`${m.status}\n`);
+    });
   },
 };
