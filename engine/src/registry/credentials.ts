@@ -115,11 +115,42 @@ export function storeCredentials(
       [key]: creds.identityToken ? { identitytoken: creds.identityToken } : { auth },
     };
   }
+  writeConfig(config, configPath);
+  return helper ? `docker-credential-${helper}` : configPath;
+}
+
+/**
+ * `docker logout`: forgets the credentials of `domain`, from its credential helper too when one
+ * keeps them. False when there were none here.
+ */
+export function removeCredentials(domain: string, configPath = dockerConfigPath()): boolean {
+  const config = readConfig(configPath);
+  const key = configKey(domain);
+  const keys = Object.keys(config.auths ?? {}).filter(
+    (k) => k === key || k.replace(/^https?:\/\//, '').replace(/\/.*$/, '') === domain,
+  );
+  const helper = config.credHelpers?.[key] ?? config.credsStore;
+  if (keys.length === 0 && !helper) return false;
+  if (helper) {
+    try {
+      runHelper(helper, 'erase', key);
+    } catch (err) {
+      // Helpers answer an erase of credentials they do not hold with an error.
+      if (keys.length === 0) return false;
+      if (!/not found/i.test((err as Error).message)) throw err;
+    }
+  }
+  for (const k of keys) delete config.auths![k];
+  if (keys.length > 0) writeConfig(config, configPath);
+  return true;
+}
+
+/** Replaces the config file in one step, readable by its owner only (it may hold secrets). */
+function writeConfig(config: DockerConfigFile, configPath: string): void {
   fs.mkdirSync(dirname(configPath), { recursive: true, mode: 0o700 });
   const tmp = `${configPath}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, JSON.stringify(config, null, '\t') + '\n', { mode: 0o600 });
   fs.renameSync(tmp, configPath);
-  return helper ? `docker-credential-${helper}` : configPath;
 }
 
 function helperGet(helper: string, serverUrl: string): Credentials | undefined {

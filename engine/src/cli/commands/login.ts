@@ -2,7 +2,7 @@ import { flagBool, flagString } from '../args';
 import type { Command } from './command';
 import { loginDomain } from '../backend';
 import { loginOnDaemon } from '../daemon/images';
-import { storeCredentials } from '../../registry/credentials';
+import { removeCredentials, storeCredentials } from '../../registry/credentials';
 
 export const login: Command = {
   name: 'login',
@@ -46,6 +46,21 @@ export const login: Command = {
     }
     ctx.stderr.write(`Credentials saved in ${where}\n`);
     ctx.stdout.write('Login Succeeded\n');
+  },
+};
+
+export const logout: Command = {
+  name: 'logout',
+  usage: 'berth logout [SERVER]',
+  summary: 'Log out from a registry (Docker Hub when no server is given)',
+  engine: 'either',
+  flags: [],
+  args: [0, 1],
+  async run(ctx, args) {
+    const domain = loginDomain(args.positional[0]);
+    // Credentials live where docker keeps them, on this side of the daemon: no request to make.
+    if (removeCredentials(domain)) ctx.stdout.write(`Removing login credentials for ${domain}\n`);
+    else ctx.stdout.write(`Not logged in to ${domain}\n`);
   },
 };
 
