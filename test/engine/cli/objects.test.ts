@@ -288,6 +288,59 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     }
   });
 
+  it('update changes the limits of a running container at once, as the container sees them', async () => {
+    const name = `upd-${suffix}`;
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'none',
+      '--memory',
+      '64m',
+      'busybox',
+      'sleep',
+      '300',
+    ]);
+    const limits = async () =>
+      docker([
+        'exec',
+        name,
+        'sh',
+        '-c',
+        'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null; cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu.max 2>/dev/null; true',
+      ]);
+    try {
+      assert.match(await limits(), /^67108864$/m);
+      // The stock docker CLI, then ours: each takes effect in the running container.
+      assert.equal((await docker(['update', '--memory', '96m', '--pids-limit', '30', name])).trim(), name);
+      let seen = await limits();
+      assert.match(seen, /^100663296$/m);
+      assert.match(seen, /^30$/m);
+      assert.equal((await ok(['update', '-m', '512m', '--cpus', '0.5', name])).trim(), name);
+      seen = await limits();
+      assert.match(seen, /^536870912$/m, 'raised above the old memory+swap limit');
+      assert.match(seen, /^(50000|50000 100000)$/m);
+      assert.match(seen, /^30$/m, 'what the update does not name stays');
+      const host = JSON.parse(await docker(['inspect', '-f', '{{json .HostConfig}}', name])) as Record<
+        string,
+        unknown
+      >;
+      assert.equal(host.Memory, 536870912);
+      assert.equal(host.PidsLimit, 30);
+
+      const none = await berth(['update', name]);
+      assert.notEqual(none.status, 0);
+      assert.match(none.stderr, /one or more flags/);
+      const bad = await berth(['update', '--memory', 'lots', name]);
+      assert.notEqual(bad.status, 0);
+      assert.match(bad.stderr, /invalid size "lots"/);
+    } finally {
+      await d.docker(['rm', '-f', name]);
+    }
+  });
+
   it('cp copies files and directories both ways, and tars on stdin/stdout', async () => {
     const c = `cp-${suffix}`;
     await docker(['run', '-d', '--name', c, 'busybox', 'sleep', '600']);

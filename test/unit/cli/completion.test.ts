@@ -64,6 +64,7 @@ describe('shell completion candidates', () => {
       'stop',
       'top',
       'unpause',
+      'update',
       'wait',
     ]);
     assert.deepEqual(await values('image', 'inspect', '--f'), ['--format']);

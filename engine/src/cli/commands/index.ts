@@ -8,7 +8,8 @@ import { history } from './history';
 import { images } from './images';
 import { inspect } from './inspect';
 import { load } from './load';
-import { login } from './login';
+import { login, logout } from './login';
+import { update } from './containers/update';
 import { network } from './network';
 import { container } from './prune';
 import { pull } from './pull';
@@ -45,6 +46,7 @@ export const commands: Command[] = [
   unpause,
   wait,
   rename,
+  update,
   top,
   stats,
   port,
@@ -62,6 +64,7 @@ export const commands: Command[] = [
   load,
   importTarball,
   login,
+  logout,
   version,
   info,
   events,
@@ -104,6 +107,7 @@ export const aliases: Record<string, string[]> = {
   'container unpause': ['unpause'],
   'container wait': ['wait'],
   'container rename': ['rename'],
+  'container update': ['update'],
   'container top': ['top'],
   'container stats': ['stats'],
   'container port': ['port'],

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runtime } from '../../runtime';
 import type { CgroupHost } from '../../runtime/cgroups';
-import type { Process, Spec } from '../../oci/runtime-spec';
+import type { LinuxResources, Process, Spec } from '../../oci/runtime-spec';
 import type { ContainerRuntime, RuntimeExit, RuntimeProcess, RuntimeStatus, StdioFd } from './runtime-port';
 
 type RuntimeModule = typeof import('../../runtime');
@@ -101,6 +101,10 @@ export class OciRuntime implements ContainerRuntime {
 
   resume(id: string): void {
     this.lib.runtime.resume(id);
+  }
+
+  update(id: string, resources: LinuxResources): void {
+    this.lib.runtime.update(id, resources);
   }
 
   async exec(id: string, process: Process, stdio: 'pipe' | 'tty'): Promise<RuntimeProcess> {

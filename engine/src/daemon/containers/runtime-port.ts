@@ -1,7 +1,7 @@
 // What the container service needs from the OCI runtime library (engine/src/runtime): the OCI
 // lifecycle in-process, with the container's first process watched by the runtime's supervisor,
 // which outlives berthd and records the exit status. Unit tests put a fake behind this.
-import type { Process, Spec } from '../../oci/runtime-spec';
+import type { LinuxResources, Process, Spec } from '../../oci/runtime-spec';
 
 export type StdioFd = number | 'ignore';
 
@@ -44,6 +44,8 @@ export interface ContainerRuntime {
   wait(id: string): Promise<RuntimeExit>;
   pause(id: string): void;
   resume(id: string): void;
+  /** Writes new limits into the cgroup of a container that has not stopped (only those given). */
+  update(id: string, resources: LinuxResources): void;
   exec(id: string, process: Process, stdio: 'pipe' | 'tty'): Promise<RuntimeProcess>;
   /** Pids of every process in the container. */
   pids(id: string): number[];

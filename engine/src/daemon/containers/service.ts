@@ -632,42 +632,56 @@ export class ContainerService {
     this.event(rec, 'rename', { oldName: `/${old}` });
   }
 
-  update(idOrName: string, update: T.ContainerUpdateRequest): { Warnings: string[] } {
+  /**
+   * `docker update`: the new limits are saved, and written into the cgroup of a container that is
+   * running or paused, as Docker does, so they hold at once. A limit the cgroup refuses fails the
+   * update and leaves the saved configuration as it was.
+   */
+  async update(idOrName: string, update: T.ContainerUpdateRequest): Promise<{ Warnings: string[] }> {
     const rec = this.get(idOrName);
-    const host: T.HostConfig = { ...rec.HostConfig };
-    const resourceKeys = [
-      'Memory',
-      'MemorySwap',
-      'NanoCpus',
-      'CpuShares',
-      'CpuQuota',
-      'CpuPeriod',
-      'PidsLimit',
-    ] as const;
-    let resourcesChanged = false;
-    for (const k of resourceKeys) {
-      if (update[k] !== undefined && update[k] !== null) {
-        (host as Record<string, unknown>)[k] = update[k];
-        resourcesChanged = true;
+    return this.mutex.run(rec.Id, async () => {
+      const host: T.HostConfig = { ...rec.HostConfig };
+      const resourceKeys = [
+        'Memory',
+        'MemorySwap',
+        'NanoCpus',
+        'CpuShares',
+        'CpuQuota',
+        'CpuPeriod',
+        'PidsLimit',
+      ] as const;
+      let resourcesChanged = false;
+      for (const k of resourceKeys) {
+        if (update[k] !== undefined && update[k] !== null) {
+          (host as Record<string, unknown>)[k] = update[k];
+          resourcesChanged = true;
+        }
       }
-    }
-    if (update.RestartPolicy) host.RestartPolicy = update.RestartPolicy;
-    checkRestartPolicy(host);
-    const resources = linuxResources(host, !!host.Privileged);
-    rec.HostConfig = host;
-    this.save(rec);
-    this.event(rec, 'update');
-    const warnings: string[] = [];
-    if (resourcesChanged) {
-      // Saved as asked (as Docker does), but each limit this berthd cannot enforce says so.
-      for (const warning of dropUnenforceable(resources, this.deps.host.cgroup)) {
-        warnings.push(warning);
-        this.deps.logger.warn(`container update ${rec.Name}: ${warning}`);
+      if (update.RestartPolicy) host.RestartPolicy = update.RestartPolicy;
+      checkRestartPolicy(host);
+      const resources = linuxResources(host, !!host.Privileged);
+      const warnings: string[] = [];
+      if (resourcesChanged) {
+        // Saved as asked (as Docker does), but each limit this berthd cannot enforce says so.
+        for (const warning of dropUnenforceable(resources, this.deps.host.cgroup)) {
+          warnings.push(warning);
+          this.deps.logger.warn(`container update ${rec.Name}: ${warning}`);
+        }
+        if (rec.State.Status === 'running' || rec.State.Status === 'paused') {
+          // Device rules stay as the container was created with them.
+          const { memory, cpu, pids } = resources;
+          try {
+            this.deps.runtime.update(rec.Id, { memory, cpu, pids });
+          } catch (err) {
+            throw conflict(`cannot update container ${rec.Name}: ${(err as Error).message}`);
+          }
+        }
       }
-      if (S.isActive(rec.State.Status))
-        warnings.push('resource limits are saved and apply from the next start of the container');
-    }
-    return { Warnings: warnings };
+      rec.HostConfig = host;
+      this.save(rec);
+      this.event(rec, 'update');
+      return { Warnings: warnings };
+    });
   }
 
   async prune(filters: T.Filters): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {

@@ -10,7 +10,7 @@ import type {
   RuntimeStatus,
   StdioFd,
 } from '../../../../engine/src/daemon/containers/runtime-port';
-import type { Process, Spec } from '../../../../engine/src/oci/runtime-spec';
+import type { LinuxResources, Process, Spec } from '../../../../engine/src/oci/runtime-spec';
 
 interface FakeContainer {
   id: string;
@@ -135,6 +135,14 @@ export class FakeRuntime implements ContainerRuntime {
 
   resume(id: string): void {
     this.get(id).status = 'running';
+  }
+
+  /** The limits each update wrote, in order. */
+  readonly updates: { id: string; resources: LinuxResources }[] = [];
+
+  update(id: string, resources: LinuxResources): void {
+    this.get(id);
+    this.updates.push({ id, resources });
   }
 
   async exec(_id: string, _p: Process): Promise<RuntimeProcess> {

@@ -190,6 +190,38 @@ describe('container service (fake runtime)', function () {
     );
   });
 
+  it('writes updated limits into a running container, saves them for a created one, keeps them on refusal', async () => {
+    const { Id: created } = await daemon.containers.create(undefined, { Image: 'busybox', Cmd: ['sleep'] });
+    await daemon.containers.update(created, { Memory: 64 << 20 });
+    assert.equal(runtime.updates.length, 0, 'a created container has no cgroup yet');
+    assert.equal((await daemon.containers.inspect(created, false)).HostConfig.Memory, 64 << 20);
+
+    await daemon.containers.start(created);
+    const { Warnings } = await daemon.containers.update(created, { Memory: 96 << 20, PidsLimit: 50 });
+    assert.deepEqual(Warnings, []);
+    assert.deepEqual(runtime.updates, [
+      {
+        id: created,
+        resources: { memory: { limit: 96 << 20, swap: 192 << 20 }, cpu: undefined, pids: { limit: 50 } },
+      },
+    ]);
+
+    await daemon.containers.pause(created);
+    await daemon.containers.update(created, { NanoCpus: 5e8 });
+    assert.deepEqual(runtime.updates[1].resources.cpu, { period: 100000, quota: 50000 });
+
+    // The cgroup refuses: a 409 naming why, and the saved limits stay as they were.
+    runtime.update = () => {
+      throw new Error('write memory.max: device or resource busy');
+    };
+    await assert.rejects(
+      daemon.containers.update(created, { Memory: 8 << 20 }),
+      (e: Error & { kind?: string }) =>
+        e.kind === 'conflict' && /memory\.max: device or resource busy/.test(e.message),
+    );
+    assert.equal((await daemon.containers.inspect(created, false)).HostConfig.Memory, 96 << 20);
+  });
+
   it('reports a missing executable as Docker does (400, exit code 127)', async () => {
     const { Id } = await daemon.containers.create(undefined, { Image: 'busybox', Cmd: ['missing'] });
     await assert.rejects(

@@ -151,7 +151,9 @@ function envFromFiles(files: string[]): string[] {
   );
 }
 
-function restartPolicy(value: string | undefined): { Name: string; MaximumRetryCount?: number } | undefined {
+export function restartPolicy(
+  value: string | undefined,
+): { Name: string; MaximumRetryCount?: number } | undefined {
   if (!value) return undefined;
   const [name, count] = value.split(':');
   if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name))
