@@ -341,6 +341,68 @@ describe('berth volume, network, cp and prune (against berthd)', function () {
     }
   });
 
+  it('attach joins a running container: input in, output out, its exit status; the detach keys leave it running', async () => {
+    const ended = `att-${suffix}`;
+    await docker([
+      'run',
+      '-d',
+      '-i',
+      '--name',
+      ended,
+      'busybox',
+      'sh',
+      '-c',
+      'read l; echo got $l; echo err >&2; exit 7',
+    ]);
+    const stopped = `att-stopped-${suffix}`;
+    await docker(['create', '--name', stopped, 'busybox', 'true']);
+    const kept = `att-kept-${suffix}`;
+    await docker([
+      'run',
+      '-d',
+      '-i',
+      '--name',
+      kept,
+      'busybox',
+      'sh',
+      '-c',
+      'while read l; do echo got $l; done',
+    ]);
+    try {
+      // The container waits on its stdin, so nothing is missed before attach connects.
+      const r = await berth(['attach', ended], 'hello\n');
+      assert.equal(r.stdout, 'got hello\n');
+      assert.equal(r.stderr, 'err\n');
+      assert.equal(r.status, 7, 'the container exit status');
+
+      const refused = await berth(['attach', stopped]);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /cannot attach to a stopped container, start it first/);
+
+      // Type a line, see its answer, then ctrl-p ctrl-q: berth exits 0 and the container runs on,
+      // its stdin still open (it was not created to close it with the first client: no StdinOnce).
+      const typeThenDetach = async (line: string): Promise<number | null> => {
+        const child = spawn(process.execPath, [berthBin, 'attach', kept], { env: d.env, stdio: 'pipe' });
+        let out = '';
+        const answered = new Promise<void>((resolve) =>
+          child.stdout.on('data', (c: Buffer) => (out += c.toString()).includes(`got ${line}`) && resolve()),
+        );
+        const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+        child.stdin.write(`${line}\n`);
+        await answered;
+        child.stdin.write(Buffer.from([16, 17]));
+        const status = await exited;
+        child.stdin.destroy();
+        return status;
+      };
+      assert.equal(await typeThenDetach('one'), 0);
+      assert.equal((await docker(['inspect', '-f', '{{.State.Running}}', kept])).trim(), 'true');
+      assert.equal(await typeThenDetach('two'), 0, 'attached again, it still reads its stdin');
+    } finally {
+      await d.docker(['rm', '-f', ended, stopped, kept]);
+    }
+  });
+
   it('cp copies files and directories both ways, and tars on stdin/stdout', async () => {
     const c = `cp-${suffix}`;
     await docker(['run', '-d', '--name', c, 'busybox', 'sleep', '600']);

@@ -41,6 +41,7 @@ describe('shell completion candidates', () => {
     assert.deepEqual(await values('network', 'c'), ['connect', 'create']);
     // The same words `berth container --help` lists (plus `list`, the alias of `ls`), sorted.
     assert.deepEqual(await values('container', ''), [
+      'attach',
       'commit',
       'cp',
       'create',

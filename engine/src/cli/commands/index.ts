@@ -10,6 +10,7 @@ import { inspect } from './inspect';
 import { load } from './load';
 import { login, logout } from './login';
 import { update } from './containers/update';
+import { attach } from './containers/attach';
 import { network } from './network';
 import { container } from './prune';
 import { pull } from './pull';
@@ -37,6 +38,7 @@ export const commands: Command[] = [
   ps,
   logs,
   exec,
+  attach,
   start,
   stop,
   restart,
@@ -108,6 +110,7 @@ export const aliases: Record<string, string[]> = {
   'container wait': ['wait'],
   'container rename': ['rename'],
   'container update': ['update'],
+  'container attach': ['attach'],
   'container top': ['top'],
   'container stats': ['stats'],
   'container port': ['port'],
