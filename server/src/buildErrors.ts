@@ -12,7 +12,7 @@ import {
   variablesFrom,
   type Dockerfile,
 } from '../../engine/src/dockerfile';
-import type { DockerfileDocument } from './document';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
 
 export interface BuildError {
   readonly range: Range;

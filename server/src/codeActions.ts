@@ -9,12 +9,12 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-types';
 import type { Dockerfile, Instruction } from '../../engine/src/dockerfile/model';
-import { comparePositions } from './analysis/spans';
+import { comparePositions } from '../../engine/src/dockerfile/lint/analysis/spans';
 import { diagnosticSource } from './diagnostics';
-import type { DockerfileDocument } from './document';
-import type { ServiceEnvironment } from './environment';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
+import type { ServiceEnvironment } from '../../engine/src/dockerfile/lint/environment';
 import { parseCheckOptions } from '../../engine/src/dockerfile';
-import { lint } from './rules/lint';
+import { lint } from '../../engine/src/dockerfile/lint/rules/lint';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.berth`;
 

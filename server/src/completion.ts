@@ -11,9 +11,13 @@ import {
   type Range,
 } from 'vscode-languageserver-types';
 import type { Dockerfile, Instruction } from '../../engine/src/dockerfile/model';
-import { stageBefore } from './analysis/locate';
-import { automaticPlatformArgs, directiveDocs, predefinedArgs } from './data/directives';
-import { curatedImages, curatedImage } from './data/images';
+import { stageBefore } from '../../engine/src/dockerfile/lint/analysis/locate';
+import {
+  automaticPlatformArgs,
+  directiveDocs,
+  predefinedArgs,
+} from '../../engine/src/dockerfile/lint/data/directives';
+import { curatedImages, curatedImage } from '../../engine/src/dockerfile/lint/data/images';
 import {
   instructionDoc,
   instructionDocs,
@@ -22,10 +26,10 @@ import {
   type FlagDoc,
 } from './data/instructions';
 import { pathCompletions } from './completionPaths';
-import type { DockerfileDocument } from './document';
-import type { ServiceEnvironment } from './environment';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
+import type { ServiceEnvironment } from '../../engine/src/dockerfile/lint/environment';
 import { instructionMarkdown } from './hover';
-import { allRules } from './rules/index';
+import { allRules } from '../../engine/src/dockerfile/lint/rules/index';
 
 export const completionTriggers = ['-', '=', '$', '{', ':', '/', ',', ' '];
 

@@ -2,14 +2,8 @@
 // (what `docker build .` next to it sends); entries come from the environment's file view, which
 // the server backs with the local disk and tests back with a map.
 import { CompletionItemKind, type CompletionItem, type Range } from 'vscode-languageserver-types';
-import type { DockerfileDocument } from './document';
-import type { ServiceEnvironment } from './environment';
-
-/** The build context directory URI of a Dockerfile URI (with a trailing slash), for file URIs. */
-export function contextDirectory(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  return uri.slice(0, uri.lastIndexOf('/') + 1);
-}
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
+import { contextDirectory, type ServiceEnvironment } from '../../engine/src/dockerfile/lint/environment';
 
 export function pathCompletions(
   document: DockerfileDocument,

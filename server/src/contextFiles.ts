@@ -3,7 +3,7 @@
 // remembered for a couple of seconds, so a burst of completion requests reads each directory once.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BuildContextFiles } from './environment';
+import type { BuildContextFiles } from '../../engine/src/dockerfile/lint/environment';
 
 const freshFor = 2000;
 const maxEntries = 500;

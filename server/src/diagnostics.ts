@@ -2,10 +2,10 @@
 // words), the build-time errors we can see without building, and the lint rules' findings.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { buildErrors } from './buildErrors';
-import type { DockerfileDocument } from './document';
-import type { ServiceEnvironment } from './environment';
-import { lint, type LintResult } from './rules/lint';
-import type { Severity } from './settings';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
+import type { ServiceEnvironment } from '../../engine/src/dockerfile/lint/environment';
+import { lint, type LintResult } from '../../engine/src/dockerfile/lint/rules/lint';
+import type { Severity } from '../../engine/src/dockerfile/lint/settings';
 
 export const diagnosticSource = 'berth';
 

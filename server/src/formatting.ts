@@ -3,7 +3,7 @@
 // blank line in a row, one final newline. Continuation lines keep their indentation (multi-line RUN
 // layouts are deliberate) and heredoc bodies are left byte for byte.
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import type { DockerfileDocument } from './document';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
 
 export function computeFormatting(document: DockerfileDocument, range?: Range): TextEdit[] {
   const dockerfile = document.dockerfile;

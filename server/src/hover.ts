@@ -2,15 +2,15 @@
 // and where it is set; what a stage is built from; what a base image is.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import type { Span, Stage } from '../../engine/src/dockerfile/model';
-import { imagePageUrl, parseImageReference } from './analysis/imageReference';
-import { locate } from './analysis/locate';
-import { mountOptions, touches } from './analysis/spans';
-import type { VariableDeclaration } from './analysis/symbols';
-import { directiveDoc, predefinedArgs } from './data/directives';
-import { curatedImage } from './data/images';
+import { imagePageUrl, parseImageReference } from '../../engine/src/dockerfile/lint/analysis/imageReference';
+import { locate } from '../../engine/src/dockerfile/lint/analysis/locate';
+import { mountOptions, touches } from '../../engine/src/dockerfile/lint/analysis/spans';
+import type { VariableDeclaration } from '../../engine/src/dockerfile/lint/analysis/symbols';
+import { directiveDoc, predefinedArgs } from '../../engine/src/dockerfile/lint/data/directives';
+import { curatedImage } from '../../engine/src/dockerfile/lint/data/images';
 import { flagDoc, instructionDoc, mountKeys, type InstructionDoc } from './data/instructions';
-import type { DockerfileDocument } from './document';
-import type { ServiceEnvironment } from './environment';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
+import type { ServiceEnvironment } from '../../engine/src/dockerfile/lint/environment';
 
 function markdown(value: string, span?: Span): Hover {
   const hover: Hover = { contents: { kind: MarkupKind.Markdown, value } };

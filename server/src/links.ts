@@ -1,8 +1,8 @@
 // Document links: a FROM image to its page in its registry (Docker Hub, GHCR, MCR, Quay, ECR
 // Public), and the `# syntax=` frontend image to its Docker Hub page.
 import type { DocumentLink } from 'vscode-languageserver-types';
-import { imagePageUrl, parseImageReference } from './analysis/imageReference';
-import type { DockerfileDocument } from './document';
+import { imagePageUrl, parseImageReference } from '../../engine/src/dockerfile/lint/analysis/imageReference';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
 
 export function computeDocumentLinks(document: DockerfileDocument): DocumentLink[] {
   const dockerfile = document.dockerfile;

@@ -11,8 +11,8 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { Span, Stage } from '../../engine/src/dockerfile/model';
-import type { SymbolAt } from './analysis/symbols';
-import type { DockerfileDocument } from './document';
+import type { SymbolAt } from '../../engine/src/dockerfile/lint/analysis/symbols';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
 
 /** A rename the user asked for that would break the Dockerfile; the message says why. */
 export class RenameError extends Error {}

@@ -8,7 +8,7 @@ import {
   type FoldingRange,
 } from 'vscode-languageserver-types';
 import type { Instruction } from '../../engine/src/dockerfile/model';
-import type { DockerfileDocument } from './document';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
 
 function firstLine(instruction: Instruction): string {
   const line = instruction.line.replace(/\s+/g, ' ').trim();

@@ -4,7 +4,7 @@
 // variable references in it. Linear in the file: each token is emitted once and sorted per line.
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { Dockerfile, Instruction } from '../../engine/src/dockerfile/model';
-import type { DockerfileDocument } from './document';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
 
 const tokenTypes = [
   'keyword',

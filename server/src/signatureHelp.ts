@@ -7,7 +7,7 @@ import type {
   SignatureInformation,
 } from 'vscode-languageserver-types';
 import { instructionDoc } from './data/instructions';
-import type { DockerfileDocument } from './document';
+import type { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
 
 /** Splits a form like `FROM [--platform=<p>] <image> [AS <name>]` into its parameters. */
 function parameters(form: string): string[] {

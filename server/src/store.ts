@@ -2,8 +2,8 @@
 // checked against. Also schedules validation: edits arriving in a burst are validated together,
 // once the burst is over, never with a timer delay.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DockerfileDocument } from './document';
-import { defaultEnvironment, type ServiceEnvironment } from './environment';
+import { DockerfileDocument } from '../../engine/src/dockerfile/lint/document';
+import { defaultEnvironment, type ServiceEnvironment } from '../../engine/src/dockerfile/lint/environment';
 
 /** Documents whose derived data (symbols, lint results, tokens) stays cached: the ones worked on. */
 const activeDocuments = 8;

@@ -3,8 +3,8 @@
 // registry; `npm run rules` rewrites them and a unit test fails when they are out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { berthRules, buildkitRules } from '../../server/src/rules/index';
-import type { Rule } from '../../server/src/rules/rule';
+import { berthRules, buildkitRules } from '../../engine/src/dockerfile/lint/rules/index';
+import type { Rule } from '../../engine/src/dockerfile/lint/rules/rule';
 
 export const projectRoot = path.resolve(__dirname, '..', '..', '..');
 

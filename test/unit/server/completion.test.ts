@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionItem } from 'vscode-languageserver-types';
 import { computeCompletion } from '../../../server/src/completion';
-import { ImageCatalog, type ServiceEnvironment } from '../../../server/src/environment';
+import { ImageCatalog, type ServiceEnvironment } from '../../../engine/src/dockerfile/lint/environment';
 import { cursor, documentOf, environmentWith } from './helpers';
 
 function complete(marked: string, environment: ServiceEnvironment = environmentWith()): CompletionItem[] {

@@ -1,10 +1,10 @@
 // Builds documents from inline strings and runs the service on them, for the server's unit tests.
 import type { Position, TextEdit } from 'vscode-languageserver-types';
-import { DockerfileDocument } from '../../../server/src/document';
-import { defaultEnvironment, type ServiceEnvironment } from '../../../server/src/environment';
-import { lint } from '../../../server/src/rules/lint';
-import type { Finding } from '../../../server/src/rules/rule';
-import { readSettings } from '../../../server/src/settings';
+import { DockerfileDocument } from '../../../engine/src/dockerfile/lint/document';
+import { defaultEnvironment, type ServiceEnvironment } from '../../../engine/src/dockerfile/lint/environment';
+import { lint } from '../../../engine/src/dockerfile/lint/rules/lint';
+import type { Finding } from '../../../engine/src/dockerfile/lint/rules/rule';
+import { readSettings } from '../../../engine/src/dockerfile/lint/settings';
 
 let version = 0;
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { ImageCatalog, type ServiceEnvironment } from '../../../server/src/environment';
+import { ImageCatalog, type ServiceEnvironment } from '../../../engine/src/dockerfile/lint/environment';
 import { computeHover } from '../../../server/src/hover';
 import { cursor, documentOf, environmentWith } from './helpers';
 

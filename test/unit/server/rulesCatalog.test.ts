@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { allRules, berthRules, buildkitRules } from '../../../server/src/rules/index';
+import { allRules, berthRules, buildkitRules } from '../../../engine/src/dockerfile/lint/rules/index';
 import { configurationSections, projectRoot, rulesMarkdown, rulesSettings } from '../../tools/rulesCatalog';
 
 describe('server/rules catalog', () => {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { computeDiagnostics } from '../../../server/src/diagnostics';
-import type { DockerfileDocument } from '../../../server/src/document';
-import { defaultEnvironment } from '../../../server/src/environment';
+import type { DockerfileDocument } from '../../../engine/src/dockerfile/lint/document';
+import { defaultEnvironment } from '../../../engine/src/dockerfile/lint/environment';
 import { DocumentStore } from '../../../server/src/store';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
