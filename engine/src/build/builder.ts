@@ -11,7 +11,9 @@ import type { Descriptor, Platform } from '../oci/image-spec';
 import { formatReference, parseReference } from '../oci/reference';
 import { linuxMountCalls, type MountCalls } from '../runtime/linux/mount';
 import { ImageNotFoundError, type Store, type StoredImage } from '../store/store';
+import { checkBuildArg, type CheckFinding } from '../dockerfile/lint/buildChecks';
 import { BuildCache, cacheKey } from './cache';
+import { preflightChecks } from './checks';
 import { BuildContext } from './context/context';
 import { FileDigests } from './context/file-digests';
 import { loadIgnoreRules } from './context/ignore';
@@ -100,8 +102,10 @@ async function build(
   }
   onText(text);
   let plan: BuildPlan;
+  let checkFindings: CheckFinding[];
   try {
     plan = planBuild(text, fileName, request);
+    checkFindings = preflightChecks(text, fileName, contextDir, dockerfilePath, request.buildArgs ?? {});
     definition.done();
   } catch (err) {
     definition.fail((err as Error).message);
@@ -239,6 +243,7 @@ async function build(
       cache,
       unused(request, plan, consumed),
     );
+    progress.checkWarnings(checkFindings);
     finished = true;
     return result;
   } finally {
@@ -370,7 +375,10 @@ function unused(request: BuildRequest, plan: BuildPlan, consumed: Set<string>): 
   for (const g of plan.dockerfile.globalArgs) {
     if (g.command?.kind === 'ARG') for (const a of g.command.args) globals.add(a.key);
   }
-  return Object.keys(request.buildArgs ?? {}).filter((k) => !consumed.has(k) && !globals.has(k));
+  // The check build-arg configures the builder, not the Dockerfile: it is never "unused".
+  return Object.keys(request.buildArgs ?? {}).filter(
+    (k) => !consumed.has(k) && !globals.has(k) && k !== checkBuildArg,
+  );
 }
 
 async function exportImage(

@@ -10,6 +10,7 @@
 // and, when the build fails, {"errorDetail":{"message":…},"error":…} (see classicError).
 import { familiarName, parseReference } from '../../oci/reference';
 import { BuildError, dockerfileSnippet } from '../errors';
+import { checkWarningsText } from './check-warnings';
 import type { BuildEvent } from './events';
 
 export type ClassicMessage =
@@ -63,6 +64,9 @@ export function classicStream(send: (message: ClassicMessage) => void): (e: Buil
         return;
       case 'warning':
         send({ stream: `[Warning] ${e.message}\n` });
+        return;
+      case 'check-warnings':
+        send({ stream: checkWarningsText(e.findings) });
         return;
       case 'image':
         heldResult = undefined;

@@ -2,6 +2,8 @@
 // cache, printing, finishing or failing, plus warnings and the final image. Renderers turn the
 // events into the tty view, plain lines, or the classic /build JSON stream.
 
+import type { CheckFinding } from '../../dockerfile/lint/buildChecks';
+
 export type BuildEvent =
   | {
       kind: 'step-start';
@@ -27,6 +29,8 @@ export type BuildEvent =
     }
   | { kind: 'step-error'; step: number; message: string; time: number }
   | { kind: 'warning'; message: string; time: number }
+  /** What BuildKit's checks found, reported once the build has succeeded. */
+  | { kind: 'check-warnings'; findings: readonly CheckFinding[]; time: number }
   | { kind: 'image'; id: string; tags: string[]; time: number };
 
 export type ProgressSink = (event: BuildEvent) => void;
@@ -54,6 +58,10 @@ export class Progress {
 
   warning(message: string): void {
     this.sink({ kind: 'warning', message, time: Date.now() });
+  }
+
+  checkWarnings(findings: readonly CheckFinding[]): void {
+    if (findings.length > 0) this.sink({ kind: 'check-warnings', findings, time: Date.now() });
   }
 
   image(id: string, tags: string[]): void {

@@ -3,6 +3,7 @@
 //   #4 [2/3] RUN make
 //   #4 0.512 gcc -o app main.c
 //   #4 DONE 1.3s
+import { checkWarningsText } from './check-warnings';
 import type { BuildEvent } from './events';
 
 export class PlainRenderer {
@@ -50,6 +51,9 @@ export class PlainRenderer {
       }
       case 'warning':
         this.write(`WARNING: ${e.message}\n`);
+        return;
+      case 'check-warnings':
+        this.write(`\n${checkWarningsText(e.findings)}`);
         return;
       case 'image':
         return;

@@ -2,6 +2,8 @@
 // finished steps, one line per step with its time (CACHED, running, done, ERROR), the last lines
 // of output under running steps, sub-statuses under a step. Redrawn in place a few times a second
 // and on every event; the final frame stays on the screen.
+import type { CheckFinding } from '../../dockerfile/lint/buildChecks';
+import { checkWarningsText } from './check-warnings';
 import type { BuildEvent } from './events';
 
 interface StepView {
@@ -20,6 +22,7 @@ const logLinesShown = 6;
 export class TtyRenderer {
   private readonly steps = new Map<number, StepView>();
   private readonly warnings: string[] = [];
+  private checkFindings: readonly CheckFinding[] = [];
   private readonly begin = Date.now();
   private drawn = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -76,6 +79,9 @@ export class TtyRenderer {
       case 'warning':
         this.warnings.push(e.message);
         break;
+      case 'check-warnings':
+        this.checkFindings = e.findings;
+        break;
       case 'image':
         break;
     }
@@ -89,6 +95,7 @@ export class TtyRenderer {
     if (this.timer) clearInterval(this.timer);
     this.draw(failed ? 'ERROR' : 'FINISHED');
     for (const w of this.warnings) this.write(`WARNING: ${w}\n`);
+    if (this.checkFindings.length > 0) this.write(`\n${checkWarningsText(this.checkFindings)}`);
   }
 
   private draw(state?: string): void {

@@ -110,4 +110,39 @@ describe('progress renderers', () => {
     assert.match(line.error, /^process .* exit code: 1\nlast words\nDockerfile:2\n/);
     assert.match(line.error, / 2 \| >>> RUN false/);
   });
+  describe('check warnings', () => {
+    const findings: BuildEvent = {
+      kind: 'check-warnings',
+      findings: [
+        { rule: 'FromAsCasing', message: 'casing', line: 1, url: 'https://docs.docker.com/x' },
+        { rule: 'JSONArgsRecommended', message: 'use JSON', line: 3, url: 'https://docs.docker.com/y' },
+      ],
+      time: 3000,
+    };
+    const listed =
+      '2 warnings found:\n - FromAsCasing: casing (line 1)\n - JSONArgsRecommended: use JSON (line 3)\n';
+
+    it('classic: listed after the image, as BuildKit lists them', () => {
+      const sent: ClassicMessage[] = [];
+      const send = classicStream((m) => sent.push(m));
+      for (const e of [...events, findings]) send(e);
+      assert.deepEqual(sent.at(-2), { stream: 'Successfully tagged app:latest\n' });
+      assert.deepEqual(sent.at(-1), { stream: listed });
+    });
+
+    it('plain: the same list after a blank line', () => {
+      let out = '';
+      new PlainRenderer((t) => (out += t)).event(findings);
+      assert.equal(out, `\n${listed}`);
+    });
+
+    it('one finding: "1 warning found"', () => {
+      let out = '';
+      new PlainRenderer((t) => (out += t)).event({
+        ...findings,
+        findings: findings.findings.slice(0, 1),
+      } as BuildEvent);
+      assert.match(out, /^\n1 warning found:\n - FromAsCasing/);
+    });
+  });
 });

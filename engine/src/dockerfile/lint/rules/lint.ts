@@ -26,25 +26,37 @@ export function lint(document: DockerfileDocument, environment: ServiceEnvironme
     nothing,
   );
   if (cached?.environment === environment) return cached.results;
-  const results = run(document, environment);
+  const results = lintWith(document, environment, allRules, fileCheckConfig(document.dockerfile.directives));
   document.remember(lintKey, { environment, results });
   return results;
 }
 
-function run(document: DockerfileDocument, environment: ServiceEnvironment): LintResult[] {
+/**
+ * Runs `rules` over a document under `fileConfig`, the check configuration for the whole file (the
+ * `# check=` directive in the editor; in a build, the build-arg that replaces it).
+ */
+export function lintWith(
+  document: DockerfileDocument,
+  environment: ServiceEnvironment,
+  rules: readonly Rule[],
+  fileConfig: CheckConfig,
+): LintResult[] {
   const settings = environment.settings;
   const dockerfile = document.dockerfile;
-  const fileConfig = fileCheckConfig(dockerfile.directives);
   // Per-instruction `# check=` comments are rare: look findings up only when there are some.
   const scoped = dockerfile.instructions.some(
     (i) => i.comments.length > 0 && i.comments.some((c) => checkComment.test(c)),
   );
   const results: LintResult[] = [];
   const shared = new SharedAnalysis(document);
-  for (const rule of allRules) {
+  for (const rule of rules) {
     const configured = settings.rules[rule.name] ?? 'default';
     if (configured === 'off') continue;
-    if (rule.experimental && configured === 'default' && !experimentalEnabled(rule, dockerfile, scoped))
+    if (
+      rule.experimental &&
+      configured === 'default' &&
+      !experimentalEnabled(rule, dockerfile, fileConfig, scoped)
+    )
       continue;
     if (configured === 'default' && rule.severity === 'off') continue;
     const findings: Finding[] = [];
@@ -69,15 +81,15 @@ function run(document: DockerfileDocument, environment: ServiceEnvironment): Lin
 }
 
 /**
- * Experimental rules run when the `# check=` directive names them, or a `check=experimental=`
+ * Experimental rules run when the file's configuration names them, or a `check=experimental=`
  * comment above any instruction does (`scoped`: the document has such comments at all).
  */
 function experimentalEnabled(
   rule: Rule,
   dockerfile: DockerfileDocument['dockerfile'],
+  config: CheckConfig,
   scoped: boolean,
 ): boolean {
-  const config = fileCheckConfig(dockerfile.directives);
   if (config.experimentalAll || config.experimental.has(rule.name)) return true;
   return (
     scoped &&

@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { preflightChecks } from '../../../engine/src/build/checks';
+import { BuildError } from '../../../engine/src/build/errors';
+
+describe('build pre-flight checks', () => {
+  let contextDir: string;
+  beforeEach(() => (contextDir = mkdtempSync(join(tmpdir(), 'berth-checks-'))));
+  afterEach(() => rmSync(contextDir, { recursive: true, force: true }));
+
+  const preflight = (text: string, buildArgs: Record<string, string> = {}) =>
+    preflightChecks(text, 'Dockerfile', contextDir, join(contextDir, 'Dockerfile'), buildArgs);
+
+  it('returns the findings for the build to report', () => {
+    const found = preflight('FROM busybox\nCMD echo hi\n');
+    assert.deepEqual(
+      found.map((f) => [f.rule, f.line]),
+      [['JSONArgsRecommended', 2]],
+    );
+  });
+
+  it('with error=true, fails naming the rules and their lines, and says what to do', () => {
+    const text = '# check=error=true\nFROM busybox as base\nCMD echo hi\n';
+    assert.throws(
+      () => preflight(text),
+      (err: unknown) => {
+        assert.ok(err instanceof BuildError);
+        assert.equal(
+          err.message,
+          [
+            'lint violation found for rules: FromAsCasing, JSONArgsRecommended',
+            " - FromAsCasing: 'FROM' and 'as' keywords' casing do not match (line 2)",
+            ' - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 3)',
+            'the "# check=" directive of Dockerfile sets error=true, so check warnings fail the build: ' +
+              'fix them, or skip a rule with check=skip=<Rule>',
+          ].join('\n'),
+        );
+        assert.deepEqual(err.details.location, { file: 'Dockerfile', startLine: 2, endLine: 2 });
+        return true;
+      },
+    );
+  });
+
+  it('with error=true and nothing found, lets the build run', () => {
+    assert.deepEqual(preflight('# check=error=true\nFROM busybox\nCMD ["echo", "hi"]\n'), []);
+  });
+
+  it('the build-arg replaces the directive: error=true from it, skip=all over the file', () => {
+    assert.throws(
+      () => preflight('FROM busybox\nCMD echo hi\n', { BUILDKIT_DOCKERFILE_CHECK: 'error=true' }),
+      {
+        message:
+          /^lint violation found for rules: JSONArgsRecommended\n[^]*the BUILDKIT_DOCKERFILE_CHECK build-arg sets error=true/,
+      },
+    );
+    assert.deepEqual(
+      preflight('# check=error=true\nFROM busybox\nCMD echo hi\n', { BUILDKIT_DOCKERFILE_CHECK: 'skip=all' }),
+      [],
+    );
+  });
+
+  it("reads the context's .dockerignore for CopyIgnoredFile", () => {
+    writeFileSync(join(contextDir, '.dockerignore'), 'secret.txt\n');
+    assert.deepEqual(
+      preflight('FROM busybox\nCOPY secret.txt /\n').map((f) => `${f.rule}: ${f.message}`),
+      ['CopyIgnoredFile: Attempting to Copy file "secret.txt" that is excluded by .dockerignore'],
+    );
+  });
+
+  it('refuses a BUILDKIT_DOCKERFILE_CHECK that does not parse', () => {
+    assert.throws(
+      () => preflight('FROM busybox\n', { BUILDKIT_DOCKERFILE_CHECK: 'bogus' }),
+      (err: unknown) =>
+        err instanceof BuildError &&
+        err.message ===
+          'failed to parse check options from the BUILDKIT_DOCKERFILE_CHECK build-arg: invalid check option "bogus"',
+    );
+  });
+});
