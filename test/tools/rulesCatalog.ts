@@ -37,7 +37,7 @@ is generated from the rule registry (\`npm run rules\`).
   \`warning\` or \`error\` (settings UI: *Berth*).
 - In the Dockerfile, as BuildKit reads it: \`# check=skip=<Name>,<Name>\` (or \`skip=all\`) on the first lines
   skips rules for the file; the same comment directly above an instruction skips them for that instruction;
-  \`# check=error=true\` shows every BuildKit check as an error (a BuildKit build fails on them; \`berth build\` does not run the checks yet);
+  \`# check=error=true\` shows every BuildKit check as an error (a build fails on them, with BuildKit and with \`berth build\` or \`docker build\` against berthd);
   \`# check=experimental=<Name>|all\` enables experimental checks. Every diagnostic has quick fixes that add
   these comments for you.
 - \`berth.dockerfile.allowedRegistries\`: registries FROM may use (\`DisallowedRegistry\`).

@@ -73,6 +73,55 @@ describe('docker build and commit against berthd', function () {
     assert.notEqual((await d.docker(['image', 'inspect', 'broken:1'])).status, 0);
   });
 
+  describe("BuildKit's checks", () => {
+    // CMD in shell form: JSONArgsRecommended, on line 3 of the plain file.
+    const body = 'FROM busybox\nRUN echo the-run-step-ran\nCMD echo hi\n';
+    const jsonArgs =
+      'JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals';
+
+    it('a violated check builds and is listed after the build, with its line', async () => {
+      const out = await ok(['build', '-t', 'checked:1', context('ctx-check-warn', { Dockerfile: body })]);
+      assert.match(out, /Successfully tagged checked:1\n1 warning found:\n - (.*) \(line 3\)\n/);
+      assert.ok(out.includes(` - ${jsonArgs} (line 3)\n`), out);
+      assert.equal(
+        (await ok(['image', 'inspect', '-f', '{{json .Config.Cmd}}', 'checked:1'])).trim(),
+        '["/bin/sh","-c","echo hi"]',
+      );
+    });
+
+    it('# check=error=true fails the build before any step, naming the rule and its line', async () => {
+      const dir = context('ctx-check-error', { Dockerfile: `# check=error=true\n${body}` });
+      const r = await d.docker(['build', '-t', 'checked:2', dir], { timeoutMs: 120_000 });
+      assert.notEqual(r.status, 0, r.stdout);
+      assert.match(r.stderr, /lint violation found for rules: JSONArgsRecommended\n/);
+      assert.ok(r.stderr.includes(` - ${jsonArgs} (line 4)\n`), r.stderr);
+      assert.doesNotMatch(r.stdout, /^Step /m, 'no step started');
+      assert.doesNotMatch(r.stdout, /the-run-step-ran/);
+      assert.notEqual((await d.docker(['image', 'inspect', 'checked:2'])).status, 0, 'nothing was tagged');
+    });
+
+    it('skipped checks report nothing: check=skip=… in the file, or the BUILDKIT_DOCKERFILE_CHECK build-arg', async () => {
+      const skipped = await ok([
+        'build',
+        '-t',
+        'checked:3',
+        context('ctx-check-skip', { Dockerfile: `# check=skip=JSONArgsRecommended;error=true\n${body}` }),
+      ]);
+      assert.match(skipped, /Successfully tagged checked:3\n$/);
+      assert.doesNotMatch(skipped, /warning/i);
+      const overridden = await ok([
+        'build',
+        '-t',
+        'checked:4',
+        '--build-arg',
+        'BUILDKIT_DOCKERFILE_CHECK=skip=all',
+        context('ctx-check-arg', { Dockerfile: `# check=error=true\n${body}` }),
+      ]);
+      assert.match(overridden, /Successfully tagged checked:4\n$/);
+      assert.doesNotMatch(overridden, /warning/i, 'no finding, and the build-arg is not "unused"');
+    });
+  });
+
   it('commit turns a running container into an image, with --change applied', async () => {
     await ok([
       'run',
