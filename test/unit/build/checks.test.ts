@@ -31,7 +31,7 @@ describe('build pre-flight checks', () => {
           err.message,
           [
             'lint violation found for rules: FromAsCasing, JSONArgsRecommended',
-            " - FromAsCasing: 'FROM' and 'as' keywords' casing do not match (line 2)",
+            " - FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 2)",
             ' - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 3)',
             'the "# check=" directive of Dockerfile sets error=true, so check warnings fail the build: ' +
               'fix them, or skip a rule with check=skip=<Rule>',

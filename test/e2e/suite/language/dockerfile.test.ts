@@ -45,7 +45,7 @@ describe('language: Dockerfile editing in VS Code', () => {
       ),
     );
     const casing = diagnostics.find((d) => ruleOf(d) === 'FromAsCasing')!;
-    assert.equal(casing.message, "'FROM' and 'as' keywords' casing do not match");
+    assert.equal(casing.message, "'as' and 'FROM' keywords' casing do not match");
     assert.equal(casing.range.start.line, 1);
     const unknown = diagnostics.find((d) => d.message.startsWith('unknown instruction: FORM'));
     assert.ok(unknown, `no syntax error for FORM; got ${diagnostics.map((d) => d.message).join(' | ')}`);

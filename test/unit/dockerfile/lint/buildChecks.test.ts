@@ -50,7 +50,7 @@ describe('build checks', () => {
       assert.deepEqual(
         checks(dockerfile).map((f) => `${f.rule} ${f.line}: ${f.message}`),
         [
-          "FromAsCasing 1: 'FROM' and 'as' keywords' casing do not match",
+          "FromAsCasing 1: 'as' and 'FROM' keywords' casing do not match",
           'JSONArgsRecommended 3: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals',
         ],
       );

@@ -20,7 +20,7 @@ export const FromAsCasing: Rule = {
       if (!lower && !upper) continue;
       const wanted = lower ? 'as' : 'AS';
       if (as.value === wanted) continue;
-      context.report(from, `'${keyword}' and '${as.value}' keywords' casing do not match`, {
+      context.report(from, `'${as.value}' and '${keyword}' keywords' casing do not match`, {
         fixes: [
           { title: `Write '${wanted}'`, edits: [{ range: as.range, newText: wanted }], preferred: true },
         ],

@@ -4,10 +4,10 @@ import { fixed, messages } from '../../../server/helpers';
 describe('rules/FromAsCasing', () => {
   it("reports 'as' that does not match FROM's casing", () => {
     assert.deepEqual(messages('FROM alpine as build\n', 'FromAsCasing'), [
-      "'FROM' and 'as' keywords' casing do not match",
+      "'as' and 'FROM' keywords' casing do not match",
     ]);
     assert.deepEqual(messages('from alpine AS build\n', 'FromAsCasing'), [
-      "'from' and 'AS' keywords' casing do not match",
+      "'AS' and 'from' keywords' casing do not match",
     ]);
   });
   it('leaves matching and mixed-case FROM alone', () => {
