@@ -11,9 +11,10 @@ import type { Descriptor, Platform } from '../oci/image-spec';
 import { formatReference, parseReference } from '../oci/reference';
 import { linuxMountCalls, type MountCalls } from '../runtime/linux/mount';
 import { ImageNotFoundError, type Store, type StoredImage } from '../store/store';
-import { checkBuildArg, type CheckFinding } from '../dockerfile/lint/buildChecks';
+import { checkBuildArg } from '../dockerfile/lint/buildChecks';
+import { ImageCatalog } from '../dockerfile/lint/environment';
 import { BuildCache, cacheKey } from './cache';
-import { preflightChecks } from './checks';
+import { baseImageCatalog, BuildChecks } from './checks';
 import { BuildContext } from './context/context';
 import { FileDigests } from './context/file-digests';
 import { loadIgnoreRules } from './context/ignore';
@@ -102,10 +103,10 @@ async function build(
   }
   onText(text);
   let plan: BuildPlan;
-  let checkFindings: CheckFinding[];
+  let checks: BuildChecks;
   try {
     plan = planBuild(text, fileName, request);
-    checkFindings = preflightChecks(text, fileName, contextDir, dockerfilePath, request.buildArgs ?? {});
+    checks = BuildChecks.prepare(text, fileName, contextDir, dockerfilePath, request.buildArgs ?? {});
     definition.done();
   } catch (err) {
     definition.fail((err as Error).message);
@@ -220,6 +221,10 @@ async function build(
 
   let finished = false;
   try {
+    // BuildKit's checks, before any stage starts: with error=true a finding stops the build here.
+    const checkFindings = checks.run(
+      checks.skipsAll ? new ImageCatalog() : await baseImageCatalog(plan, image),
+    );
     // Start every needed stage now: stages that do not depend on each other run in parallel.
     const all = plan.needed.map((i) => stage(i));
     const results = await Promise.allSettled(all);

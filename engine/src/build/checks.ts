@@ -1,7 +1,7 @@
 // The build's pre-flight: BuildKit's checks (engine/src/dockerfile/lint) run over the Dockerfile
-// before any step, under the `# check=` directive or the BUILDKIT_DOCKERFILE_CHECK build-arg. The
-// findings are reported after a successful build; with `error=true`, any finding fails the build
-// here, before anything runs, as BuildKit fails it.
+// before any stage starts, under the `# check=` directive or the BUILDKIT_DOCKERFILE_CHECK
+// build-arg. The findings are reported after a successful build; with `error=true`, any finding
+// fails the build before anything runs, as BuildKit fails it.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,11 +9,23 @@ import {
   buildCheckConfig,
   checkBuildArg,
   runBuildChecks,
+  type CheckConfigSource,
   type CheckFinding,
 } from '../dockerfile/lint/buildChecks';
+import type { CheckConfig } from '../dockerfile/check-options';
 import { DockerfileDocument } from '../dockerfile/lint/document';
-import { defaultEnvironment, type BuildContextFiles } from '../dockerfile/lint/environment';
+import {
+  defaultEnvironment,
+  ImageCatalog,
+  type BuildContextFiles,
+  type LocalImage,
+} from '../dockerfile/lint/environment';
+import type { Platform } from '../oci/image-spec';
+import { formatPlatform } from '../oci/platform';
+import { parseReference, repositoryName } from '../oci/reference';
+import type { StoredImage } from '../store/store';
 import { BuildError } from './errors';
+import type { BuildPlan } from './plan';
 import { findingLine } from './progress/check-warnings';
 
 /** Small files of the build context the checks read (CopyIgnoredFile reads `.dockerignore`). */
@@ -28,37 +40,85 @@ const contextFiles: BuildContextFiles = {
   },
 };
 
+export class BuildChecks {
+  private constructor(
+    private readonly document: DockerfileDocument,
+    private readonly fileName: string,
+    private readonly config: CheckConfig,
+    private readonly source: CheckConfigSource,
+  ) {}
+
+  /** Reads the check configuration; a BUILDKIT_DOCKERFILE_CHECK that does not parse fails here. */
+  static prepare(
+    text: string,
+    fileName: string,
+    contextDir: string,
+    dockerfilePath: string,
+    buildArgs: Readonly<Record<string, string>>,
+  ): BuildChecks {
+    // Placed in the context directory, so that the checks read the context's `.dockerignore`.
+    const uri = pathToFileURL(join(contextDir, basename(dockerfilePath))).href;
+    const document = new DockerfileDocument(uri, 0, text);
+    const parsed = buildCheckConfig(document.dockerfile.directives, buildArgs);
+    if (parsed.error !== undefined) throw new BuildError(parsed.error);
+    return new BuildChecks(document, fileName, parsed.config, parsed.source);
+  }
+
+  /** Whether any check can report: with `skip=all` the base images need not be looked at. */
+  get skipsAll(): boolean {
+    return this.config.skipAll;
+  }
+
+  /**
+   * Runs the checks, knowing the base images (`images`); returns the findings to report, or throws
+   * a BuildError naming the rules and their lines when the configuration says `error=true`.
+   */
+  run(images: ImageCatalog): CheckFinding[] {
+    const environment = { ...defaultEnvironment, images, files: contextFiles };
+    const findings = runBuildChecks(this.document, environment, this.config);
+    if (!this.config.error || findings.length === 0) return findings;
+    const rules = [...new Set(findings.map((f) => f.rule))].sort();
+    const where =
+      this.source === 'build-arg'
+        ? `the ${checkBuildArg} build-arg`
+        : `the "# check=" directive of ${this.fileName}`;
+    throw new BuildError(
+      [
+        `lint violation found for rules: ${rules.join(', ')}`,
+        ...findings.map(findingLine),
+        `${where} sets error=true, so check warnings fail the build: fix them, or skip a rule with check=skip=<Rule>`,
+      ].join('\n'),
+      { location: { file: this.fileName, startLine: findings[0].line, endLine: findings[0].line } },
+    );
+  }
+}
+
 /**
- * Runs the checks; returns the findings to report, or throws a BuildError naming the rules and
- * their lines when the configuration says `error=true` and there are any.
+ * The base images of the stages the build needs, as the checks read them: the ENV names they set
+ * (UndefinedVar) and their platform (InvalidBaseImagePlatform). BuildKit lints with this metadata
+ * at hand; `image` resolves each one (pulling what is missing), which its stage does first anyway.
  */
-export function preflightChecks(
-  text: string,
-  fileName: string,
-  contextDir: string,
-  dockerfilePath: string,
-  buildArgs: Readonly<Record<string, string>>,
-): CheckFinding[] {
-  // Placed in the context directory, so that the checks read the context's `.dockerignore`.
-  const document = new DockerfileDocument(
-    pathToFileURL(join(contextDir, basename(dockerfilePath))).href,
-    0,
-    text,
+export async function baseImageCatalog(
+  plan: BuildPlan,
+  image: (reference: string, platform: Platform) => Promise<StoredImage>,
+): Promise<ImageCatalog> {
+  const bases = plan.needed.map((index) => plan.stages[index]);
+  const images = await Promise.all(
+    bases.map(async ({ base, platform }): Promise<LocalImage | undefined> => {
+      if (base.kind !== 'image') return undefined;
+      const stored = await image(base.reference, platform);
+      const reference = parseReference(base.reference);
+      return {
+        name: repositoryName(reference),
+        tags: reference.tag === undefined ? [] : [reference.tag],
+        id: stored.id,
+        platform: formatPlatform(stored.config),
+        env: stored.config.config?.Env ?? [],
+      };
+    }),
   );
-  const checkConfig = buildCheckConfig(document.dockerfile.directives, buildArgs);
-  if (checkConfig.error !== undefined) throw new BuildError(checkConfig.error);
-  const { config, source } = checkConfig;
-  const findings = runBuildChecks(document, { ...defaultEnvironment, files: contextFiles }, config);
-  if (!config.error || findings.length === 0) return findings;
-  const rules = [...new Set(findings.map((f) => f.rule))].sort();
-  const where =
-    source === 'build-arg' ? `the ${checkBuildArg} build-arg` : `the "# check=" directive of ${fileName}`;
-  throw new BuildError(
-    [
-      `lint violation found for rules: ${rules.join(', ')}`,
-      ...findings.map(findingLine),
-      `${where} sets error=true, so check warnings fail the build: fix them, or skip a rule with check=skip=<Rule>`,
-    ].join('\n'),
-    { location: { file: fileName, startLine: findings[0].line, endLine: findings[0].line } },
+  return new ImageCatalog(
+    images.filter((i) => i !== undefined),
+    formatPlatform(plan.platform),
   );
 }

@@ -89,6 +89,17 @@ describe('docker build and commit against berthd', function () {
       );
     });
 
+    it("UndefinedVar reads the base image's ENV from the store, as BuildKit reads its metadata", async () => {
+      const dir = context('ctx-check-var', {
+        Dockerfile: 'FROM busybox\nENV P=$PATH\nWORKDIR /app/$APP_HOME\n',
+      });
+      const out = await ok(['build', dir]);
+      assert.match(
+        out,
+        /1 warning found:\n - UndefinedVar: Usage of undefined variable '\$APP_HOME' \(line 3\)\n$/,
+      );
+    });
+
     it('# check=error=true fails the build before any step, naming the rule and its line', async () => {
       const dir = context('ctx-check-error', { Dockerfile: `# check=error=true\n${body}` });
       const r = await d.docker(['build', '-t', 'checked:2', dir], { timeoutMs: 120_000 });

@@ -2,16 +2,24 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { preflightChecks } from '../../../engine/src/build/checks';
+import { baseImageCatalog, BuildChecks } from '../../../engine/src/build/checks';
 import { BuildError } from '../../../engine/src/build/errors';
+import type { BuildPlan } from '../../../engine/src/build/plan';
+import { ImageCatalog } from '../../../engine/src/dockerfile/lint/environment';
+import type { Platform } from '../../../engine/src/oci/image-spec';
+import type { StoredImage } from '../../../engine/src/store/store';
+
+const amd64: Platform = { os: 'linux', architecture: 'amd64' };
 
 describe('build pre-flight checks', () => {
   let contextDir: string;
   beforeEach(() => (contextDir = mkdtempSync(join(tmpdir(), 'berth-checks-'))));
   afterEach(() => rmSync(contextDir, { recursive: true, force: true }));
 
-  const preflight = (text: string, buildArgs: Record<string, string> = {}) =>
-    preflightChecks(text, 'Dockerfile', contextDir, join(contextDir, 'Dockerfile'), buildArgs);
+  const preflight = (text: string, buildArgs: Record<string, string> = {}, images = new ImageCatalog()) =>
+    BuildChecks.prepare(text, 'Dockerfile', contextDir, join(contextDir, 'Dockerfile'), buildArgs).run(
+      images,
+    );
 
   it('returns the findings for the build to report', () => {
     const found = preflight('FROM busybox\nCMD echo hi\n');
@@ -76,6 +84,30 @@ describe('build pre-flight checks', () => {
         err instanceof BuildError &&
         err.message ===
           'failed to parse check options from the BUILDKIT_DOCKERFILE_CHECK build-arg: invalid check option "bogus"',
+    );
+  });
+
+  it('UndefinedVar knows what the base image sets once its metadata is at hand', async () => {
+    const text = 'FROM busybox\nWORKDIR $APP_HOME\nENV P=$PATH\n';
+    assert.deepEqual(preflight(text), [], 'an unknown base image may define APP_HOME');
+    const plan = {
+      needed: [0],
+      stages: [{ base: { kind: 'image', reference: 'docker.io/library/busybox:latest' }, platform: amd64 }],
+      platform: amd64,
+    } as unknown as BuildPlan;
+    const resolved: string[] = [];
+    const image = async (reference: string, platform: Platform) => {
+      resolved.push(`${reference} ${platform.architecture}`);
+      return {
+        id: 'sha256:1',
+        config: { os: 'linux', architecture: 'amd64', config: { Env: ['PATH=/bin'] } },
+      } as unknown as StoredImage;
+    };
+    const catalog = await baseImageCatalog(plan, image);
+    assert.deepEqual(resolved, ['docker.io/library/busybox:latest amd64']);
+    assert.deepEqual(
+      preflight(text, {}, catalog).map((f) => `${f.rule} ${f.line}: ${f.message}`),
+      ["UndefinedVar 2: Usage of undefined variable '$APP_HOME'"],
     );
   });
 });
