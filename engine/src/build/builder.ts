@@ -11,7 +11,7 @@ import type { Descriptor, Platform } from '../oci/image-spec';
 import { formatReference, parseReference } from '../oci/reference';
 import { linuxMountCalls, type MountCalls } from '../runtime/linux/mount';
 import { ImageNotFoundError, type Store, type StoredImage } from '../store/store';
-import { checkBuildArg } from '../dockerfile/lint/buildChecks';
+import { checkBuildArg, type CheckFinding } from '../dockerfile/lint/buildChecks';
 import { ImageCatalog } from '../dockerfile/lint/environment';
 import { BuildCache, cacheKey } from './cache';
 import { baseImageCatalog, BuildChecks } from './checks';
@@ -220,11 +220,10 @@ async function build(
   };
 
   let finished = false;
+  let checkFindings: CheckFinding[] = [];
   try {
     // BuildKit's checks, before any stage starts: with error=true a finding stops the build here.
-    const checkFindings = checks.run(
-      checks.skipsAll ? new ImageCatalog() : await baseImageCatalog(plan, image),
-    );
+    checkFindings = checks.run(checks.skipsAll ? new ImageCatalog() : await baseImageCatalog(plan, image));
     // Start every needed stage now: stages that do not depend on each other run in parallel.
     const all = plan.needed.map((i) => stage(i));
     const results = await Promise.allSettled(all);
@@ -251,6 +250,10 @@ async function build(
     progress.checkWarnings(checkFindings);
     finished = true;
     return result;
+  } catch (err) {
+    // As BuildKit does, a failed build lists its warnings too, before its error.
+    progress.checkWarnings(checkFindings);
+    throw err;
   } finally {
     releaseBuild(digests, hold, finished);
   }

@@ -1,6 +1,6 @@
 // The build's pre-flight: BuildKit's checks (engine/src/dockerfile/lint) run over the Dockerfile
 // before any stage starts, under the `# check=` directive or the BUILDKIT_DOCKERFILE_CHECK
-// build-arg. The findings are reported after a successful build; with `error=true`, any finding
+// build-arg. The findings are reported once the build is over (failed or not); with `error=true`, any finding
 // fails the build before anything runs, as BuildKit fails it.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -89,6 +89,14 @@ describe('docker build and commit against berthd', function () {
       );
     });
 
+    it('a build that fails in a step still lists its warnings, before its error', async () => {
+      const dir = context('ctx-check-fail', { Dockerfile: 'FROM busybox\nCMD echo hi\nRUN exit 3\n' });
+      const r = await d.docker(['build', dir], { timeoutMs: 120_000 });
+      assert.notEqual(r.status, 0);
+      assert.ok(r.stdout.includes(`1 warning found:\n - ${jsonArgs} (line 2)\n`), r.stdout);
+      assert.match(r.stderr, /exit code: 3/);
+    });
+
     it("UndefinedVar reads the base image's ENV from the store, as BuildKit reads its metadata", async () => {
       const dir = context('ctx-check-var', {
         Dockerfile: 'FROM busybox\nENV P=$PATH\nWORKDIR /app/$APP_HOME\n',
