@@ -384,13 +384,19 @@ describe('rootless Berth (as an unprivileged user)', function () {
         '{{.CgroupDriver}} {{.MemoryLimit}} {{.PidsLimit}} {{json .Warnings}}',
       );
       assert.match(info.stdout, /^none false false .*WARNING: No memory limit support/, info.stderr);
-      // docker update says the same, not that the limits apply from the next start.
+      // docker update says the same, not that the limits apply from the next start, created or
+      // running (with no cgroup there is nothing to write into).
       const name = `rl-update-${process.pid}`;
-      assert.equal((await docker('create', '--name', name, image, 'true')).status, 0);
+      assert.equal((await docker('create', '--name', name, image, 'sleep', '60')).status, 0);
       try {
         const u = await docker('update', '--memory', '64m', name);
         assert.equal(u.status, 0, u.stderr);
         assert.match(u.stderr + u.stdout, /Memory limit discarded \(rootless berthd has no cgroup: /);
+        assert.equal((await docker('start', name)).status, 0);
+        const running = await docker('update', '--memory', '96m', '--pids-limit', '20', name);
+        assert.equal(running.status, 0, running.stderr);
+        assert.match(running.stderr + running.stdout, /Memory limit discarded/);
+        assert.equal((await docker('inspect', '-f', '{{.State.Running}}', name)).stdout.trim(), 'true');
       } finally {
         await docker('rm', '-f', name);
       }
