@@ -4,7 +4,7 @@
 // fails the build before anything runs, as BuildKit fails it.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   buildCheckConfig,
   checkBuildArg,
@@ -13,6 +13,7 @@ import {
   type CheckFinding,
 } from '../dockerfile/lint/buildChecks';
 import type { CheckConfig } from '../dockerfile/check-options';
+import { dockerignoreCandidates } from '../dockerfile/dockerignore';
 import { DockerfileDocument } from '../dockerfile/lint/document';
 import {
   defaultEnvironment,
@@ -28,17 +29,29 @@ import { BuildError } from './errors';
 import type { BuildPlan } from './plan';
 import { findingLine } from './progress/check-warnings';
 
-/** Small files of the build context the checks read (CopyIgnoredFile reads `.dockerignore`). */
-const contextFiles: BuildContextFiles = {
-  list: () => undefined,
-  read(fileUri) {
+/**
+ * The build context as the checks see it. Their one read is CopyIgnoredFile's, of the ignore file
+ * next to the Dockerfile: it gets the file this build applies (`dockerignoreCandidates`, the same
+ * search the context loader makes), also for a `-f` Dockerfile outside the context, whose
+ * `<name>.dockerignore` lies next to it and not in the context.
+ */
+function buildContextFiles(ignoreFile: string | undefined): BuildContextFiles {
+  return {
+    list: () => undefined,
+    read: (fileUri) => (fileUri.endsWith('.dockerignore') ? ignoreFile : undefined),
+  };
+}
+
+function readIgnoreFileText(contextDir: string, dockerfilePath: string): string | undefined {
+  for (const candidate of dockerignoreCandidates(contextDir, dockerfilePath)) {
     try {
-      return readFileSync(fileURLToPath(fileUri), 'utf8');
+      return readFileSync(candidate, 'utf8');
     } catch {
-      return undefined;
+      // Not there: the next candidate.
     }
-  },
-};
+  }
+  return undefined;
+}
 
 export class BuildChecks {
   private constructor(
@@ -46,6 +59,7 @@ export class BuildChecks {
     private readonly fileName: string,
     private readonly config: CheckConfig,
     private readonly source: CheckConfigSource,
+    private readonly files: BuildContextFiles,
   ) {}
 
   /** Reads the check configuration; a BUILDKIT_DOCKERFILE_CHECK that does not parse fails here. */
@@ -56,12 +70,13 @@ export class BuildChecks {
     dockerfilePath: string,
     buildArgs: Readonly<Record<string, string>>,
   ): BuildChecks {
-    // Placed in the context directory, so that the checks read the context's `.dockerignore`.
+    // A file URI, in the context: CopyIgnoredFile reads the ignore file only for a file on disk.
     const uri = pathToFileURL(join(contextDir, basename(dockerfilePath))).href;
     const document = new DockerfileDocument(uri, 0, text);
     const parsed = buildCheckConfig(document.dockerfile.directives, buildArgs);
     if (parsed.error !== undefined) throw new BuildError(parsed.error);
-    return new BuildChecks(document, fileName, parsed.config, parsed.source);
+    const files = buildContextFiles(readIgnoreFileText(contextDir, dockerfilePath));
+    return new BuildChecks(document, fileName, parsed.config, parsed.source, files);
   }
 
   /** Whether any check can report: with `skip=all` the base images need not be looked at. */
@@ -74,7 +89,7 @@ export class BuildChecks {
    * a BuildError naming the rules and their lines when the configuration says `error=true`.
    */
   run(images: ImageCatalog): CheckFinding[] {
-    const environment = { ...defaultEnvironment, images, files: contextFiles };
+    const environment = { ...defaultEnvironment, images, files: this.files };
     const findings = runBuildChecks(this.document, environment, this.config);
     if (!this.config.error || findings.length === 0) return findings;
     const rules = [...new Set(findings.map((f) => f.rule))].sort();

@@ -77,6 +77,27 @@ describe('build pre-flight checks', () => {
     );
   });
 
+  it('reads the ignore file the build applies: <Dockerfile>.dockerignore first, next to a -f Dockerfile outside the context', () => {
+    writeFileSync(join(contextDir, '.dockerignore'), 'secret.txt\n');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'berth-checks-f-'));
+    try {
+      writeFileSync(join(elsewhere, 'app.Dockerfile.dockerignore'), 'other.txt\n');
+      const findings = BuildChecks.prepare(
+        'FROM busybox\nCOPY secret.txt other.txt /\n',
+        'app.Dockerfile',
+        contextDir,
+        join(elsewhere, 'app.Dockerfile'),
+        {},
+      ).run(new ImageCatalog());
+      assert.deepEqual(
+        findings.map((f) => f.message),
+        ['Attempting to Copy file "other.txt" that is excluded by .dockerignore'],
+      );
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a BUILDKIT_DOCKERFILE_CHECK that does not parse', () => {
     assert.throws(
       () => preflight('FROM busybox\n', { BUILDKIT_DOCKERFILE_CHECK: 'bogus' }),
