@@ -12,6 +12,7 @@ import {
   type Stage,
   variablesFrom,
 } from '../dockerfile';
+import { checkBuildArg } from '../dockerfile/lint/buildChecks';
 import type { Platform } from '../oci/image-spec';
 import { hostPlatform, parsePlatform } from '../oci/platform';
 import { formatReference, parseReference } from '../oci/reference';
@@ -71,7 +72,9 @@ export function planBuild(text: string, fileName: string, request: BuildRequest)
       location,
     });
   }
-  const check = df.directives.find((d) => d.name === 'check');
+  // The check build-arg replaces the directive (build/checks.ts): then it is not read at all.
+  const replaced = Object.hasOwn(request.buildArgs ?? {}, checkBuildArg);
+  const check = replaced ? undefined : df.directives.find((d) => d.name === 'check');
   const checkError = check && parseCheckOptions(check.value).error;
   if (check && checkError !== undefined) {
     throw new BuildError(`failed to parse check options: ${checkError}`, {

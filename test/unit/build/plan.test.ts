@@ -70,6 +70,8 @@ describe('planBuild', () => {
       },
     );
     assert.doesNotThrow(() => plan('# check=skip=all;error=true\nFROM a\n'));
+    // The build-arg replaces the directive, which BuildKit then does not read at all.
+    assert.doesNotThrow(() => plan(text, { buildArgs: { BUILDKIT_DOCKERFILE_CHECK: 'skip=all' } }));
   });
 
   it('refuses a blank base in the words the editor shows at the FROM line', () => {
