@@ -2,7 +2,6 @@
 // before any stage starts, under the `# check=` directive or the BUILDKIT_DOCKERFILE_CHECK
 // build-arg. The findings are reported once the build is over (failed or not); with `error=true`, any finding
 // fails the build before anything runs, as BuildKit fails it.
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -13,7 +12,7 @@ import {
   type CheckFinding,
 } from '../dockerfile/lint/buildChecks';
 import type { CheckConfig } from '../dockerfile/check-options';
-import { dockerignoreCandidates } from '../dockerfile/dockerignore';
+import { findDockerignore } from '../dockerfile/dockerignore';
 import { DockerfileDocument } from '../dockerfile/lint/document';
 import {
   defaultEnvironment,
@@ -31,8 +30,8 @@ import { findingLine } from './progress/check-warnings';
 
 /**
  * The build context as the checks see it. Their one read is CopyIgnoredFile's, of the ignore file
- * next to the Dockerfile: it gets the file this build applies (`dockerignoreCandidates`, the same
- * search the context loader makes), also for a `-f` Dockerfile outside the context, whose
+ * next to the Dockerfile: it gets the file this build applies (`findDockerignore`, the same search
+ * the context loader makes), also for a `-f` Dockerfile outside the context, whose
  * `<name>.dockerignore` lies next to it and not in the context.
  */
 function buildContextFiles(ignoreFile: string | undefined): BuildContextFiles {
@@ -40,17 +39,6 @@ function buildContextFiles(ignoreFile: string | undefined): BuildContextFiles {
     list: () => undefined,
     read: (fileUri) => (fileUri.endsWith('.dockerignore') ? ignoreFile : undefined),
   };
-}
-
-function readIgnoreFileText(contextDir: string, dockerfilePath: string): string | undefined {
-  for (const candidate of dockerignoreCandidates(contextDir, dockerfilePath)) {
-    try {
-      return readFileSync(candidate, 'utf8');
-    } catch {
-      // Not there: the next candidate.
-    }
-  }
-  return undefined;
 }
 
 export class BuildChecks {
@@ -75,7 +63,7 @@ export class BuildChecks {
     const document = new DockerfileDocument(uri, 0, text);
     const parsed = buildCheckConfig(document.dockerfile.directives, buildArgs);
     if (parsed.error !== undefined) throw new BuildError(parsed.error);
-    const files = buildContextFiles(readIgnoreFileText(contextDir, dockerfilePath));
+    const files = buildContextFiles(findDockerignore(contextDir, dockerfilePath)?.text);
     return new BuildChecks(document, fileName, parsed.config, parsed.source, files);
   }
 

@@ -306,14 +306,15 @@ export function dockerignoreCandidates(contextDir: string, dockerfilePath: strin
   ];
 }
 
-/** The ignore file that applies to a build and its patterns, or undefined when there is none. */
+/** The ignore file that applies to a build, its text and patterns, or undefined when there is none. */
 export function findDockerignore(
   contextDir: string,
   dockerfilePath: string,
-): { readonly path: string; readonly lines: IgnoreLine[] } | undefined {
+): { readonly path: string; readonly text: string; readonly lines: IgnoreLine[] } | undefined {
   for (const candidate of dockerignoreCandidates(contextDir, dockerfilePath)) {
-    if (existsSync(candidate))
-      return { path: candidate, lines: readIgnoreFile(readFileSync(candidate, 'utf8')) };
+    if (!existsSync(candidate)) continue;
+    const text = readFileSync(candidate, 'utf8');
+    return { path: candidate, text, lines: readIgnoreFile(text) };
   }
   return undefined;
 }

@@ -37,6 +37,11 @@ function configKey(domain: string): string {
   return domain === defaultDomain ? dockerHubKey : domain;
 }
 
+/** The registry domain a config.json key stands for (a key may carry a scheme and a path). */
+function keyDomain(key: string): string {
+  return key === dockerHubKey ? defaultDomain : key.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+}
+
 function readConfig(path: string): DockerConfigFile {
   try {
     return JSON.parse(fs.readFileSync(path, 'utf8')) as DockerConfigFile;
@@ -82,10 +87,7 @@ export function lookupCredentials(domain: string, configPath = dockerConfigPath(
 export function configuredRegistries(configPath = dockerConfigPath()): string[] {
   const config = readConfig(configPath);
   const keys = [...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})];
-  const domains = keys.map((key) =>
-    key === dockerHubKey ? defaultDomain : key.replace(/^https?:\/\//, '').replace(/\/.*$/, ''),
-  );
-  return [...new Set(domains)];
+  return [...new Set(keys.map(keyDomain))];
 }
 
 /** Saves credentials after a successful login: in the credential helper when one is configured. */
@@ -126,9 +128,7 @@ export function storeCredentials(
 export function removeCredentials(domain: string, configPath = dockerConfigPath()): boolean {
   const config = readConfig(configPath);
   const key = configKey(domain);
-  const keys = Object.keys(config.auths ?? {}).filter(
-    (k) => k === key || k.replace(/^https?:\/\//, '').replace(/\/.*$/, '') === domain,
-  );
+  const keys = Object.keys(config.auths ?? {}).filter((k) => keyDomain(k) === domain);
   const helper = config.credHelpers?.[key] ?? config.credsStore;
   if (keys.length === 0 && !helper) return false;
   if (helper) {

@@ -7,7 +7,7 @@ import type { ContainerInspect } from '../../../api/types';
 import { flagBool, flagString, UsageError } from '../../args';
 import { pumpHijacked } from '../../daemon/streams';
 import type { Command } from '../command';
-import { resizeWith } from './terminal';
+import { proxySignals, resizeWith } from './terminal';
 
 export const attach: Command = {
   name: 'attach',
@@ -64,19 +64,16 @@ export const attach: Command = {
     const stopResizing = tty
       ? resizeWith(ctx, (h, w) => daemon.post(`${path}/resize`, undefined, { h, w }))
       : () => {};
-    // As docker attach does without a TTY (with one, ^C reaches the process as input).
-    const forward = (signal: NodeJS.Signals) => () => {
-      daemon.post(`${path}/kill`, undefined, { signal }).catch(() => undefined);
-    };
-    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
-    const proxy = !tty && args.flags.get('sig-proxy') !== false;
-    if (proxy) for (const [s, h] of handlers) process.on(s, h);
+    const stopProxying =
+      !tty && args.flags.get('sig-proxy') !== false
+        ? proxySignals((signal) => daemon.post(`${path}/kill`, undefined, { signal }))
+        : () => {};
     try {
       await pumpHijacked(socket, ctx, { tty, stdin });
     } finally {
       stopResizing();
       ctx.stdin.off('data', watch);
-      for (const [s, h] of handlers) process.off(s, h);
+      stopProxying();
     }
     if (watcher.detached) return 0;
     const result = await daemon.post<{ StatusCode: number }>(`${path}/wait`, undefined, {

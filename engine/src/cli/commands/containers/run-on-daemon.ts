@@ -7,7 +7,7 @@ import { pullOnDaemon } from '../../daemon/images';
 import { pumpHijacked } from '../../daemon/streams';
 import type { CliContext } from '../command';
 import { createBody } from './create-options';
-import { resizeWith } from './terminal';
+import { proxySignals, resizeWith } from './terminal';
 
 export async function createContainer(ctx: CliContext, daemon: DaemonApi, args: ParsedArgs): Promise<string> {
   const [image, ...cmd] = args.positional;
@@ -56,12 +56,9 @@ export async function runOnDaemon(ctx: CliContext, daemon: DaemonApi, args: Pars
   const stopResizing = tty
     ? resizeWith(ctx, (h, w) => daemon.post(`${path}/resize`, undefined, { h, w }))
     : () => {};
-  // docker run proxies the signals a user sends it to the container.
-  const forward = (signal: NodeJS.Signals) => () => {
-    daemon.post(`${path}/kill`, undefined, { signal }).catch(() => undefined);
-  };
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
-  if (!tty) for (const [s, h] of handlers) process.on(s, h);
+  const stopProxying = tty
+    ? () => {}
+    : proxySignals((signal) => daemon.post(`${path}/kill`, undefined, { signal }));
   try {
     await streamed;
     const result = await exited;
@@ -69,6 +66,6 @@ export async function runOnDaemon(ctx: CliContext, daemon: DaemonApi, args: Pars
     return result.StatusCode;
   } finally {
     stopResizing();
-    for (const [s, h] of handlers) process.off(s, h);
+    stopProxying();
   }
 }

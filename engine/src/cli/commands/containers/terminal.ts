@@ -1,4 +1,5 @@
-// Keeps a container's (or exec's) terminal the size of ours: once now, then on every SIGWINCH.
+// How our terminal stays linked to a container's process: its terminal kept the size of ours, and,
+// without a TTY, the signals the user sends us passed on to it.
 import type { CliContext } from '../command';
 
 export function resizeWith(
@@ -13,4 +14,18 @@ export function resizeWith(
   send();
   process.on('SIGWINCH', send);
   return () => process.off('SIGWINCH', send);
+}
+
+/**
+ * Passes SIGINT, SIGTERM and SIGHUP on to the container through `kill`, as docker run and docker
+ * attach do without a TTY (with one, ^C reaches the process as input). Returns the undo.
+ */
+export function proxySignals(kill: (signal: NodeJS.Signals) => Promise<unknown>): () => void {
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map(
+    (signal) => [signal, () => void kill(signal).catch(() => undefined)] as const,
+  );
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
 }
